@@ -27,7 +27,8 @@ class WzCode(models.Model):
     title_long = models.CharField(_("long title"), max_length=500, blank=True)
     title_mid = models.CharField(_("mid title"), max_length=200, blank=True)
     title_short = models.CharField(_("short title"), max_length=200, blank=True)
-    explanatory_title = models.CharField(_("explanatory title"), max_length=500, blank=True)
+    # Text, not a short title: Destatis puts a 700-character note here (53.10, 53.10.0).
+    explanatory_title = models.TextField(_("explanatory title"), blank=True)
     remarks = models.TextField(_("general remarks"), blank=True)
     includes = models.TextField(_("includes"), blank=True)
     also_includes = models.TextField(_("also includes"), blank=True)

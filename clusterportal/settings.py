@@ -38,6 +38,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 DATA_DIR = Path(env("DATA_DIR", str(BASE_DIR / "var"))).resolve()
+# The SQLite file, the search index and uploads live here; a fresh clone has no folder yet.
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 REFERENCE_DATA_DIR = Path(
     env("REFERENCE_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"))
 ).resolve()

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class GeoConfig(AppConfig):
     name = "geo"
-    verbose_name = _("Geo")
+    verbose_name = _("Geography")

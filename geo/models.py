@@ -24,8 +24,21 @@ class State(models.Model):
         return self.name
 
 
+class DistrictQuerySet(models.QuerySet["District"]):
+    def current(self) -> DistrictQuerySet:
+        """Districts that still exist (not dissolved by a territorial reform)."""
+        return self.filter(merged_into__isnull=True)
+
+    def in_state(self, state_ags: str) -> DistrictQuerySet:
+        return self.filter(state__ags=state_ags)
+
+
 class District(models.Model):
-    """Landkreis or kreisfreie Stadt, keyed by its 5-digit AGS."""
+    """Landkreis or kreisfreie Stadt, keyed by its 5-digit AGS.
+
+    A district dissolved by a territorial reform after the boundary data's reference
+    date is kept (sites and statistics may still point at it) with ``merged_into`` set.
+    """
 
     ags = models.CharField(_("district key (AGS)"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -46,6 +59,9 @@ class District(models.Model):
         related_name="merged_from",
         help_text=_("Set for districts dissolved by a territorial reform."),
     )
+    merged_on = models.DateField(_("merged on"), null=True, blank=True)
+
+    objects = DistrictQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("district")
@@ -55,11 +71,22 @@ class District(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_current(self) -> bool:
+        return self.merged_into_id is None
+
 
 class Municipality(models.Model):
+    """A municipality (Gemeinde) with one representative point inside it."""
+
+    UNINCORPORATED = "Gemeindefreies Gebiet"
     ags = models.CharField(_("municipality key (AGS)"), max_length=8, unique=True)
     ars = models.CharField(_("regional key (ARS)"), max_length=12, blank=True)
     name = models.CharField(_("name"), max_length=200, db_index=True)
+    # ``geo.names.fold_place_name(name)``: what the geocoder compares typed places with.
+    name_folded = models.CharField(
+        _("name (folded)"), max_length=200, db_index=True, editable=False
+    )
     kind = models.CharField(_("kind"), max_length=100, blank=True)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="municipalities")
     latitude = models.FloatField(_("latitude"))

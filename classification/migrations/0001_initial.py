@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('title_long', models.CharField(blank=True, max_length=500, verbose_name='long title')),
                 ('title_mid', models.CharField(blank=True, max_length=200, verbose_name='mid title')),
                 ('title_short', models.CharField(blank=True, max_length=200, verbose_name='short title')),
-                ('explanatory_title', models.CharField(blank=True, max_length=500, verbose_name='explanatory title')),
+                ('explanatory_title', models.TextField(blank=True, verbose_name='explanatory title')),
                 ('remarks', models.TextField(blank=True, verbose_name='general remarks')),
                 ('includes', models.TextField(blank=True, verbose_name='includes')),
                 ('also_includes', models.TextField(blank=True, verbose_name='also includes')),

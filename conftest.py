@@ -1,0 +1,21 @@
+"""Test set-up shared by every app.
+
+The official reference data (WZ, postal codes, districts, vocabularies) is imported
+once per test database, before any test runs, so tests see what a real
+installation sees. Tests that need ``transaction=True`` (live server, browser)
+must pass ``available_apps`` without ``classification`` and ``geo`` so the flush
+after them keeps that data (see ``core.testing.TRANSACTIONAL_APPS``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+pytest_plugins = ["core.testing.browser"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("import_reference_data", "--no-progress", verbosity=0)
