@@ -44,6 +44,13 @@ ATTRIBUTIONS: tuple[Attribution, ...] = (
         "https://www.destatis.de",
     ),
     Attribution(
+        "NACE Rev. 2 (englische Titel)",
+        "© Europäische Union, Eurostat",
+        "Weiterverwendung mit Quellenangabe",
+        "https://ec.europa.eu/eurostat/about-us/policies/copyright",
+        "https://ec.europa.eu/eurostat/web/nace",
+    ),
+    Attribution(
         "Synonyme",
         "OpenThesaurus.de",
         "LGPL-2.1",

@@ -6,9 +6,7 @@ django-simple-history; the back office shows it and imports record a reason.
 
 from __future__ import annotations
 
-import datetime
-
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from core.validators import NotAfterNextYear
 from geo.choices import GeocodePrecision
 
 from .choices import (
@@ -76,7 +75,7 @@ class Organisation(TimeStampedModel):
         _("founding year"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1000), MaxValueValidator(datetime.date.today().year + 1)],
+        validators=[MinValueValidator(1000), NotAfterNextYear()],
     )
     employee_size_class = models.CharField(
         _("employees"), max_length=10, choices=EmployeeSizeClass.choices, blank=True

@@ -79,7 +79,10 @@ def _reference_relations_visible(request: pytest.FixtureRequest) -> Iterator[Non
 @pytest.fixture(scope="session")
 def browser() -> Generator[Browser]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (run scripts/ensure-chromium)")
+        message = f"{CHROMIUM} is missing (run scripts/ensure-chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}: CI must run the browser tests")
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

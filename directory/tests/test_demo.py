@@ -349,3 +349,33 @@ def test_command_delete_removes_generated_organisations_only() -> None:
     assert not handmade.memberships.exists()
     assert not Site.objects.filter(organisation__isnull=True).exists()
     assert not ContactPerson.objects.exclude(organisation__in=Organisation.objects.all()).exists()
+
+
+def organisation_indexes() -> dict[str, list[str]]:
+    return demo._single_column_indexes(Organisation._meta.db_table)
+
+
+def test_large_run_rebuilds_the_indexes_it_dropped(monkeypatch):
+    before = organisation_indexes()
+    assert before.get("name") and before.get("website")
+    monkeypatch.setattr(demo, "BULK_INDEX_THRESHOLD", 20)
+    dropped_during_run: list[bool] = []
+    real_run = demo._Generator.run
+
+    def run(self, count):
+        dropped_during_run.append("name" not in organisation_indexes())
+        return real_run(self, count)
+
+    monkeypatch.setattr(demo._Generator, "run", run)
+    stats = demo.generate(count=30, include_reference=False)
+    assert stats.organisations == 30
+    assert dropped_during_run == [True]
+    assert organisation_indexes() == before
+
+
+def test_indexes_left_dropped_by_a_killed_run_come_back_on_the_next_run():
+    before = organisation_indexes()
+    demo._drop_bulk_indexes()
+    assert "website" not in organisation_indexes()
+    demo.generate(count=0, include_reference=False)
+    assert organisation_indexes() == before
