@@ -26,7 +26,14 @@ EDIT_AND_DELETE = ("view", "add", "change", "delete")
 
 # Apps written for this project. The administrator gets everything in them; a test
 # fails when an installed project app is missing here.
-PROJECT_APPS: tuple[str, ...] = ("core", "classification", "geo", "directory", "accounts")
+PROJECT_APPS: tuple[str, ...] = (
+    "core",
+    "classification",
+    "geo",
+    "directory",
+    "search",
+    "accounts",
+)
 
 # Parts of an organisation that an editor removes while curating a profile (a
 # contact who left, a closed site); the organisation itself is hidden or archived.
@@ -83,10 +90,12 @@ ROLES: dict[str, Role] = {
         _(
             "Curates organisation profiles: adds and changes organisations and their "
             "sites, contacts, offerings, certifications, identifiers and memberships; "
-            "imports lists; hides or archives organisations instead of deleting them."
+            "imports lists; hides or archives organisations instead of deleting them; "
+            "maintains the search synonyms."
         ),
         (
             Grant("directory", "organisation", EDIT),
+            Grant("search", "synonymset", EDIT_AND_DELETE),
             Grant("directory", "tag", EDIT),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),
             Grant("classification", "*", VIEW),

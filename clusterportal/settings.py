@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "classification",
     "geo",
     "directory",
+    "search",
     "accounts",
 ]
 
@@ -148,6 +149,13 @@ TASKS = {
     }
 }
 
+# Search: "tantivy" (an embedded index under SEARCH_INDEX_DIR, the default) or "postgres"
+# (PostgreSQL full-text search, for several web nodes sharing one database).
+SEARCH_ENGINE = env("SEARCH_ENGINE", "tantivy")
+SEARCH_INDEX_DIR = Path(env("SEARCH_INDEX_DIR", str(DATA_DIR / "search"))).resolve()
+# Saving an organisation queues an index update (off only for bulk work that rebuilds after).
+SEARCH_AUTO_UPDATE = env_bool("SEARCH_AUTO_UPDATE", default=True)
+
 # Geocoding: "offline" uses the imported postal codes and municipalities only.
 # "nominatim" asks a Nominatim-compatible service at GEOCODER_URL first and falls back to offline.
 GEOCODER = env("GEOCODER", "offline")
@@ -191,6 +199,9 @@ DOCUMENTED_SETTINGS = [
     "EMAIL_BACKEND",
     "DEFAULT_FROM_EMAIL",
     "TASKS_BACKEND",
+    "SEARCH_ENGINE",
+    "SEARCH_INDEX_DIR",
+    "SEARCH_AUTO_UPDATE",
     "GEOCODER",
     "GEOCODER_URL",
     "GEOCODER_TIMEOUT",

@@ -11,6 +11,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="core/data_sources.html"),
         name="data-sources",
     ),
+    path("", include("search.urls")),
     path("", include("directory.urls")),
 ]
 

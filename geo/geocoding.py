@@ -487,3 +487,48 @@ def apply_geocode(site: SiteLike, geocoder: Geocoder | None = None) -> GeocodeRe
     site.municipality = result.municipality
     site.district = result.district
     return result
+
+
+@dataclass(frozen=True)
+class Place:
+    """A point a person named: a postal code or a municipality."""
+
+    label: str
+    latitude: float
+    longitude: float
+
+
+def locate_place(text: str, state_ags: str | None = None) -> Place | None:
+    """Where "99084", "Ilmenau" or "Jena, Stadt" is: postal-code centroid or municipality point.
+
+    Among municipalities of the same name, one in ``state_ags`` (the portal's state)
+    wins, then the one with the shortest key (the town rather than a namesake village).
+    """
+    text = (text or "").strip()[:100]
+    if not text:
+        return None
+    code = normalise_postal_code(text)
+    if code:
+        postal = PostalCode.objects.filter(code=code).order_by("is_large_customer", "pk").first()
+        if postal is None:
+            return None
+        return Place(f"{postal.code} {postal.place}", postal.latitude, postal.longitude)
+    folded = fold_place_name(text)
+    if not folded:
+        return None
+    state = state_ags if state_ags is not None else settings.PORTAL_STATE_AGS
+    candidates = list(
+        Municipality.objects.filter(name_folded=folded).only("name", "ags", "latitude", "longitude")
+    )
+    if not candidates:
+        candidates = [
+            m
+            for m in Municipality.objects.filter(name_folded__startswith=folded + " ").only(
+                "name", "ags", "latitude", "longitude", "name_folded"
+            )[:50]
+            if names_match(folded, m.name_folded)
+        ]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda m: (not m.ags.startswith(state), len(m.name), m.ags))
+    return Place(best.name, best.latitude, best.longitude)

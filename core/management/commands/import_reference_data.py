@@ -1,19 +1,23 @@
-"""Import every official reference dataset (WZ, geography, vocabularies) in one go."""
+"""Import every official reference dataset (WZ, geography, vocabularies, synonyms) in one go.
+
+Each app that reads reference files offers ``import_reference_data(progress)`` on its
+AppConfig; they run in the order of ``INSTALLED_APPS`` (classification before search,
+whose compound lexicon uses the WZ titles).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from classification import services as classification
 from core.progress import TerminalProgress
-from geo import services as geo
 
 
 class Command(BaseCommand):
-    help = "Import WZ 2008/2025, postal codes, districts, municipalities and vocabularies."
+    help = "Import WZ 2008/2025, postal codes, districts, municipalities, vocabularies, synonyms."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--no-progress", action="store_true", help="Hide progress bars.")
@@ -26,14 +30,12 @@ class Command(BaseCommand):
             )
         progress = TerminalProgress(stream=self.stderr, disable=options["no_progress"])
         try:
-            results: list[tuple[str, object]] = [
-                ("WZ 2008", classification.import_wz2008(progress=progress)),
-                ("WZ 2025", classification.import_wz2025(progress=progress)),
-                ("vocabularies", classification.load_vocabularies(progress=progress)),
-            ]
-            results.extend(geo.import_all(progress=progress).items())
-            for label, stats in results:
-                self.stdout.write(f"{label}: {stats}")
+            for config in apps.get_app_configs():
+                importer = getattr(config, "import_reference_data", None)
+                if importer is None:
+                    continue
+                for label, stats in importer(progress):
+                    self.stdout.write(f"{label}: {stats}")
         finally:
             progress.close()
         self.stdout.write(self.style.SUCCESS("Reference data is up to date."))

@@ -1,0 +1,263 @@
+"""German text analysis shared by both search engines.
+
+Every text is cut into words, and every word becomes index terms the same way on
+the way into the index and on the way in from the search box, so that
+
+* case and umlauts fold: "Müller", "Mueller" and "MÜLLER" are one term, ß = ss;
+* inflections meet: Snowball's German stemmer ("Häuser" = "Haus");
+* compounds open up: a word made of lexicon words ("Laserschweißanlage") is indexed
+  as itself and as its parts (laser, schweiß, anlage), with the linking elements of
+  German (Arbeit-s-schutz) allowed between parts.
+
+The engines get finished terms (a space-separated string, or a tsvector) and never
+analyse text themselves: one analyser, one behaviour.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+# ae/oe/ue stand for ä/ö/ü (Mueller = Müller) unless a vowel or q comes before them
+# (Feuer, Bauer, neue, Quelle keep theirs).
+DIGRAPH_RE = re.compile(r"(?<![aeiouq])([aou])e")
+# Linking elements (Fugenelemente) that may stand between the parts of a compound.
+LINKS = ("", "s", "es", "n", "en", "e", "er")
+MIN_PART = 3
+MIN_COMPOUND = 7
+MAX_WORD = 60
+
+# Words that carry no meaning for a search; dropped from queries (not from the index,
+# so phrases keep their positions).
+STOPWORDS = frozenset(
+    [
+        "aber",
+        "alle",
+        "als",
+        "am",
+        "an",
+        "auch",
+        "auf",
+        "aus",
+        "bei",
+        "bis",
+        "das",
+        "dass",
+        "dem",
+        "den",
+        "der",
+        "des",
+        "die",
+        "dies",
+        "diese",
+        "dieser",
+        "ein",
+        "eine",
+        "einem",
+        "einen",
+        "einer",
+        "eines",
+        "es",
+        "fur",
+        "im",
+        "in",
+        "ist",
+        "mit",
+        "nach",
+        "nicht",
+        "noch",
+        "oder",
+        "sich",
+        "sie",
+        "so",
+        "sowie",
+        "uber",
+        "um",
+        "und",
+        "von",
+        "vom",
+        "vor",
+        "wie",
+        "zu",
+        "zum",
+        "zur",
+    ]
+)
+
+_stemmer = Stemmer.Stemmer("german")
+
+
+def fold(word: str) -> str:
+    """Lower case, umlaut digraphs and diacritics folded, ß as ss: the form terms compare in."""
+    word = DIGRAPH_RE.sub(r"\1", word.lower()).replace("ß", "ss")
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def stem(folded: str) -> str:
+    return str(_stemmer.stemWord(folded))
+
+
+def words(text: str) -> list[str]:
+    return WORD_RE.findall(text)
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    for match in WORD_RE.finditer(text):
+        yield match.start(), match.end(), match.group()
+
+
+@dataclass(frozen=True)
+class AnalysedWord:
+    """One word as the index sees it."""
+
+    text: str
+    folded: str
+    term: str  # the stem of the whole word
+    parts: tuple[str, ...]  # stems of the compound's parts, empty if it is none
+
+    @property
+    def is_stopword(self) -> bool:
+        return self.folded in STOPWORDS
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return (self.term, *self.parts)
+
+
+class Analyser:
+    """Turns text into index terms; compounds are split against a lexicon.
+
+    The lexicon is a set of folded words (WZ titles, vocabularies, the synonym
+    files, a curated list). Results are cached per word: a collection of a million
+    organisations has far fewer distinct words.
+    """
+
+    def __init__(self, lexicon: Iterable[str] = ()) -> None:
+        self.lexicon = frozenset(w for w in (fold(x) for x in lexicon) if len(w) >= MIN_PART)
+        self._cache: dict[str, AnalysedWord] = {}
+        self._split = lru_cache(maxsize=200_000)(self._split_uncached)
+
+    # -- words ---------------------------------------------------------------------------
+
+    def word(self, text: str) -> AnalysedWord:
+        cached = self._cache.get(text)
+        if cached is None:
+            folded = fold(text)[:MAX_WORD]
+            parts = self.split(folded)
+            cached = AnalysedWord(
+                text=text,
+                folded=folded,
+                term=stem(folded),
+                parts=tuple(stem(p) for p in parts) if parts else (),
+            )
+            if len(self._cache) < 500_000:
+                self._cache[text] = cached
+        return cached
+
+    def analyse(self, text: str) -> list[AnalysedWord]:
+        return [self.word(w) for w in WORD_RE.findall(text)]
+
+    def index_terms(self, *texts: str) -> str:
+        """The field's terms as one space-separated string for the engines.
+
+        Whole words first, in text order (phrases stay adjacent), then the parts of
+        the compounds.
+        """
+        whole: list[str] = []
+        parts: list[str] = []
+        for text in texts:
+            if not text:
+                continue
+            for w in WORD_RE.findall(text):
+                analysed = self.word(w)
+                whole.append(analysed.term)
+                if analysed.parts:
+                    parts.extend(analysed.parts)
+        if parts:
+            whole.extend(parts)
+        return " ".join(whole)
+
+    # -- compounds ----------------------------------------------------------------------
+
+    def split(self, folded: str) -> tuple[str, ...]:
+        """The parts of a compound (two or more lexicon words), or () if it is none."""
+        if len(folded) < MIN_COMPOUND or not folded.isalpha():
+            return ()
+        return self._split(folded)
+
+    def _split_uncached(self, word: str) -> tuple[str, ...]:
+        lexicon = self.lexicon
+        n = len(word)
+        # best[i]: the fewest-part split of word[i:], longest first part on a tie.
+        best: list[tuple[str, ...] | None] = [None] * (n + 1)
+        best[n] = ()
+        for i in range(n - MIN_PART, -1, -1):
+            found: tuple[str, ...] | None = None
+            for j in range(n, i + MIN_PART - 1, -1):
+                piece = word[i:j]
+                if piece not in lexicon:
+                    continue
+                for link in LINKS:
+                    k = j + len(link)
+                    if k > n or (link and word[j:k] != link) or (link and k == n):
+                        continue
+                    rest = best[k]
+                    if rest is None:
+                        continue
+                    candidate = (piece, *rest)
+                    if found is None or len(candidate) < len(found):
+                        found = candidate
+                if found is not None and len(found) == 1:
+                    break
+            best[i] = found
+        result = best[0]
+        if result is None or len(result) < 2:
+            # A lexicon word splits too when its parts are lexicon words (Medizintechnik).
+            return self._split_known(word) if word in lexicon else ()
+        return result
+
+    def _split_known(self, word: str) -> tuple[str, ...]:
+        """Split a lexicon word into at least two parts, ignoring the whole word."""
+        for j in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            head = word[:j]
+            if head not in self.lexicon:
+                continue
+            for link in LINKS:
+                k = j + len(link)
+                if link and word[j:k] != link:
+                    continue
+                tail = word[k:]
+                if len(tail) < MIN_PART:
+                    continue
+                if tail in self.lexicon:
+                    return (head, tail)
+                rest = self._split(tail) if len(tail) >= MIN_COMPOUND else ()
+                if rest:
+                    return (head, *rest)
+        return ()
+
+
+def highlight_spans(
+    analyser: Analyser, text: str, matches: Iterable[str], prefixes: Iterable[str] = ()
+) -> list[tuple[int, int]]:
+    """Character spans of the words in ``text`` whose terms are among ``matches``
+    (or start with one of ``prefixes``)."""
+    wanted = set(matches)
+    starts = tuple(prefixes)
+    spans: list[tuple[int, int]] = []
+    for start, end, w in word_spans(text):
+        analysed = analyser.word(w)
+        if any(t in wanted for t in analysed.terms) or (
+            starts and analysed.folded.startswith(starts)
+        ):
+            spans.append((start, end))
+    return spans

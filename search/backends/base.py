@@ -1,0 +1,89 @@
+"""The interface every search engine implements.
+
+The service (``search.services``) plans the query and loads organisations; an engine
+only stores documents and answers plans with ids, scores, counts and clusters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ..documents import SearchDocument
+from ..query import QueryPlan, SearchQuery, TermStats
+
+
+@dataclass
+class Hit:
+    id: int
+    score: float
+    distance_km: float | None = None
+
+
+@dataclass
+class Cluster:
+    lat: float
+    lon: float
+    count: int
+    # Set when the cluster is a single organisation.
+    id: int | None = None
+
+
+@dataclass
+class EngineResult:
+    hits: list[Hit]
+    total: int
+    # facet → value → count (each facet honours every filter but its own)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class SearchEngine(TermStats):
+    """Stores ``SearchDocument``s and answers ``QueryPlan``s."""
+
+    name = "base"
+
+    # -- writing ------------------------------------------------------------------------
+
+    def update(self, documents: Iterable[SearchDocument], remove: Iterable[int] = ()) -> None:
+        """Add or replace ``documents`` and remove the ids in ``remove``, visible at once."""
+        raise NotImplementedError
+
+    def rebuild(
+        self,
+        batches: Iterator[list[SearchDocument]],
+        total: int,
+        progress: Callable[[int], None],
+    ) -> None:
+        """Build a complete new index from ``batches`` and switch readers to it.
+
+        Readers keep the old index until the new one is complete.
+        """
+        raise NotImplementedError
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    # -- reading ------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery, plan: QueryPlan) -> EngineResult:
+        raise NotImplementedError
+
+    def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:
+        """Ids of up to ``limit`` matches in the query's order (for exports)."""
+        raise NotImplementedError
+
+    def clusters(
+        self, query: SearchQuery, plan: QueryPlan, level: int, max_points: int
+    ) -> tuple[list[Cluster], int]:
+        """Matches inside ``query.bbox``: single points when there are at most
+        ``max_points``, otherwise counts per precomputed cell of ``level``."""
+        raise NotImplementedError
+
+    def terms_with_prefix(self, prefix: str, limit: int) -> list[str]:
+        raise NotImplementedError
+
+    def known(self, terms: Iterable[str]) -> set[str]:
+        raise NotImplementedError

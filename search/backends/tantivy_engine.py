@@ -1,0 +1,538 @@
+"""The default engine: an embedded Tantivy index on disk, under ``DATA_DIR/search``.
+
+Layout: ``DATA_DIR/search/<generation>/`` holds one complete index; the file
+``CURRENT`` names the generation readers use. A rebuild writes a new generation
+and then replaces ``CURRENT`` atomically, so readers never see a half-built index;
+the old generation is removed once the switch is done. Updates (saves and deletes
+through the background task) go to the current generation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Occur, Query
+
+from ..documents import CLUSTER_LEVELS, SearchDocument
+from ..geo import cover_circle
+from ..query import (
+    FACETS,
+    FIELD_WEIGHTS,
+    MAX_PREFIX_TERMS,
+    Alternative,
+    QueryPlan,
+    SearchQuery,
+    distance_km,
+)
+from .base import Cluster, EngineResult, Hit, SearchEngine
+
+TEXT_FIELDS = tuple(FIELD_WEIGHTS)
+PHRASE_FIELDS = ("name", "offers", "description")
+KEYWORD_FIELDS = ("kind", "size", "district", "wz", "growth", "network", "cert", "quality")
+FACET_SIZE = {"wz": 4000, "district": 500, "network": 500}
+QUALITY_BONUS = {"verified": 2.0, "complete": 1.0}
+WRITER_HEAP = 256_000_000
+SCHEMA_VERSION = "3"
+# Documents in the cells a radius cuts, checked one by one (a band ~100 m wide).
+EDGE_LIMIT = 50_000
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("id", indexed=True, fast=True)
+    for name in TEXT_FIELDS:
+        option = "position" if name in PHRASE_FIELDS else "freq"
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option=option)
+    for name in KEYWORD_FIELDS:
+        sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_text_field("name_sort", tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_float_field("lat", indexed=True, fast=True)
+    sb.add_float_field("lon", indexed=True, fast=True)
+    sb.add_integer_field("updated", fast=True)
+    for level in CLUSTER_LEVELS:
+        sb.add_unsigned_field(f"c{level}", indexed=True, fast=True)
+    return sb.build()
+
+
+def to_json(doc: SearchDocument) -> str:
+    data: dict[str, Any] = {
+        "id": doc.id,
+        "name": doc.name_terms,
+        "offers": doc.offers_terms,
+        "description": doc.description_terms,
+        "place": doc.place_terms,
+        "kind": doc.kind,
+        "size": doc.size or "unknown",
+        "district": doc.district or "none",
+        "wz": doc.wz,
+        "growth": doc.growth,
+        "network": doc.network,
+        "cert": doc.cert,
+        "quality": doc.quality,
+        "name_sort": doc.name_sort,
+        "updated": doc.updated,
+    }
+    if doc.lat is not None and doc.lon is not None:
+        data["lat"] = doc.lat
+        data["lon"] = doc.lon
+        for level, cell in doc.cells().items():
+            data[f"c{level}"] = cell
+    return json.dumps(data)
+
+
+class TantivyEngine(SearchEngine):
+    name = "tantivy"
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.schema = build_schema()
+        self._lock = threading.RLock()
+        self._index: tantivy.Index | None = None
+        self._generation: str | None = None
+        self._checked = 0.0
+
+    # -- generations ----------------------------------------------------------------------
+
+    def _current_generation(self) -> str | None:
+        try:
+            return (self.root / "CURRENT").read_text().strip() or None
+        except FileNotFoundError:
+            return None
+
+    def _open(self, generation: str) -> tantivy.Index:
+        return tantivy.Index(self.schema, path=str(self.root / generation), reuse=True)
+
+    def _ensure_index(self) -> tantivy.Index:
+        """The current generation, created empty on first use, reopened after a switch."""
+        with self._lock:
+            now = time.monotonic()
+            if self._index is not None and now - self._checked < 1.0:
+                return self._index
+            self._checked = now
+            generation = self._current_generation()
+            if generation is None or not (self.root / generation).is_dir():
+                generation = self._new_generation()
+                self._index = self._open(generation)
+                self._switch(generation)
+            if generation != self._generation or self._index is None:
+                self._index = self._open(generation)
+                self._generation = generation
+            return self._index
+
+    def _new_generation(self) -> str:
+        generation = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}-v{SCHEMA_VERSION}"
+        (self.root / generation).mkdir(parents=True)
+        return generation
+
+    def _switch(self, generation: str) -> None:
+        tmp = self.root / f"CURRENT.{uuid.uuid4().hex}"
+        tmp.write_text(generation)
+        os.replace(tmp, self.root / "CURRENT")
+        for old in self.root.iterdir():
+            if old.is_dir() and old.name != generation:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def searcher(self) -> tantivy.Searcher:
+        return self._ensure_index().searcher()
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _writer(self, index: tantivy.Index, heap: int = 50_000_000) -> tantivy.IndexWriter:
+        # One writer at a time per index; another process may hold it for a moment.
+        for attempt in range(50):
+            try:
+                return index.writer(heap_size=heap, num_threads=1 if heap < WRITER_HEAP else 0)
+            except ValueError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
+        raise RuntimeError("unreachable")
+
+    def update(self, documents: Iterable[SearchDocument], remove: Iterable[int] = ()) -> None:
+        with self._lock:
+            index = self._ensure_index()
+            writer = self._writer(index)
+            try:
+                documents = list(documents)
+                stale = [*remove, *(doc.id for doc in documents)]
+                if stale:
+                    # By query: a term delete on a u64 field takes Python's int as i64.
+                    writer.delete_documents_by_query(Query.term_set_query(self.schema, "id", stale))
+                for doc in documents:
+                    writer.add_json(to_json(doc))
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+            index.reload()
+
+    def rebuild(
+        self,
+        batches: Iterator[list[SearchDocument]],
+        total: int,
+        progress: Callable[[int], None],
+    ) -> None:
+        generation = self._new_generation()
+        index = self._open(generation)
+        writer = self._writer(index, WRITER_HEAP)
+        done = 0
+        try:
+            for batch in batches:
+                for doc in batch:
+                    writer.add_json(to_json(doc))
+                done += len(batch)
+                progress(done)
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            writer.rollback()
+            shutil.rmtree(self.root / generation, ignore_errors=True)
+            raise
+        with self._lock:
+            self._switch(generation)
+            self._index = None
+            self._generation = None
+            self._checked = 0.0
+
+    def count(self) -> int:
+        return int(self.searcher().num_docs)
+
+    def clear(self) -> None:
+        with self._lock:
+            index = self._ensure_index()
+            writer = self._writer(index)
+            writer.delete_all_documents()
+            writer.commit()
+            writer.wait_merging_threads()
+            index.reload()
+
+    def size_bytes(self) -> int:
+        generation = self._current_generation()
+        if generation is None:
+            return 0
+        return sum(f.stat().st_size for f in (self.root / generation).rglob("*") if f.is_file())
+
+    # -- queries --------------------------------------------------------------------------
+
+    def known(self, terms: Iterable[str]) -> set[str]:
+        searcher = self.searcher()
+        found = set()
+        for term in terms:
+            for name in TEXT_FIELDS:
+                if searcher.doc_freq(name, term):
+                    found.add(term)
+                    break
+        return found
+
+    def terms_with_prefix(self, prefix: str, limit: int) -> list[str]:
+        searcher = self.searcher()
+        counts: dict[str, int] = {}
+        for name in PHRASE_FIELDS:
+            for term, count in searcher.terms_with_prefix(name, prefix, limit=limit):
+                counts[term] = counts.get(term, 0) + count
+        return [t for t, _ in sorted(counts.items(), key=lambda kv: -kv[1])[:limit]]
+
+    def _field_term(self, term: str, name: str) -> Query:
+        return self._term(name, term)
+
+    def _term(self, name: str, term: str) -> Query:
+        return Query.term_query(self.schema, name, term, index_option="freq")
+
+    def _across_fields(self, make: Callable[[str], Query | None], fields: Iterable[str]) -> Query:
+        clauses = []
+        for name in fields:
+            q = make(name)
+            if q is not None:
+                clauses.append((Occur.Should, Query.boost_query(q, FIELD_WEIGHTS[name])))
+        return Query.boolean_query(clauses) if clauses else Query.empty_query()
+
+    def _alternative(self, alt: Alternative, searcher: tantivy.Searcher) -> Query:
+        if alt.kind == "terms":
+            if len(alt.terms) == 1:
+                term = alt.terms[0]
+                q = self._across_fields(lambda f: self._term(f, term), TEXT_FIELDS)
+            else:
+                q = Query.boolean_query(
+                    [
+                        (
+                            Occur.Must,
+                            self._across_fields(partial(self._field_term, t), TEXT_FIELDS),
+                        )
+                        for t in alt.terms
+                    ]
+                )
+        elif alt.kind == "phrase":
+            q = self._across_fields(
+                lambda f: Query.phrase_query(self.schema, f, list(alt.terms)), PHRASE_FIELDS
+            )
+        elif alt.kind == "fuzzy":
+            q = self._across_fields(
+                lambda f: Query.fuzzy_term_query(
+                    self.schema, f, alt.terms[0], distance=alt.distance, transposition_cost_one=True
+                ),
+                TEXT_FIELDS,
+            )
+        elif alt.kind == "prefix":
+            terms = self.terms_with_prefix(alt.terms[0], MAX_PREFIX_TERMS)
+            if not terms:
+                return Query.empty_query()
+            q = self._across_fields(
+                lambda f: Query.term_set_query(self.schema, f, terms),
+                ("name", "offers", "description"),
+            )
+        elif alt.kind == "wz":
+            q = Query.const_score_query(
+                Query.term_set_query(self.schema, "wz", list(alt.terms)), 1.0
+            )
+        else:  # pragma: no cover - the planner makes no other kinds
+            raise ValueError(alt.kind)
+        return Query.boost_query(q, alt.weight) if alt.weight != 1.0 else q
+
+    def _text_query(self, plan: QueryPlan, searcher: tantivy.Searcher) -> Query | None:
+        if plan.is_empty:
+            return None
+        clauses = []
+        for group in plan.groups:
+            alternatives = [
+                (Occur.Should, self._alternative(a, searcher)) for a in group.alternatives
+            ]
+            group_query = Query.boolean_query(alternatives)
+            clauses.append((Occur.Should if group.optional else Occur.Must, group_query))
+        return Query.boolean_query(clauses)
+
+    def _filter_clauses(self, query: SearchQuery, without: str | None = None) -> list[Query]:
+        clauses = []
+        for facet, values in query.facet_filters(without).items():
+            clauses.append(Query.term_set_query(self.schema, facet, list(values)))
+        if query.is_geo:
+            assert query.center is not None and query.radius_km is not None
+            clauses.append(self._circle(query.center, query.radius_km))
+        if query.bbox is not None:
+            clauses.append(self._bbox(query))
+        return clauses
+
+    def _circle(self, center: Any, radius_km: float) -> Query:
+        """Documents within ``radius_km``: whole cells inside, edge documents one by one."""
+        cover = cover_circle(center, radius_km)
+        parts = [
+            (Occur.Should, Query.term_set_query(self.schema, f"c{level}", cells))
+            for level, cells in cover.cells.items()
+            if cells
+        ]
+        if cover.edge:
+            searcher = self.searcher()
+            edge = Query.term_set_query(self.schema, f"c{cover.edge_level}", cover.edge)
+            found = searcher.search(edge, EDGE_LIMIT, count=False)
+            addresses = [address for _score, address in found.hits]
+            lats = searcher.fast_field_values("lat", addresses)
+            lons = searcher.fast_field_values("lon", addresses)
+            ids = searcher.fast_field_values("id", addresses)
+            within = [
+                int(pk)
+                for pk, lat, lon in zip(ids, lats, lons, strict=True)
+                if pk is not None
+                and lat is not None
+                and lon is not None
+                and distance_km(center.lat, center.lon, lat, lon) <= radius_km
+            ]
+            if within:
+                parts.append((Occur.Should, Query.term_set_query(self.schema, "id", within)))
+        return Query.boolean_query(parts) if parts else Query.empty_query()
+
+    def _bbox(self, query: SearchQuery) -> Query:
+        box = query.bbox
+        assert box is not None
+        return Query.boolean_query(
+            [
+                (
+                    Occur.Must,
+                    Query.range_query(
+                        self.schema, "lat", tantivy.FieldType.Float, box.south, box.north
+                    ),
+                ),
+                (
+                    Occur.Must,
+                    Query.range_query(
+                        self.schema, "lon", tantivy.FieldType.Float, box.west, box.east
+                    ),
+                ),
+            ]
+        )
+
+    def _compose(self, text: Query | None, filters: list[Query], bonus: bool) -> Query:
+        clauses: list[tuple[Occur, Query]] = []
+        if text is not None:
+            clauses.append((Occur.Must, text))
+        for f in filters:
+            clauses.append((Occur.Must, Query.const_score_query(f, 0.0)))
+        if not clauses:
+            clauses.append((Occur.Must, Query.const_score_query(Query.all_query(), 0.0)))
+        if bonus:
+            for value, score in QUALITY_BONUS.items():
+                clauses.append(
+                    (Occur.Should, Query.const_score_query(self._term("quality", value), score))
+                )
+        return Query.boolean_query(clauses)
+
+    def search(self, query: SearchQuery, plan: QueryPlan) -> EngineResult:
+        searcher = self.searcher()
+        text = self._text_query(plan, searcher)
+        full = self._compose(text, self._filter_clauses(query), bonus=query.sort == "relevance")
+        hits, total = self._page(searcher, query, full, query.offset, query.limit)
+        facets = self._facets(searcher, query, text) if query.facets else {}
+        return EngineResult(hits=hits, total=total, facets=facets)
+
+    def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:
+        searcher = self.searcher()
+        text = self._text_query(plan, searcher)
+        full = self._compose(text, self._filter_clauses(query), bonus=query.sort == "relevance")
+        hits, _total = self._page(searcher, query, full, 0, limit)
+        return [h.id for h in hits]
+
+    def _ids_of(self, searcher: tantivy.Searcher, addresses: list[Any]) -> list[int]:
+        return [int(v) for v in searcher.fast_field_values("id", addresses) if v is not None]
+
+    def _page(
+        self, searcher: tantivy.Searcher, query: SearchQuery, full: Query, offset: int, limit: int
+    ) -> tuple[list[Hit], int]:
+        if limit <= 0:
+            return [], _count(searcher, full)
+        if query.sort == "distance" and query.center is not None:
+            return self._nearest(searcher, query, full, offset, limit)
+        order_by = {"name": "name_sort", "updated": "updated"}.get(query.sort)
+        if order_by:
+            order = tantivy.Order.Asc if query.sort == "name" else tantivy.Order.Desc
+            result = searcher.search(
+                full, limit, count=True, order_by_field=order_by, offset=offset, order=order
+            )
+            addresses = [address for _value, address in result.hits]
+            scores = [0.0] * len(addresses)
+        else:
+            result = searcher.search(full, limit, count=True, offset=offset)
+            addresses = [address for _score, address in result.hits]
+            scores = [float(score) for score, _address in result.hits]
+        ids = self._ids_of(searcher, addresses)
+        hits = [Hit(pk, score) for pk, score in zip(ids, scores, strict=True)]
+        if query.center is not None:
+            self._add_distances(searcher, query, addresses, hits)
+        return hits, int(result.count or 0)  # type: ignore[attr-defined]
+
+    def _add_distances(
+        self, searcher: tantivy.Searcher, query: SearchQuery, addresses: list[Any], hits: list[Hit]
+    ) -> None:
+        assert query.center is not None
+        lats = searcher.fast_field_values("lat", addresses)
+        lons = searcher.fast_field_values("lon", addresses)
+        for hit, lat, lon in zip(hits, lats, lons, strict=True):
+            if lat is not None and lon is not None:
+                hit.distance_km = distance_km(query.center.lat, query.center.lon, lat, lon)
+
+    def _nearest(
+        self, searcher: tantivy.Searcher, query: SearchQuery, full: Query, offset: int, limit: int
+    ) -> tuple[list[Hit], int]:
+        """Nearest first: grow a circle until it holds the page, then sort those exactly."""
+        assert query.center is not None
+        total = _count(searcher, full)
+        wanted = min(offset + limit, total)
+        if wanted == 0:
+            return [], total
+        radius = 2.0
+        limit_radius = query.radius_km or 20_000.0
+        while True:
+            radius = min(radius, limit_radius)
+            within = Query.boolean_query(
+                [(Occur.Must, full), (Occur.Must, self._circle(query.center, radius))]
+            )
+            count = _count(searcher, within)
+            if count >= wanted or radius >= limit_radius:
+                break
+            # Grow by the area still missing, at least doubling.
+            radius *= max(2.0, math.sqrt(wanted / max(count, 1)) * 1.2)
+        result = searcher.search(
+            within if radius < limit_radius else full, max(count, wanted), count=False
+        )
+        addresses = [address for _score, address in result.hits]
+        ids = self._ids_of(searcher, addresses)
+        hits = [Hit(pk, 0.0) for pk in ids]
+        self._add_distances(searcher, query, addresses, hits)
+        hits.sort(key=lambda h: (h.distance_km if h.distance_km is not None else math.inf, h.id))
+        return hits[offset : offset + limit], total
+
+    def _facets(
+        self, searcher: tantivy.Searcher, query: SearchQuery, text: Query | None
+    ) -> dict[str, dict[str, int]]:
+        """Counts per facet value; a facet with a selection is counted without its own filter."""
+        facets: dict[str, dict[str, int]] = {}
+        plain = [f for f in FACETS if not query.filters.get(f)]
+        if plain:
+            base = self._compose(text, self._filter_clauses(query), bonus=False)
+            aggs = {f: {"terms": {"field": f, "size": FACET_SIZE.get(f, 100)}} for f in plain}
+            result = searcher.aggregate(base, aggs)
+            for f in plain:
+                facets[f] = _buckets(result.get(f))
+        for f in FACETS:
+            if f in facets:
+                continue
+            without = self._compose(text, self._filter_clauses(query, without=f), bonus=False)
+            result = searcher.aggregate(
+                without, {f: {"terms": {"field": f, "size": FACET_SIZE.get(f, 100)}}}
+            )
+            facets[f] = _buckets(result.get(f))
+        return facets
+
+    def clusters(
+        self, query: SearchQuery, plan: QueryPlan, level: int, max_points: int
+    ) -> tuple[list[Cluster], int]:
+        searcher = self.searcher()
+        text = self._text_query(plan, searcher)
+        full = self._compose(text, self._filter_clauses(query), bonus=False)
+        result = searcher.search(full, max_points + 1, count=True)
+        total = int(result.count or 0)  # type: ignore[attr-defined]
+        if total <= max_points:
+            addresses = [address for _score, address in result.hits]
+            ids = self._ids_of(searcher, addresses)
+            lats = searcher.fast_field_values("lat", addresses)
+            lons = searcher.fast_field_values("lon", addresses)
+            points = [
+                Cluster(lat, lon, 1, pk)
+                for pk, lat, lon in zip(ids, lats, lons, strict=True)
+                if lat is not None and lon is not None
+            ]
+            return points, total
+        field = f"c{level}"
+        aggs = {
+            "cells": {
+                "terms": {"field": field, "size": 5000},
+                "aggs": {"lat": {"avg": {"field": "lat"}}, "lon": {"avg": {"field": "lon"}}},
+            }
+        }
+        buckets = searcher.aggregate(full, aggs).get("cells", {}).get("buckets", [])
+        clusters = [
+            Cluster(b["lat"]["value"], b["lon"]["value"], int(b["doc_count"]))
+            for b in buckets
+            if b.get("lat", {}).get("value") is not None
+        ]
+        return clusters, total
+
+
+def _count(searcher: tantivy.Searcher, query: Query) -> int:
+    # Tantivy wants at least one hit collected; the count is what is asked for.
+    return int(searcher.search(query, 1, count=True).count or 0)  # type: ignore[attr-defined]
+
+
+def _buckets(result: dict[str, Any] | None) -> dict[str, int]:
+    if not result:
+        return {}
+    return {str(b["key"]): int(b["doc_count"]) for b in result.get("buckets", [])}

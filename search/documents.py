@@ -1,0 +1,251 @@
+"""What the search index knows of an organisation, read from the database in bulk.
+
+One ``SearchDocument`` per published organisation. The texts are already analysed
+(``search.analysis``); the engines store them as they are. Reading goes table by
+table for a chunk of organisations (a few queries per thousand), never per object,
+so that a rebuild of a million organisations reads the database in minutes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+
+from classification.models import WzCode
+from directory.choices import PublicationStatus
+
+from .analysis import Analyser
+
+# Levels of precomputed map clusters: a grid of 2^level × 2^level cells over the
+# Web Mercator square (level 8 ≈ 100 km cells, level 18 ≈ 95 m in Germany).
+CLUSTER_LEVELS: tuple[int, ...] = (6, 8, 10, 12, 14, 16, 18)
+# A profile not confirmed for this long loses the ranking boost of verified profiles.
+VERIFIED_FOR_DAYS = 365
+
+
+@dataclass
+class SearchDocument:
+    id: int
+    name: str
+    name_sort: str
+    kind: str
+    size: str
+    name_terms: str
+    offers_terms: str
+    description_terms: str
+    place_terms: str
+    district: str = ""
+    wz: list[str] = field(default_factory=list)  # codes with all their ancestors
+    growth: list[str] = field(default_factory=list)
+    network: list[str] = field(default_factory=list)
+    cert: list[str] = field(default_factory=list)
+    quality: list[str] = field(default_factory=list)  # "verified", "complete"
+    lat: float | None = None
+    lon: float | None = None
+    updated: int = 0  # milliseconds since the epoch
+
+    def cells(self) -> dict[int, int]:
+        if self.lat is None or self.lon is None:
+            return {}
+        return {level: cell_id(self.lat, self.lon, level) for level in CLUSTER_LEVELS}
+
+
+def mercator(lat: float, lon: float) -> tuple[float, float]:
+    """Position in the unit Web Mercator square (x east, y south)."""
+    lat = max(min(lat, 85.0511), -85.0511)
+    x = (lon + 180.0) / 360.0
+    s = math.sin(math.radians(lat))
+    y = 0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)
+    return x, y
+
+
+def cell_id(lat: float, lon: float, level: int) -> int:
+    x, y = mercator(lat, lon)
+    n = 1 << level
+    return min(int(y * n), n - 1) * n + min(int(x * n), n - 1)
+
+
+def cell_bounds(cell: int, level: int) -> tuple[float, float, float, float]:
+    """(south, west, north, east) of a cell."""
+    n = 1 << level
+    row, col = divmod(cell, n)
+
+    def lat_of(y: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
+
+    return lat_of((row + 1) / n), col / n * 360 - 180, lat_of(row / n), (col + 1) / n * 360 - 180
+
+
+def wz_paths() -> dict[int, list[str]]:
+    """WZ 2008 code id → the code with all its ancestors (section first)."""
+    rows = WzCode.objects.filter(version="2008").values_list("id", "code", "parent_id")
+    by_id = {pk: (code, parent) for pk, code, parent in rows}
+    paths: dict[int, list[str]] = {}
+    for pk in by_id:
+        chain: list[str] = []
+        node: int | None = pk
+        while node is not None:
+            code, parent = by_id[node]
+            chain.append(code)
+            node = parent
+        paths[pk] = list(reversed(chain))
+    return paths
+
+
+class DocumentReader:
+    """Builds ``SearchDocument``s for chunks of organisation ids."""
+
+    def __init__(self, analyser: Analyser, today: datetime.date | None = None) -> None:
+        self.analyser = analyser
+        self.paths = wz_paths()
+        self.verified_since = (today or datetime.date.today()) - datetime.timedelta(
+            days=VERIFIED_FOR_DAYS
+        )
+
+    def published_ids(self) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM directory_organisation WHERE status = %s ORDER BY id",
+                [PublicationStatus.PUBLISHED.value],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def read(self, ids: list[int]) -> list[SearchDocument]:
+        """Documents of those ``ids`` that are published (others are left out)."""
+        if not ids:
+            return []
+        with connection.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                "SELECT id, name, kind, legal_form, short_description, description, "
+                "short_description_en, description_en, employee_size_class, primary_wz_id, "
+                "last_verified, website, modified "
+                f"FROM directory_organisation WHERE status = %s AND id IN ({marks})",
+                [PublicationStatus.PUBLISHED.value, *ids],
+            )
+            orgs = cursor.fetchall()
+            if not orgs:
+                return []
+            found = [row[0] for row in orgs]
+            marks = ", ".join(["%s"] * len(found))
+            related = self._related(cursor, marks, found)
+        return [self._document(row, related) for row in orgs]
+
+    def _related(self, cursor: Any, marks: str, ids: list[int]) -> dict[str, dict[int, list[Any]]]:
+        queries = {
+            "secondary": "SELECT organisation_id, wzcode_id FROM "
+            f"directory_organisation_secondary_wz WHERE organisation_id IN ({marks})",
+            "technology": "SELECT t.organisation_id, v.name, v.name_en FROM "
+            "directory_organisation_technologies t JOIN classification_technology v "
+            f"ON v.id = t.technology_id WHERE t.organisation_id IN ({marks})",
+            "tag": "SELECT t.organisation_id, g.name FROM directory_organisation_tags t JOIN "
+            f"directory_tag g ON g.id = t.tag_id WHERE t.organisation_id IN ({marks})",
+            "growth": "SELECT organisation_id, growthfield_id FROM "
+            f"directory_organisation_growth_fields WHERE organisation_id IN ({marks})",
+            "network": "SELECT organisation_id, network_id FROM directory_membership "
+            f"WHERE organisation_id IN ({marks})",
+            "cert": "SELECT organisation_id, standard_id FROM directory_certification "
+            f"WHERE organisation_id IN ({marks})",
+            "offering": "SELECT organisation_id, name, description FROM directory_offering "
+            f"WHERE organisation_id IN ({marks})",
+            "site": "SELECT s.organisation_id, s.place, s.latitude, s.longitude, d.ags, d.name, "
+            "s.is_primary, s.postal_code FROM directory_site s LEFT JOIN geo_district d "
+            f"ON d.id = s.district_id WHERE s.organisation_id IN ({marks}) "
+            "ORDER BY s.is_primary DESC, s.id",
+            "contact": "SELECT organisation_id, COUNT(*) FROM directory_contactperson "
+            f"WHERE organisation_id IN ({marks}) GROUP BY organisation_id",
+        }
+        related: dict[str, dict[int, list[Any]]] = {}
+        for key, sql in queries.items():
+            cursor.execute(sql, ids)
+            grouped: dict[int, list[Any]] = defaultdict(list)
+            for row in cursor.fetchall():
+                grouped[row[0]].append(row[1:] if len(row) > 2 else row[1])
+            related[key] = grouped
+        return related
+
+    def _document(
+        self, row: tuple[Any, ...], related: dict[str, dict[int, list[Any]]]
+    ) -> SearchDocument:
+        (
+            pk,
+            name,
+            kind,
+            legal_form,
+            short,
+            long,
+            short_en,
+            long_en,
+            size,
+            primary_wz,
+            last_verified,
+            website,
+            modified,
+        ) = row
+        analyse = self.analyser.index_terms
+        codes: set[str] = set()
+        for wz_id in (primary_wz, *related["secondary"].get(pk, ())):
+            if wz_id is not None:
+                codes.update(self.paths.get(wz_id, ()))
+        technologies = related["technology"].get(pk, [])
+        offerings = related["offering"].get(pk, [])
+        sites = related["site"].get(pk, [])
+        primary = sites[0] if sites else None
+        offers = [o[0] for o in offerings] + [o[1] for o in offerings if o[1]]
+        offers += [t[0] for t in technologies] + [t[1] for t in technologies if t[1]]
+        offers += related["tag"].get(pk, [])
+        places = []
+        for place, _lat, _lon, _ags, district_name, _primary, postal_code in sites:
+            places += [place, district_name or "", postal_code]
+        if isinstance(last_verified, str):
+            last_verified = datetime.date.fromisoformat(last_verified)
+        if isinstance(modified, str):
+            modified = datetime.datetime.fromisoformat(modified)
+        quality = []
+        if last_verified and last_verified >= self.verified_since:
+            quality.append("verified")
+        if (short or long) and offerings and website and related["contact"].get(pk):
+            quality.append("complete")
+        return SearchDocument(
+            id=pk,
+            name=name,
+            name_sort=sort_key(name),
+            kind=kind,
+            size=size or "",
+            name_terms=analyse(name, legal_form or ""),
+            offers_terms=analyse(*offers),
+            description_terms=analyse(short, long, short_en, long_en),
+            place_terms=analyse(*places),
+            district=(primary[3] or "") if primary else "",
+            wz=sorted(codes),
+            growth=[str(g) for g in related["growth"].get(pk, [])],
+            network=[str(n) for n in related["network"].get(pk, [])],
+            cert=[str(c) for c in related["cert"].get(pk, [])],
+            quality=quality,
+            lat=primary[1] if primary else None,
+            lon=primary[2] if primary else None,
+            updated=int(modified.timestamp() * 1000) if modified else 0,
+        )
+
+    def iterate(self, ids: Iterable[int], chunk: int = 2000) -> Iterator[list[SearchDocument]]:
+        batch: list[int] = []
+        for pk in ids:
+            batch.append(pk)
+            if len(batch) >= chunk:
+                yield self.read(batch)
+                batch = []
+        if batch:
+            yield self.read(batch)
+
+
+def sort_key(name: str) -> str:
+    """Names sort as a German reader expects: case and umlauts folded."""
+    from .analysis import fold
+
+    return " ".join(fold(name).split())[:200]

@@ -1,0 +1,36 @@
+"""Build the search index anew from the database, with a progress bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from core.progress import TerminalProgress
+from search import services
+
+
+class Command(BaseCommand):
+    help = "Rebuild the search index from the database; searches keep working meanwhile."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Only build when the index holds nothing."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_empty"] and services.engine().count() > 0:
+            self.stdout.write("The search index is already built.")
+            return
+        progress = TerminalProgress(stream=self.stderr, disable=options["no_progress"])
+        try:
+            stats = services.rebuild_index(progress=progress)
+        finally:
+            progress.close()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {stats.documents:,} organisations with {stats.engine} "
+                f"in {stats.seconds:.1f} s."
+            )
+        )

@@ -1,0 +1,465 @@
+"""Search: the one entry point views, the API, commands, tasks and tests call.
+
+``search(query)`` plans the query, asks the configured engine, loads the
+organisations of the page in one query and labels the facets. Index updates and
+rebuilds also go through here, whichever engine is configured.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from classification.models import CertificationStandard, GrowthField, WzCode
+from core.progress import Progress, silent
+from directory.choices import EmployeeSizeClass, OrganisationKind
+from directory.models import Organisation, Site
+from geo.models import District
+
+from . import vocabulary
+from .analysis import highlight_spans
+from .backends.base import Cluster, EngineResult, SearchEngine
+from .documents import DocumentReader
+from .query import FACETS, QueryPlan, SearchQuery, plan_query
+
+_engines: dict[tuple[str, str], SearchEngine] = {}
+_engines_lock = threading.Lock()
+
+FACET_LABELS = {
+    "kind": gettext_lazy("Kind"),
+    "wz": gettext_lazy("Industry (WZ 2008)"),
+    "district": gettext_lazy("District"),
+    "growth": gettext_lazy("Growth field"),
+    "network": gettext_lazy("Network"),
+    "size": gettext_lazy("Employees"),
+    "cert": gettext_lazy("Certification"),
+}
+
+
+def engine() -> SearchEngine:
+    """The engine ``SEARCH_ENGINE`` names, one per process and index location."""
+    name = settings.SEARCH_ENGINE
+    location = str(settings.SEARCH_INDEX_DIR)
+    key = (name, location)
+    with _engines_lock:
+        if key not in _engines:
+            if name == "tantivy":
+                from .backends.tantivy_engine import TantivyEngine
+
+                _engines[key] = TantivyEngine(settings.SEARCH_INDEX_DIR)
+            elif name == "postgres":
+                from .backends.postgres_engine import PostgresEngine
+
+                _engines[key] = PostgresEngine()
+            else:
+                raise ValueError(f"SEARCH_ENGINE must be 'tantivy' or 'postgres', not {name!r}")
+        return _engines[key]
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def index_organisations(ids: Iterable[int]) -> int:
+    """Bring the index up to date for these organisations (published ones in, others out)."""
+    ids = sorted(set(ids))
+    if not ids:
+        return 0
+    reader = DocumentReader(vocabulary.analyser())
+    documents = reader.read(ids)
+    found = {d.id for d in documents}
+    engine().update(documents, remove=[pk for pk in ids if pk not in found])
+    return len(documents)
+
+
+def remove_organisations(ids: Iterable[int]) -> None:
+    engine().update([], remove=list(ids))
+
+
+@dataclass
+class RebuildStats:
+    documents: int
+    seconds: float
+    engine: str
+
+
+def rebuild_index(progress: Progress = silent, chunk: int = 2000) -> RebuildStats:
+    """Build the whole index anew from the database; readers keep the old one meanwhile.
+
+    Organisations saved while the rebuild runs are indexed again after the switch.
+    """
+    started = time.perf_counter()
+    since = time.time()
+    reader = DocumentReader(vocabulary.analyser())
+    ids = reader.published_ids()
+    label = _("Building the search index")
+    progress(0, len(ids), label)
+    eng = engine()
+    eng.rebuild(
+        reader.iterate(ids, chunk=chunk),
+        len(ids),
+        lambda done: progress(done, len(ids), label),
+    )
+    changed = list(
+        Organisation.objects.filter(modified__gte=_aware(since)).values_list("pk", flat=True)
+    )
+    if changed:
+        index_organisations(changed)
+    return RebuildStats(len(ids), time.perf_counter() - started, eng.name)
+
+
+def _aware(timestamp: float) -> Any:
+    import datetime
+
+    return datetime.datetime.fromtimestamp(timestamp - 1, tz=datetime.UTC)
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultItem:
+    organisation: Organisation
+    score: float
+    distance_km: float | None
+    name_html: SafeString
+    snippet_html: SafeString
+    matched_codes: list[WzCode] = field(default_factory=list)
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+    # WZ: the selected code's ancestors, for a breadcrumb above the values.
+    trail: list[FacetValue] = field(default_factory=list)
+
+
+@dataclass
+class Relaxation:
+    """What to drop from a search that found nothing, and how many it would find then."""
+
+    label: str
+    params: dict[str, list[str]]
+    total: int
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    plan: QueryPlan
+    items: list[ResultItem]
+    total: int
+    facets: list[Facet]
+    relaxations: list[Relaxation]
+    milliseconds: float
+
+
+def plan(query: SearchQuery) -> QueryPlan:
+    return plan_query(
+        query,
+        vocabulary.analyser(),
+        engine(),
+        vocabulary.synonyms(),
+        vocabulary.wz_notes(),
+    )
+
+
+def search(query: SearchQuery, relax: bool = True) -> SearchResults:
+    started = time.perf_counter()
+    query_plan = plan(query)
+    result = engine().search(query, query_plan)
+    items = _items(result, query_plan)
+    facets = _label_facets(query, result.facets) if query.facets else []
+    relaxations = _relaxations(query) if relax and result.total == 0 else []
+    return SearchResults(
+        query=query,
+        plan=query_plan,
+        items=items,
+        total=result.total,
+        facets=facets,
+        relaxations=relaxations,
+        milliseconds=(time.perf_counter() - started) * 1000,
+    )
+
+
+def search_ids(query: SearchQuery, limit: int) -> list[int]:
+    """Ids of the matches in the query's order, for exports (at most ``limit``)."""
+    return engine().ids(query, plan(query), limit)
+
+
+def organisations_for(ids: list[int]) -> list[Organisation]:
+    """The published organisations of ``ids`` in that order, with what a hit shows."""
+    sites = Prefetch(
+        "sites", queryset=Site.objects.select_related("district").order_by("-is_primary", "pk")
+    )
+    found = (
+        Organisation.objects.published()
+        .filter(pk__in=ids)
+        .select_related("primary_wz")
+        .prefetch_related(sites, "secondary_wz")
+    )
+    by_id = {o.pk: o for o in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _mark(text: str, spans: list[tuple[int, int]]) -> SafeString:
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        out.append(escape(text[pos:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        pos = end
+    out.append(escape(text[pos:]))
+    return mark_safe("".join(out))
+
+
+def _snippet(text: str, spans: list[tuple[int, int]], width: int = 220) -> SafeString:
+    if not spans:
+        short = text[:width]
+        return mark_safe(escape(short) + ("…" if len(text) > width else ""))
+    first = spans[0][0]
+    start = max(0, first - width // 3)
+    if start:
+        start = text.rfind(" ", 0, start) + 1
+    end = min(len(text), start + width)
+    window = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
+    body = _mark(text[start:end], window)
+    return mark_safe(("…" if start else "") + body + ("…" if end < len(text) else ""))
+
+
+def _items(result: EngineResult, query_plan: QueryPlan) -> list[ResultItem]:
+    organisations = organisations_for([h.id for h in result.hits])
+    hits = {h.id: h for h in result.hits}
+    analyser = vocabulary.analyser()
+    terms, prefixes = query_plan.highlight_terms, query_plan.highlight_prefixes
+    wz_codes = {
+        code
+        for group in query_plan.groups
+        for alt in group.alternatives
+        if alt.kind == "wz"
+        for code in alt.terms
+    }
+    items = []
+    for org in organisations:
+        hit = hits[org.pk]
+        name_spans = highlight_spans(analyser, org.name, terms, prefixes)
+        texts = [org.short_description, org.description]
+        snippet = None
+        for text in texts:
+            if not text:
+                continue
+            spans = highlight_spans(analyser, text, terms, prefixes)
+            if spans:
+                snippet = _snippet(text, spans)
+                break
+        if snippet is None:
+            snippet = _snippet(org.short_description or org.description or "", [])
+        matched = []
+        if wz_codes:
+            own = [org.primary_wz, *org.secondary_wz.all()]
+            matched = [
+                c for c in own if c is not None and any(c.code.startswith(w) for w in wz_codes)
+            ]
+        items.append(
+            ResultItem(
+                organisation=org,
+                score=hit.score,
+                distance_km=hit.distance_km,
+                name_html=_mark(org.name, name_spans),
+                snippet_html=snippet,
+                matched_codes=matched,
+            )
+        )
+    return items
+
+
+def _label_facets(query: SearchQuery, counts: dict[str, dict[str, int]]) -> list[Facet]:
+    labels: dict[str, dict[str, str]] = {
+        "kind": {str(k): str(v) for k, v in OrganisationKind.choices},
+        "size": {str(k): str(v) for k, v in EmployeeSizeClass.choices},
+    }
+    wanted = {f: set(counts.get(f, {})) | set(query.filters.get(f, [])) for f in FACETS}
+    labels["district"] = dict(
+        District.objects.filter(ags__in=wanted["district"]).values_list("ags", "name")
+    )
+    labels["growth"] = {
+        str(pk): name
+        for pk, name in GrowthField.objects.filter(pk__in=_ints(wanted["growth"])).values_list(
+            "pk", "name"
+        )
+    }
+    labels["cert"] = {
+        str(pk): name
+        for pk, name in CertificationStandard.objects.filter(
+            pk__in=_ints(wanted["cert"])
+        ).values_list("pk", "name")
+    }
+    labels["network"] = {
+        str(pk): name
+        for pk, name in Organisation.objects.filter(pk__in=_ints(wanted["network"])).values_list(
+            "pk", "name"
+        )
+    }
+    facets = []
+    for name in FACETS:
+        selected = set(query.filters.get(name, []))
+        if name == "wz":
+            facets.append(_wz_facet(counts.get("wz", {}), selected))
+            continue
+        values = [
+            FacetValue(value, _capfirst(labels[name].get(value, value)), count, value in selected)
+            for value, count in counts.get(name, {}).items()
+            if value in labels[name]
+        ]
+        for value in selected - {v.value for v in values}:
+            values.append(FacetValue(value, labels[name].get(value, value), 0, True))
+        values.sort(key=lambda v: (not v.selected, -v.count, v.label))
+        facets.append(Facet(name, str(FACET_LABELS[name]), values))
+    return facets
+
+
+def _capfirst(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _wz_facet(counts: dict[str, int], selected: set[str]) -> Facet:
+    """Sections, or the children of the deepest selected code, with their counts."""
+    deepest = max(selected, key=len) if selected else None
+    codes = WzCode.objects.filter(version="2008")
+    if deepest:
+        node = codes.filter(code=deepest).first()
+        trail_codes = node.ancestors() if node else []
+        children = list(codes.filter(parent=node)) if node else []
+    else:
+        trail_codes, children = [], list(codes.filter(level=1))
+    trail = [
+        FacetValue(c.code, f"{c.code} {c.title}", counts.get(c.code, 0), True) for c in trail_codes
+    ]
+    values = [
+        FacetValue(c.code, f"{c.code} {c.title}", counts[c.code], False)
+        for c in children
+        if counts.get(c.code)
+    ]
+    values.sort(key=lambda v: -v.count)
+    return Facet("wz", str(FACET_LABELS["wz"]), values, trail)
+
+
+def _ints(values: Iterable[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()]
+
+
+def _relaxations(query: SearchQuery) -> list[Relaxation]:
+    """For a search without results: how many each single relaxation would find."""
+    options: list[tuple[str, SearchQuery, dict[str, list[str]]]] = []
+    for name in query.facet_filters():
+        relaxed = _copy(query, filters=query.facet_filters(without=name))
+        options.append(
+            (
+                _("without the filter “%(facet)s”") % {"facet": FACET_LABELS[name]},
+                relaxed,
+                {name: []},
+            )
+        )
+    if query.is_geo and query.radius_km:
+        wider = min(query.radius_km * 2, 500)
+        options.append(
+            (
+                _("within %(km)s km") % {"km": f"{wider:g}"},
+                _copy(query, radius_km=wider),
+                {"radius": [f"{wider:g}"]},
+            )
+        )
+        options.append(
+            (
+                _("without the distance limit"),
+                _copy(query, center=None, radius_km=None),
+                {"radius": []},
+            )
+        )
+    words = query.text.split()
+    if len(words) > 1:
+        for word in words:
+            rest = " ".join(w for w in words if w != word)
+            options.append(
+                (_("without “%(word)s”") % {"word": word}, _copy(query, text=rest), {"q": [rest]})
+            )
+    relaxations = []
+    for label, relaxed, params in options[:8]:
+        result = engine().search(relaxed, plan(relaxed))
+        if result.total:
+            relaxations.append(Relaxation(label, params, result.total))
+    return relaxations
+
+
+def _copy(query: SearchQuery, **changes: Any) -> SearchQuery:
+    from dataclasses import replace
+
+    return replace(query, facets=False, limit=0, offset=0, **changes)
+
+
+# -- map and autocomplete -----------------------------------------------------------------
+
+
+# Below this many matches in the viewport the map gets single points, above it clusters.
+MAP_MAX_POINTS = 500
+
+
+def cluster_level(zoom: int) -> int:
+    """The precomputed cell level for a map zoom: about 60 pixels per cell."""
+    from .documents import CLUSTER_LEVELS
+
+    wanted = zoom + 2
+    return min(CLUSTER_LEVELS, key=lambda level: abs(level - wanted))
+
+
+def map_clusters(query: SearchQuery, zoom: int) -> tuple[list[Cluster], int]:
+    return engine().clusters(query, plan(query), cluster_level(zoom), MAP_MAX_POINTS)
+
+
+@dataclass
+class Suggestion:
+    label: str
+    url: str
+    kind: str
+
+
+def suggest(prefix: str, limit: int = 8) -> list[Suggestion]:
+    """Organisations whose name begins with what was typed so far, then known terms."""
+    from django.urls import reverse
+
+    text = prefix.strip()[:100]
+    if len(text) < 2:
+        return []
+    query = SearchQuery(text=text, prefix=True, limit=limit, facets=False)
+    result = search(query, relax=False)
+    suggestions = [
+        Suggestion(item.organisation.name, item.organisation.get_absolute_url(), "organisation")
+        for item in result.items
+    ]
+    seen = {s.label.lower() for s in suggestions}
+    for code in WzCode.objects.filter(version="2008", level__gte=4, title__icontains=text)[:3]:
+        label = f"{code.code} {code.title_short or code.title}"
+        if label.lower() not in seen:
+            suggestions.append(
+                Suggestion(label, f"{reverse('search:search')}?wz={code.code}", "wz")
+            )
+    return suggestions[: limit + 3]

@@ -1,0 +1,111 @@
+"""Keep the index current: a change to an organisation or anything shown in its document
+queues one index update per transaction, after the commit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from directory.models import (
+    Certification,
+    ContactPerson,
+    Membership,
+    Offering,
+    Organisation,
+    Site,
+)
+
+log = logging.getLogger(__name__)
+
+RELATED = (Site, Offering, Certification, Membership, ContactPerson)
+
+
+class _Pending:
+    """Ids collected in one transaction; flushed as one task when it commits."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.flushed = False
+
+    def flush(self) -> None:
+        self.flushed = True
+        if not self.ids:
+            return
+        from .tasks import update_index
+
+        try:
+            update_index.enqueue(sorted(self.ids))
+        except Exception:  # the save stands; a rebuild repairs the index
+            log.exception(
+                "Could not queue a search index update for %d organisations", len(self.ids)
+            )
+
+
+def queue(ids: set[int]) -> None:
+    """Index ``ids`` once the current transaction commits (at once outside one).
+
+    One task per transaction, however many rows it touched: an import of a thousand
+    organisations queues one update of a thousand, not a thousand updates.
+    """
+    if not getattr(settings, "SEARCH_AUTO_UPDATE", True):
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        now = _Pending()
+        now.ids.update(ids)
+        now.flush()
+        return
+    pending: _Pending | None = getattr(connection, "_search_pending", None)
+    # A rollback drops the callback with the ids it held: start again then.
+    registered = (
+        pending is not None
+        and not pending.flushed
+        and any(callback == pending.flush for _sids, callback, _robust in connection.run_on_commit)
+    )
+    if pending is None or not registered:
+        pending = _Pending()
+        connection._search_pending = pending  # type: ignore[attr-defined]
+        transaction.on_commit(pending.flush)
+    pending.ids.update(ids)
+
+
+def _organisation_saved(sender: Any, instance: Organisation, **kwargs: Any) -> None:
+    queue({instance.pk})
+
+
+def _related_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    ids = {instance.organisation_id}
+    if isinstance(instance, Membership):
+        ids.add(instance.network_id)
+    queue(ids)
+
+
+def _m2m_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
+) -> None:
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Organisation):
+        queue({instance.pk})
+    elif pk_set:
+        queue(set(pk_set))
+
+
+post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="search-org-save")
+post_delete.connect(_organisation_saved, sender=Organisation, dispatch_uid="search-org-delete")
+for model in RELATED:
+    post_save.connect(_related_saved, sender=model, dispatch_uid=f"search-{model.__name__}-save")
+    post_delete.connect(
+        _related_saved, sender=model, dispatch_uid=f"search-{model.__name__}-delete"
+    )
+for through in (
+    Organisation.secondary_wz.through,
+    Organisation.technologies.through,
+    Organisation.tags.through,
+    Organisation.growth_fields.through,
+):
+    m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"search-m2m-{through.__name__}")

@@ -1,0 +1,135 @@
+/*
+ * Search page enhancements (the page works without them):
+ * - autocomplete: keyboard access to the suggestions htmx fills in;
+ * - map: the results of the current search, as single markers or as the server's
+ *   precomputed clusters, refreshed when the map moves or the results change.
+ *   District boundaries are drawn from the portal itself, so the map works with no
+ *   tile server; tiles are added only when the operator configured MAP_TILE_URL.
+ */
+(function () {
+  "use strict";
+
+  function setupAutocomplete() {
+    var input = document.getElementById("id_q");
+    var list = document.getElementById("search-suggestions");
+    if (!input || !list) { return; }
+    function close() {
+      list.innerHTML = "";
+      input.setAttribute("aria-expanded", "false");
+    }
+    document.body.addEventListener("htmx:afterSwap", function (event) {
+      if (event.detail.target === list) {
+        input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
+      }
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { close(); }
+      if (event.key === "ArrowDown" && list.children.length) {
+        event.preventDefault();
+        list.querySelector("a").focus();
+      }
+    });
+    list.addEventListener("keydown", function (event) {
+      var items = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var index = items.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" && index < items.length - 1) { event.preventDefault(); items[index + 1].focus(); }
+      if (event.key === "ArrowUp") { event.preventDefault(); (index > 0 ? items[index - 1] : input).focus(); }
+      if (event.key === "Escape") { close(); input.focus(); }
+    });
+    document.getElementById("search-form").addEventListener("submit", close);
+  }
+
+  function setupMap() {
+    var configNode = document.getElementById("search-map-config");
+    if (!configNode || typeof window.L === "undefined") { return; }
+    var config = JSON.parse(configNode.textContent);
+    var map = null;
+    var layer = null;
+    var pending = null;
+    var status = null;
+
+    function container() { return document.getElementById("search-map"); }
+
+    function create() {
+      var node = container();
+      if (!node) { return; }
+      node.hidden = false;
+      status = document.getElementById("map-status");
+      map = window.L.map(node, { scrollWheelZoom: false, zoomSnap: 1 });
+      map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+      if (config.tiles && config.tiles.url) {
+        window.L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution || "", maxZoom: 18 }).addTo(map);
+      }
+      map.setView([50.9, 11.0], 8);
+      if (status) { status.textContent = ""; }
+      fetch(config.boundaries).then(function (r) { return r.json(); }).then(function (data) {
+        var districts = window.L.geoJSON(data, {
+          interactive: false,
+          attribution: config.boundary_attribution || "",
+          style: { color: "#00549f", weight: 1, fillOpacity: 0.04 }
+        }).addTo(map);
+        if (districts.getBounds().isValid()) { map.fitBounds(districts.getBounds()); }
+        districts.bringToBack();
+      });
+      layer = window.L.layerGroup().addTo(map);
+      map.on("moveend", refresh);
+    }
+
+    function refresh() {
+      if (!map) { return; }
+      var b = map.getBounds();
+      var params = new URLSearchParams(window.location.search);
+      params.delete("page");
+      params.set("bbox", [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()].map(function (v) { return v.toFixed(5); }).join(","));
+      params.set("zoom", String(map.getZoom()));
+      if (pending) { pending.abort(); }
+      pending = new AbortController();
+      fetch(config.clusters + "?" + params.toString(), { signal: pending.signal, headers: { Accept: "application/json" } })
+        .then(function (r) { return r.json(); })
+        .then(draw)
+        .catch(function (error) { if (error.name !== "AbortError" && status) { status.textContent = String(error); } });
+    }
+
+    function draw(data) {
+      layer.clearLayers();
+      data.features.forEach(function (f) {
+        var lat = f.geometry.coordinates[1];
+        var lon = f.geometry.coordinates[0];
+        var p = f.properties;
+        if (p.id) {
+          var marker = window.L.circleMarker([lat, lon], { radius: 6, color: "#00549f", weight: 2, fillOpacity: 0.8 });
+          var link = document.createElement("a");
+          link.href = p.url;
+          link.textContent = p.name;
+          marker.bindPopup(link);
+          marker.addTo(layer);
+        } else {
+          var size = Math.min(48, 18 + Math.log(p.count) * 4);
+          var icon = window.L.divIcon({
+            className: "map-cluster",
+            html: "<span>" + p.count + "</span>",
+            iconSize: [size, size]
+          });
+          window.L.marker([lat, lon], { icon: icon, keyboard: false, title: String(p.count) })
+            .on("click", function () { map.setView([lat, lon], Math.min(map.getZoom() + 2, 18)); })
+            .addTo(layer);
+        }
+      });
+      var node = container();
+      if (node) { node.setAttribute("data-map-ready", String(data.features.length)); node.setAttribute("data-clustered", String(data.clustered)); }
+      if (status) {
+        status.textContent = data.clustered ? status.getAttribute("data-clustered-text") : status.getAttribute("data-points-text");
+      }
+    }
+
+    create();
+    // New results (htmx swapped them and pushed the URL): the markers follow.
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      if (event.detail.target && event.detail.target.id === "search-results") { refresh(); }
+    });
+    window.addEventListener("popstate", function () { window.setTimeout(refresh, 50); });
+  }
+
+  function init() { setupAutocomplete(); setupMap(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
+})();

@@ -1,0 +1,259 @@
+"""Filters, facet counts, radius, sorting and the map — checked against the database."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+from django.db.models import Q
+
+from classification.models import CertificationStandard, GrowthField, Technology
+from directory.choices import OrganisationKind
+from directory.models import Organisation
+from geo.geocoding import haversine_km
+from search import services
+from search.query import BBox, Point, SearchQuery
+
+from .helpers import PLACES, index_all, make_org, names
+
+pytestmark = pytest.mark.django_db
+
+ILMENAU = Point(50.6843, 10.9193)
+
+
+@pytest.fixture
+def mixed(engine_name):
+    """Forty organisations spread over kinds, places, sizes, codes, networks, growth fields."""
+    rng = random.Random(7)
+    networks = [
+        make_org("Netzwerk Optik e. V.", kind=OrganisationKind.NETWORK, place="jena"),
+        make_org("Cluster Maschinenbau e. V.", kind=OrganisationKind.NETWORK, place="erfurt"),
+    ]
+    growth = list(GrowthField.objects.values_list("name", flat=True)[:3])
+    certs = list(CertificationStandard.objects.values_list("name", flat=True)[:3])
+    codes = ["25.62.0", "26.70.0", "32.50.1", "62.01.9", "28.41.0"]
+    kinds = [OrganisationKind.COMPANY] * 4 + [
+        OrganisationKind.RESEARCH_INSTITUTE,
+        OrganisationKind.UNIVERSITY,
+    ]
+    for i in range(40):
+        place = rng.choice(list(PLACES))
+        make_org(
+            f"Firma {i:02d} {'Präzision' if i % 3 else 'Optik'}",
+            description="Feinmechanik und Optik" if i % 2 else "Präzisionsteile",
+            kind=rng.choice(kinds),
+            place=place,
+            wz=rng.choice(codes),
+            size=rng.choice(["micro", "small", "medium", "large", ""]),
+            growth=rng.sample(growth, rng.randint(0, 2)),
+            certs=rng.sample(certs, rng.randint(0, 2)),
+            networks=rng.sample(networks, rng.randint(0, 1)),
+            lat=PLACES[place][3] + rng.uniform(-0.05, 0.05),
+            lon=PLACES[place][4] + rng.uniform(-0.05, 0.05),
+        )
+    index_all()
+    return networks
+
+
+def db_filter(facet: str, values: list[str]) -> Q:
+    if facet == "kind":
+        return Q(kind__in=values)
+    if facet == "size":
+        return Q(employee_size_class__in=values)
+    if facet == "district":
+        return Q(sites__is_primary=True, sites__district__ags__in=values)
+    if facet == "wz":
+        return (
+            Q(primary_wz__code__in=values)
+            | Q(primary_wz__parent__code__in=values)
+            | Q(primary_wz__parent__parent__code__in=values)
+            | Q(primary_wz__parent__parent__parent__code__in=values)
+            | Q(primary_wz__section__in=values)
+        )
+    if facet == "growth":
+        return Q(growth_fields__pk__in=values)
+    if facet == "cert":
+        return Q(certifications__standard__pk__in=values)
+    if facet == "network":
+        return Q(memberships__network__pk__in=values)
+    raise AssertionError(facet)
+
+
+def db_ids(text_q: Q, filters: dict[str, list[str]]) -> set[int]:
+    qs = Organisation.objects.published().filter(text_q)
+    for facet, values in filters.items():
+        qs = qs.filter(db_filter(facet, values))
+    return set(qs.values_list("pk", flat=True))
+
+
+def db_facet_counts(text_q: Q, filters: dict[str, list[str]], facet: str) -> dict[str, int]:
+    """What a facet must show: counted with every filter but its own."""
+    others = {k: v for k, v in filters.items() if k != facet}
+    ids = db_ids(text_q, others)
+    orgs = Organisation.objects.filter(pk__in=ids)
+    counts: dict[str, int] = {}
+    for org in orgs.prefetch_related(
+        "sites__district", "growth_fields", "certifications", "memberships"
+    ):
+        if facet == "kind":
+            values = {org.kind}
+        elif facet == "size":
+            values = {org.employee_size_class or "unknown"}
+        elif facet == "district":
+            values = {s.district.ags for s in org.sites.all() if s.is_primary and s.district}
+        elif facet == "growth":
+            values = {str(g.pk) for g in org.growth_fields.all()}
+        elif facet == "cert":
+            values = {str(c.standard_id) for c in org.certifications.all()}
+        elif facet == "network":
+            values = {str(m.network_id) for m in org.memberships.all()}
+        else:
+            raise AssertionError(facet)
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize(
+    "text,filters",
+    [
+        ("", {}),
+        ("Optik", {}),
+        ("", {"kind": ["company"]}),
+        ("", {"district": ["16070", "16053"]}),
+        ("Optik", {"kind": ["company", "research"], "size": ["small", "medium"]}),
+        ("", {"wz": ["C"], "district": ["16051"]}),
+    ],
+)
+def test_facet_counts_match_a_plain_database_count(mixed, text, filters):
+    networks = mixed
+    growth_ids = [str(pk) for pk in GrowthField.objects.values_list("pk", flat=True)[:1]]
+    if text == "" and not filters:
+        filters = {"growth": growth_ids, "network": [str(networks[0].pk)]}
+    text_q = Q(name__icontains=text) | Q(description__icontains=text) if text else Q()
+    results = services.search(SearchQuery(text=text, filters=filters, limit=100))
+    assert {i.organisation.pk for i in results.items} == db_ids(text_q, filters)
+    assert results.total == len(db_ids(text_q, filters))
+    shown = {f.name: {v.value: v.count for v in f.values} for f in results.facets}
+    for facet in ("kind", "size", "district", "growth", "cert", "network"):
+        expected = db_facet_counts(text_q, filters, facet)
+        expected.pop("unknown", None)  # no size class given: not offered as a filter
+        got = {k: v for k, v in shown[facet].items() if v}
+        assert got == expected, facet
+
+
+def test_wz_facet_walks_the_hierarchy(mixed):
+    results = services.search(SearchQuery(limit=0))
+    wz = next(f for f in results.facets if f.name == "wz")
+    sections = {v.value: v.count for v in wz.values}
+    assert sections == {
+        "C": Organisation.objects.filter(primary_wz__section="C").count(),
+        "J": Organisation.objects.filter(primary_wz__section="J").count(),
+    }
+    results = services.search(SearchQuery(filters={"wz": ["C"]}, limit=0))
+    wz = next(f for f in results.facets if f.name == "wz")
+    assert [crumb.value for crumb in wz.trail] == ["C"]
+    divisions = {v.value: v.count for v in wz.values}
+    assert set(divisions) == {"25", "26", "28", "32"}
+    assert sum(divisions.values()) == sections["C"]
+    results = services.search(SearchQuery(filters={"wz": ["26"]}, limit=100))
+    assert results.total == Organisation.objects.filter(primary_wz__code__startswith="26").count()
+
+
+def test_radius_matches_the_distance_computed_in_the_database(mixed):
+    for radius in (5, 15, 30):
+        results = services.search(
+            SearchQuery(center=ILMENAU, radius_km=radius, limit=100, facets=False)
+        )
+        expected = {
+            org.pk
+            for org in Organisation.objects.prefetch_related("sites")
+            for site in org.sites.all()
+            if site.is_primary
+            and haversine_km(ILMENAU.lat, ILMENAU.lon, site.latitude or 0, site.longitude or 0)
+            <= radius
+        }
+        assert {i.organisation.pk for i in results.items} == expected, radius
+        assert all(
+            i.distance_km is not None and i.distance_km <= radius + 0.1 for i in results.items
+        )
+
+
+def test_sort_by_distance_is_nearest_first_on_every_page(mixed):
+    everyone = services.search(
+        SearchQuery(center=ILMENAU, sort="distance", limit=100, facets=False)
+    )
+    distances = [i.distance_km or 0.0 for i in everyone.items]
+    assert distances == sorted(distances)
+    assert everyone.total == Organisation.objects.count()
+    pages = [
+        services.search(
+            SearchQuery(center=ILMENAU, sort="distance", limit=7, offset=7 * n, facets=False)
+        )
+        for n in range(3)
+    ]
+    paged = [i.organisation.pk for p in pages for i in p.items]
+    assert paged == [i.organisation.pk for i in everyone.items[:21]]
+
+
+def test_sort_by_name_and_by_last_update(mixed):
+    by_name = names(sort="name")
+    assert by_name == sorted(by_name, key=lambda n: n.lower().replace("ä", "a"))
+    newest = Organisation.objects.order_by("pk").first()
+    assert newest is not None
+    newest.description = "zuletzt geändert"
+    newest.save()
+    index_all()
+    assert names(sort="updated")[0] == newest.name
+
+
+def test_map_gives_clusters_whose_counts_add_up(mixed, monkeypatch):
+    monkeypatch.setattr(services, "MAP_MAX_POINTS", 5)
+    thuringia = BBox(50.2, 9.8, 51.7, 12.7)
+    clusters, total = services.map_clusters(SearchQuery(bbox=thuringia), zoom=7)
+    assert total == Organisation.objects.count()
+    assert sum(c.count for c in clusters) == total
+    assert all(c.id is None for c in clusters)
+    assert len(clusters) < total
+    # A small viewport holds few organisations: single points with their ids.
+    small = BBox(50.90, 11.50, 50.96, 11.66)
+    points, count = services.map_clusters(SearchQuery(bbox=small, text="Optik"), zoom=14)
+    if count <= 5:
+        assert all(p.id is not None and small.contains(p.lat, p.lon) for p in points)
+
+
+def test_empty_result_suggests_what_to_relax(mixed):
+    results = services.search(
+        SearchQuery(text="Optik", filters={"kind": ["university"], "district": ["16052"]}, limit=5)
+    )
+    if results.total:
+        pytest.skip("the random landscape happens to have such a university")
+    labels = [r.label for r in results.relaxations]
+    assert labels
+    for relaxation in results.relaxations:
+        assert relaxation.total > 0
+
+
+def test_every_combination_of_two_filters_counts_right(mixed):
+    networks = mixed
+    options = {
+        "kind": ["company"],
+        "district": ["16051"],
+        "size": ["small"],
+        "network": [str(networks[1].pk)],
+        "cert": [str(CertificationStandard.objects.order_by("pk").first().pk)],  # type: ignore[union-attr]
+    }
+    for a, b in itertools.combinations(options, 2):
+        filters = {a: options[a], b: options[b]}
+        results = services.search(SearchQuery(filters=filters, limit=0, facets=False))
+        assert results.total == len(db_ids(Q(), filters)), filters
+
+
+def test_technology_vocabulary_is_searchable(engine_name):
+    tech = Technology.objects.order_by("pk").first()
+    assert tech is not None
+    make_org("Unbeschriebene GmbH", technologies=[tech.name])
+    make_org("Andere GmbH")
+    index_all()
+    assert names(tech.name) == ["Unbeschriebene GmbH"]

@@ -1,0 +1,137 @@
+"""What a German-speaking user types, and what they must find — on both engines."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.query import SearchQuery
+
+from .helpers import index_all, make_org, names
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def landscape(engine_name):
+    make_org("Müller Präzisionstechnik GmbH", description="Drehteile und Frästeile in Kleinserie.")
+    make_org("Straßenbau Weiß KG", description="Asphalt, Pflaster und Tiefbau.")
+    make_org(
+        "Südthüringer Medizingeräte GmbH",
+        description="Wir sind Hersteller für Medizintechnik: Endoskope und OP-Leuchten.",
+    )
+    make_org("Fügetechnik Arnstadt GmbH", offerings=["Laser-Schweißen", "Löten"], place="arnstadt")
+    make_org("Ilmtal Maschinenbau GmbH", description="Sondermaschinen für die Automobilindustrie.")
+    make_org("Thüringer Kunststoffwerk GmbH", description="Spritzguss von Kunststoff-Gehäusen.")
+    make_org("Pumpenfabrik Gera GmbH", offerings=["Kreiselpumpe", "Dosierpumpe"], place="gera")
+    make_org("Weiterbildung Jena GmbH", offerings=["Workshops für Ingenieure"], place="jena")
+    make_org(
+        "Chemiewerk Bad Berka GmbH",
+        description="Familienunternehmen seit 1990.",
+        wz="20.20.0",
+    )
+    make_org("Glasbläserei Lauscha", description="Christbaumschmuck aus Glas.")
+    index_all()
+
+
+def test_umlauts_fold_both_ways(landscape):
+    assert names("Mueller") == ["Müller Präzisionstechnik GmbH"]
+    assert names("MÜLLER") == ["Müller Präzisionstechnik GmbH"]
+    assert names("muller") == ["Müller Präzisionstechnik GmbH"]
+    assert names("Suedthueringer") == ["Südthüringer Medizingeräte GmbH"]
+
+
+def test_sharp_s_is_ss(landscape):
+    assert names("Strassenbau") == ["Straßenbau Weiß KG"]
+    assert names("weiss") == ["Straßenbau Weiß KG"]
+
+
+def test_inflected_forms_meet(landscape):
+    assert names("Pumpen") == ["Pumpenfabrik Gera GmbH"]
+    assert "Thüringer Kunststoffwerk GmbH" in names("Gehäuse")
+
+
+def test_compound_query_finds_its_parts(landscape):
+    assert names("Medizintechnikhersteller") == ["Südthüringer Medizingeräte GmbH"]
+    assert names("Laserschweißanlage") == ["Fügetechnik Arnstadt GmbH"]
+
+
+def test_part_of_an_indexed_compound_is_found(landscape):
+    # "Kreiselpumpe" is indexed with its parts: a search for the part finds it.
+    assert "Pumpenfabrik Gera GmbH" in names("Kreisel")
+    assert names("Schweißen") == ["Fügetechnik Arnstadt GmbH"]
+
+
+def test_one_typo_from_five_letters(landscape):
+    assert names("Maschienenbau") == ["Ilmtal Maschinenbau GmbH"]
+    assert names("Pumpn") == ["Pumpenfabrik Gera GmbH"]
+
+
+def test_two_typos_from_nine_letters(landscape):
+    assert names("Medizinteknik") == ["Südthüringer Medizingeräte GmbH"]
+
+
+def test_short_words_are_not_guessed(landscape):
+    # Four letters: a typo is more likely another word, so nothing is guessed.
+    assert names("Glsa") == []
+    assert names("Glas") == ["Glasbläserei Lauscha"]
+
+
+def test_prefix_while_typing(landscape):
+    assert names("Spritzgu", prefix=True) == ["Thüringer Kunststoffwerk GmbH"]
+    # Not typing any more: a word, and "Spritzgu" is two edits from any word here.
+    assert names("Spritzgu") == []
+
+
+def test_curated_synonyms(landscape):
+    assert names("Plastik") == ["Thüringer Kunststoffwerk GmbH"]
+
+
+def test_openthesaurus_synonyms(landscape):
+    # OpenThesaurus: Seminar;Training;Kurs;Workshop;Lehrgang;...
+    assert names("Lehrgang") == ["Weiterbildung Jena GmbH"]
+
+
+def test_wz_notes_find_organisations_by_their_code(landscape):
+    # The company's own text never says it; WZ 20.20 does.
+    assert names("Desinfektionsmittel") == ["Chemiewerk Bad Berka GmbH"]
+
+
+def test_phrase_needs_the_words_in_order(landscape):
+    assert names('"Kunststoff Gehäusen"') == ["Thüringer Kunststoffwerk GmbH"]
+    assert names('"Gehäusen Kunststoff"') == []
+
+
+def test_all_words_must_match(landscape):
+    assert names("Pumpe Gera") == ["Pumpenfabrik Gera GmbH"]
+    assert names("Pumpe Jena") == []
+
+
+def test_hostile_input_is_harmless(landscape):
+    for text in [
+        '"',
+        "(((",
+        "name:*",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "\x00\x1f",
+        "ü" * 500,
+    ]:
+        assert isinstance(names(text), list)
+
+
+def test_name_outranks_description(engine_name):
+    make_org("Beschichtung Hermsdorf GmbH", description="Lackieren von Metallteilen.")
+    make_org("Hermsdorfer Lackierwerk GmbH", description="Wir bieten Beschichtung und mehr.")
+    index_all()
+    assert names("Beschichtung")[0] == "Beschichtung Hermsdorf GmbH"
+
+
+def test_highlights_show_why_a_hit_matched(landscape):
+    from search import services
+
+    results = services.search(SearchQuery(text="Medizintechnikhersteller"))
+    snippet = str(results.items[0].snippet_html)
+    assert "<mark>Hersteller</mark>" in snippet
+    assert "<mark>Medizintechnik</mark>" in snippet
+    results = services.search(SearchQuery(text="Desinfektionsmittel"))
+    assert [c.code for c in results.items[0].matched_codes] == ["20.20.0"]

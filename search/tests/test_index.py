@@ -1,0 +1,129 @@
+"""Keeping the index current: saves and deletes through the task, rebuilds without a gap."""
+
+from __future__ import annotations
+
+import threading
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from directory.choices import PublicationStatus
+from directory.models import Organisation
+from directory.tests.factories import OfferingFactory
+from search import services
+from search.query import SearchQuery
+
+from .helpers import make_org, names
+
+pytestmark = pytest.mark.django_db
+
+
+def test_saving_an_organisation_updates_the_index_after_commit(
+    engine_name, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        org = make_org("Erfurter Drahtwerk GmbH", description="Federn aus Draht.")
+    # One task for the whole transaction, however many rows it wrote.
+    assert len(callbacks) == 1
+    assert names("Draht") == ["Erfurter Drahtwerk GmbH"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        OfferingFactory(organisation=org, name="Biegeteile")
+    assert names("Biegeteile") == ["Erfurter Drahtwerk GmbH"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        org.status = PublicationStatus.HIDDEN
+        org.save()
+    assert names("Draht") == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        org.status = PublicationStatus.PUBLISHED
+        org.save()
+    assert names("Draht") == ["Erfurter Drahtwerk GmbH"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        org.delete()
+    assert names("Draht") == []
+
+
+def test_a_rolled_back_change_queues_nothing(engine_name, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                make_org("Verworfene GmbH")
+                raise RuntimeError("import aborted")
+        except RuntimeError:
+            pass
+        make_org("Bleibende GmbH")
+    assert len(callbacks) == 1
+    assert names("GmbH") == ["Bleibende GmbH"]
+
+
+def test_rebuild_command_shows_progress_and_indexes_everything(engine_name):
+    for i in range(5):
+        make_org(f"Glaswerk {i} GmbH")
+    make_org("Entwurf GmbH", status=PublicationStatus.DRAFT)
+    out, err = StringIO(), StringIO()
+    call_command("rebuild_search_index", stdout=out, stderr=err)
+    assert "Indexed 5 organisations" in out.getvalue()
+    assert "100%" in err.getvalue()
+    assert services.engine().count() == 5
+    assert len(names("Glaswerk")) == 5
+
+
+def test_readers_keep_the_old_index_while_a_rebuild_runs(engine_name):
+    if engine_name != "tantivy":
+        pytest.skip("PostgreSQL readers see the old rows until the rebuild commits (MVCC)")
+    old = make_org("Alte Ziegelei GmbH")
+    services.rebuild_index()
+    make_org("Neue Ziegelei GmbH")
+    seen_during: list[set[int]] = []
+    reader = services.engine()
+    original = reader.rebuild
+
+    def slow_rebuild(batches, total, progress):
+        def wrapped_progress(done):
+            # Another thread searches the engine while the new generation is half built.
+            query = SearchQuery(text="Ziegelei", limit=10, facets=False)
+            plan = services.plan(query)
+            result: list[set[int]] = []
+            thread = threading.Thread(
+                target=lambda: result.append({h.id for h in reader.search(query, plan).hits})
+            )
+            thread.start()
+            thread.join()
+            seen_during.extend(result)
+            progress(done)
+
+        original(batches, total, wrapped_progress)
+
+    reader.rebuild = slow_rebuild  # type: ignore[method-assign]
+    try:
+        services.rebuild_index(chunk=1)
+    finally:
+        del reader.rebuild
+    assert seen_during and all(seen == {old.pk} for seen in seen_during)
+    assert sorted(names("Ziegelei")) == ["Alte Ziegelei GmbH", "Neue Ziegelei GmbH"]
+
+
+def test_changes_saved_during_a_rebuild_are_not_lost(engine_name):
+    make_org("Holzbau Saalfeld GmbH")
+    reader = services.engine()
+    original = reader.rebuild
+
+    def rebuild_with_a_save_in_between(batches, total, progress):
+        first = next(batches)
+        org = Organisation.objects.get(name="Holzbau Saalfeld GmbH")
+        org.description = "Dachstühle aus Lärchenholz"
+        org.save()
+        original(iter([first, *batches]), total, progress)
+
+    reader.rebuild = rebuild_with_a_save_in_between  # type: ignore[method-assign]
+    try:
+        services.rebuild_index()
+    finally:
+        del reader.rebuild
+    assert names("Lärchenholz") == ["Holzbau Saalfeld GmbH"]

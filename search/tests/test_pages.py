@@ -1,0 +1,159 @@
+"""The search page, its partials and exports, through real requests."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .helpers import index_all, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(response) -> str:
+    """What a reader sees: the page without its tags."""
+    return re.sub(r"<[^>]+>", "", response.content.decode())
+
+
+@pytest.fixture
+def laser_firms(engine_name):
+    for i, place in enumerate(["erfurt", "jena", "ilmenau", "gera", "eisenach", "arnstadt"]):
+        make_org(
+            f"Laserzentrum {place.title()} GmbH",
+            description="Laserschneiden und Laserschweißen von Blechen.",
+            place=place,
+            wz="25.62.0",
+            size="small" if i % 2 else "medium",
+        )
+    make_org("Bäckerei Schmidt", description="Brot und Brötchen.", place="jena")
+    index_all()
+
+
+def test_search_page_shows_hits_with_highlights_and_facets(client, laser_firms):
+    response = client.get("/suche/", {"q": "Laserschweißen"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "6 Organisationen" in html or "6 organisations" in html
+    assert "<mark>Laserschweißen</mark>" in html
+    assert "Bäckerei" not in html
+    assert 'href="/suche/?q=Laserschwei%C3%9Fen&amp;district=16053"' in html
+    assert 'id="search-form"' in html and 'hx-get="/suche/"' in html
+
+
+def test_facet_link_filters_and_the_url_holds_the_state(client, laser_firms):
+    response = client.get("/suche/", {"q": "Laser", "district": "16053"})
+    html, text = response.content.decode(), text_of(response)
+    assert "Laserzentrum Jena GmbH" in text
+    assert "Laserzentrum Erfurt GmbH" not in text
+    # The selected value is pressed and can be removed again.
+    assert 'aria-pressed="true"' in html
+    assert 'href="/suche/?q=Laser"' in html
+
+
+def test_htmx_request_gets_the_results_partial_only(client, laser_firms):
+    response = client.get("/suche/", {"q": "Laser"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert 'id="search-results"' in html
+    assert "<html" not in html
+    assert 'id="search-state" hx-swap-oob="true"' in html
+    assert response["Vary"] and "HX-Request" in response["Vary"]
+
+
+def test_radius_around_a_place_name(client, laser_firms):
+    html = text_of(client.get("/suche/", {"q": "Laser", "near": "Ilmenau", "radius": "30"}))
+    assert "Laserzentrum Ilmenau GmbH" in html
+    assert "Laserzentrum Arnstadt GmbH" in html  # 20 km from the town's point
+    assert "Laserzentrum Gera GmbH" not in html
+    assert "km entfernt" in html or "km away" in html
+
+
+def test_bad_input_says_what_and_where_and_the_rest_still_searches(client, laser_firms):
+    html = text_of(
+        client.get(
+            "/suche/",
+            {"q": "Laser", "district": "99999", "near": "Atlantis", "bbox": "x", "radius": "7"},
+        )
+    )
+    assert "99999" in html
+    assert "Atlantis" in html
+    assert "Laserzentrum Jena GmbH" in html  # the valid part of the search ran
+
+
+def test_empty_result_offers_relaxations(client, laser_firms):
+    html = client.get("/suche/", {"q": "Laser Brötchen"}).content.decode()
+    assert "Brötchen" in html
+    assert "relaxations" in html
+    assert "/suche/?q=Laser" in html
+
+
+def test_query_count_does_not_grow_with_hits(client, laser_firms):
+    client.get("/suche/", {"q": "Laser"})  # vocabulary loaded once per process
+    with CaptureQueriesContext(connection) as few:
+        client.get("/suche/", {"q": "Laserzentrum Jena"})
+    with CaptureQueriesContext(connection) as many:
+        client.get("/suche/", {"q": "Laser"})
+    assert len(many) == len(few)
+    assert len(many) <= 12
+
+
+def test_csv_and_geojson_export_of_the_result_set(client, laser_firms):
+    response = client.get("/suche/export.csv", {"q": "Laser", "size": "small"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
+    assert len(rows) == 3
+    assert {r["postal_code"] for r in rows} <= {
+        "07743",
+        "07545",
+        "99310",
+        "99084",
+        "98693",
+        "99817",
+    }
+    response = client.get("/suche/export.geojson", {"q": "Laser"})
+    data = json.loads(b"".join(response.streaming_content))
+    assert data["type"] == "FeatureCollection"
+    assert len(data["features"]) == 6
+    lon, lat = data["features"][0]["geometry"]["coordinates"]
+    assert 50 < lat < 52 and 9 < lon < 13
+
+
+def test_autocomplete_offers_organisations_while_typing(client, laser_firms):
+    data = client.get("/suche/vorschlaege/", {"q": "Laserz"}).json()
+    labels = [s["label"] for s in data["suggestions"]]
+    assert "Laserzentrum Jena GmbH" in labels
+    html = client.get(
+        "/suche/vorschlaege/", {"q": "Laserz"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert 'role="option"' in html and "Laserzentrum" in html
+
+
+def test_map_endpoint_returns_geojson_points_and_clusters(client, laser_firms, monkeypatch):
+    from search import services
+
+    data = client.get(
+        "/suche/karte/", {"q": "Laser", "zoom": "8", "bbox": "50,9.5,51.8,12.8"}
+    ).json()
+    assert data["total"] == 6
+    assert len(data["features"]) == 6 and not data["clustered"]
+    assert all(f["properties"]["url"].startswith("/organisationen/") for f in data["features"])
+    monkeypatch.setattr(services, "MAP_MAX_POINTS", 2)
+    data = client.get(
+        "/suche/karte/", {"q": "Laser", "zoom": "7", "bbox": "50,9.5,51.8,12.8"}
+    ).json()
+    assert data["clustered"]
+    assert sum(f["properties"]["count"] for f in data["features"]) == 6
+    assert client.get("/suche/karte/", {"zoom": "x"}).status_code == 400
+
+
+def test_district_boundaries_are_served_for_the_map(client, db):
+    data = client.get("/suche/kreise.geojson").json()
+    assert len(data["features"]) == 22
+    assert {f["properties"]["name"] for f in data["features"]} >= {"Erfurt", "Jena", "Ilm-Kreis"}
