@@ -29,6 +29,8 @@ WORD_RE = re.compile(r"\w+", re.UNICODE)
 DIGRAPH_RE = re.compile(r"(?<![aeiouq])([aou])e")
 # Linking elements (Fugenelemente) that may stand between the parts of a compound.
 LINKS = ("", "s", "es", "n", "en", "e", "er")
+# Endings the last part may carry (Präzisions-linsen, Werkzeug-maschinen).
+ENDINGS = ("n", "en", "e", "s", "es", "er", "ern")
 MIN_PART = 3
 MIN_COMPOUND = 7
 MAX_WORD = 60
@@ -204,7 +206,7 @@ class Analyser:
             found: tuple[str, ...] | None = None
             for j in range(n, i + MIN_PART - 1, -1):
                 piece = word[i:j]
-                if piece not in lexicon:
+                if piece not in lexicon and not (j == n and self._inflected(piece)):
                     continue
                 for link in LINKS:
                     k = j + len(link)
@@ -224,6 +226,13 @@ class Analyser:
             # A lexicon word splits too when its parts are lexicon words (Medizintechnik).
             return self._split_known(word) if word in lexicon else ()
         return result
+
+    def _inflected(self, piece: str) -> bool:
+        return any(
+            piece.endswith(ending) and piece[: -len(ending)] in self.lexicon
+            for ending in ENDINGS
+            if len(piece) - len(ending) >= MIN_PART
+        )
 
     def _split_known(self, word: str) -> tuple[str, ...]:
         """Split a lexicon word into at least two parts, ignoring the whole word."""

@@ -8,7 +8,7 @@ from django.db import connection
 from search import services
 
 
-@pytest.fixture(params=["tantivy"])  # the PostgreSQL engine follows in the next commit
+@pytest.fixture(params=["tantivy", "postgres"])
 def engine_name(request, settings, tmp_path, db):
     if request.param == "postgres" and connection.vendor != "postgresql":
         pytest.skip("the PostgreSQL engine needs DATABASE_URL to point at PostgreSQL")

@@ -33,6 +33,7 @@ def laser_firms(engine_name):
         )
     make_org("Bäckerei Schmidt", description="Brot und Brötchen.", place="jena")
     index_all()
+    return engine_name
 
 
 def test_search_page_shows_hits_with_highlights_and_facets(client, laser_firms):
@@ -99,7 +100,8 @@ def test_query_count_does_not_grow_with_hits(client, laser_firms):
     with CaptureQueriesContext(connection) as many:
         client.get("/suche/", {"q": "Laser"})
     assert len(many) == len(few)
-    assert len(many) <= 12
+    # Tantivy: the page's own queries; PostgreSQL adds count, page and one per facet.
+    assert len(many) <= (12 if laser_firms == "tantivy" else 24)
 
 
 def test_csv_and_geojson_export_of_the_result_set(client, laser_firms):

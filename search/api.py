@@ -1,0 +1,133 @@
+"""The search as JSON, described in the portal's OpenAPI schema (/api/v1/openapi.json).
+
+Parameters are the search page's (same names, same validation through ``SearchForm``),
+so a search URL of the page and of the API differ only in their path.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from . import services
+from .forms import SearchForm
+
+router = Router(tags=["search"])
+MAX_PAGE_SIZE = 100
+
+
+class SearchParams(Schema):
+    q: str = Field("", description="Words to search for, in German; quotes for a phrase.")
+    kind: list[str] = Field([], description="Kinds of organisation (company, research, …).")
+    wz: list[str] = Field([], description="WZ 2008 codes at any level (C, 25, 25.6, 25.62.0).")
+    district: list[str] = Field([], description="District keys (AGS, 5 digits).")
+    growth: list[str] = Field([], description="Growth field ids.")
+    network: list[str] = Field(
+        [], description="Ids of networks or clusters the organisation is in."
+    )
+    size: list[str] = Field([], description="Employee size classes (micro, small, medium, large).")
+    cert: list[str] = Field([], description="Certification standard ids.")
+    near: str = Field("", description="Postal code or place name for radius search.")
+    lat: float | None = Field(None, ge=-90, le=90, description="Latitude of a point (with lon).")
+    lon: float | None = Field(None, ge=-180, le=180, description="Longitude of a point.")
+    radius: int | None = Field(None, description="Radius in km (5, 10, 20, 30, 50, 100, 200).")
+    sort: str = Field("", description="relevance, distance, name or updated.")
+    page: int = Field(1, ge=1, le=500)
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class FacetOut(Schema):
+    name: str
+    label: str
+    values: list[FacetValueOut]
+
+
+class HitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    url: str
+    postal_code: str | None
+    place: str | None
+    district: str | None
+    latitude: float | None
+    longitude: float | None
+    distance_km: float | None
+    score: float
+    snippet_html: str = Field(description="Text around the matched words, marked with <mark>.")
+    matched_wz: list[str] = Field(description="WZ codes whose official notes matched.")
+    generated: bool = Field(description="Generated demo data, describing no real organisation.")
+
+
+class SearchOut(Schema):
+    total: int
+    page: int
+    page_size: int
+    results: list[HitOut]
+    facets: list[FacetOut]
+    messages: list[str] = Field(description="Parameters that were ignored, and why.")
+
+
+class SuggestionOut(Schema):
+    label: str
+    url: str
+    kind: str
+
+
+@router.get("/search", response=SearchOut, summary="Search organisations")
+def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
+    """Full-text search with filters, facet counts and radius, as on the search page."""
+    form = SearchForm(request.GET)
+    query = form.to_query(limit=params.page_size)
+    results = services.search(query, relax=False)
+    hits = []
+    for item in results.items:
+        org = item.organisation
+        site = next(iter(org.sites.all()), None)
+        hits.append(
+            {
+                "id": org.pk,
+                "name": org.name,
+                "kind": org.kind,
+                "url": request.build_absolute_uri(org.get_absolute_url()),
+                "postal_code": site.postal_code if site else None,
+                "place": site.place if site else None,
+                "district": site.district.name if site and site.district else None,
+                "latitude": site.latitude if site else None,
+                "longitude": site.longitude if site else None,
+                "distance_km": round(item.distance_km, 2) if item.distance_km is not None else None,
+                "score": round(item.score, 4),
+                "snippet_html": str(item.snippet_html),
+                "matched_wz": [c.code for c in item.matched_codes],
+                "generated": org.is_generated,
+            }
+        )
+    return {
+        "total": results.total,
+        "page": query.offset // params.page_size + 1,
+        "page_size": params.page_size,
+        "results": hits,
+        "facets": [
+            {
+                "name": f.name,
+                "label": f.label,
+                "values": [v.__dict__ for v in (*f.trail, *f.values)],
+            }
+            for f in results.facets
+        ],
+        "messages": [str(m) for m in form.messages],
+    }
+
+
+@router.get("/suggest", response=list[SuggestionOut], summary="Autocomplete")
+def suggest(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
+    """Organisations and industries for what has been typed so far."""
+    return [{"label": s.label, "url": s.url, "kind": s.kind} for s in services.suggest(q)]
