@@ -2,15 +2,17 @@
 
 Every document carries the id of its cell at several levels of a quadtree over the
 Web Mercator square (``search.documents.CLUSTER_LEVELS``). A circle is covered by
-coarse cells wholly inside it (``inside``) and, along its edge, by the finest cells
-(about 95 m in Germany) that it cuts (``edge``). The few documents in edge cells are
+coarse cells wholly inside it (``cells``) and, along its edge, by the fine cells
+(about 1/80 of the radius across) that it cuts (``edge``). The few documents in edge cells are
 checked one by one against the exact distance, so the filter is exact. The cover is
 computed with numpy: a few thousand cells in about a millisecond.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -52,7 +54,17 @@ def _grid(level: int, lat: float, lon: float) -> tuple[int, int]:
 
 
 def cover_circle(center: Point, radius_km: float) -> Cover:
-    """Cells that together are the circle (see the module doc)."""
+    """Cells that together are the circle (see the module doc); cached per circle.
+
+    A search's facets, pages and map all ask for the same circle, and people search
+    the same places: the cover is a pure function of centre and radius.
+    """
+    return _cover(round(center.lat, 6), round(center.lon, 6), round(radius_km, 3))
+
+
+@lru_cache(maxsize=512)
+def _cover(lat: float, lon: float, radius_km: float) -> Cover:
+    center = Point(lat, lon)
     box = BBox.around(center, radius_km)
     start = COVER_LEVELS[0]
     for level in COVER_LEVELS:
@@ -66,7 +78,14 @@ def cover_circle(center: Point, radius_km: float) -> Cover:
     rr, cc = np.meshgrid(np.arange(top, bottom + 1), np.arange(left, right + 1), indexing="ij")
     rows, cols = rr.ravel().astype(np.int64), cc.ravel().astype(np.int64)
     cover = Cover()
-    levels = [lv for lv in COVER_LEVELS if lv >= start]
+    # The finest level: cells about 1/80 of the radius across. Finer means more terms
+    # to look up for every use of the filter; coarser, more edge documents to check.
+    cell_km = 40075.0 * math.cos(math.radians(center.lat))
+    finest = next(
+        (lv for lv in reversed(COVER_LEVELS) if cell_km / (1 << lv) >= radius_km / 80),
+        COVER_LEVELS[0],
+    )
+    levels = [lv for lv in COVER_LEVELS if start <= lv <= max(finest, start)]
     for i, level in enumerate(levels):
         if rows.size == 0:
             break

@@ -188,7 +188,7 @@ def search(query: SearchQuery, relax: bool = True) -> SearchResults:
     query_plan = plan(query)
     result = engine().search(query, query_plan)
     items = _items(result, query_plan)
-    facets = _label_facets(query, result.facets) if query.facets else []
+    facets = _label_facets(query, result.facets, result.total) if query.facets else []
     relaxations = _relaxations(query) if relax and result.total == 0 else []
     return SearchResults(
         query=query,
@@ -206,16 +206,55 @@ def search_ids(query: SearchQuery, limit: int) -> list[int]:
     return engine().ids(query, plan(query), limit)
 
 
-def organisations_for(ids: list[int]) -> list[Organisation]:
-    """The published organisations of ``ids`` in that order, with what a hit shows."""
+HIT_FIELDS = (
+    "id",
+    "name",
+    "slug",
+    "kind",
+    "website",
+    "short_description",
+    "description",
+    "source",
+    "status",
+    "primary_wz__code",
+    "primary_wz__title",
+)
+SITE_FIELDS = (
+    "id",
+    "organisation_id",
+    "is_primary",
+    "street",
+    "postal_code",
+    "place",
+    "latitude",
+    "longitude",
+    "district__name",
+    "district__ags",
+)
+
+
+def organisations_for(ids: list[int], with_codes: bool = False) -> list[Organisation]:
+    """The published organisations of ``ids`` in that order, with what a hit shows.
+
+    Only the columns a hit shows: a district's boundary or a code's notes are large.
+    """
     sites = Prefetch(
-        "sites", queryset=Site.objects.select_related("district").order_by("-is_primary", "pk")
+        "sites",
+        queryset=Site.objects.select_related("district")
+        .only(*SITE_FIELDS)
+        .order_by("-is_primary", "pk"),
     )
+    prefetch: list[Any] = [sites]
+    if with_codes:
+        prefetch.append(
+            Prefetch("secondary_wz", queryset=WzCode.objects.only("id", "code", "title"))
+        )
     found = (
         Organisation.objects.published()
         .filter(pk__in=ids)
         .select_related("primary_wz")
-        .prefetch_related(sites, "secondary_wz")
+        .only(*HIT_FIELDS)
+        .prefetch_related(*prefetch)
     )
     by_id = {o.pk: o for o in found}
     return [by_id[pk] for pk in ids if pk in by_id]
@@ -247,10 +286,6 @@ def _snippet(text: str, spans: list[tuple[int, int]], width: int = 220) -> SafeS
 
 
 def _items(result: EngineResult, query_plan: QueryPlan) -> list[ResultItem]:
-    organisations = organisations_for([h.id for h in result.hits])
-    hits = {h.id: h for h in result.hits}
-    analyser = vocabulary.analyser()
-    terms, prefixes = query_plan.highlight_terms, query_plan.highlight_prefixes
     wz_codes = {
         code
         for group in query_plan.groups
@@ -258,6 +293,10 @@ def _items(result: EngineResult, query_plan: QueryPlan) -> list[ResultItem]:
         if alt.kind == "wz"
         for code in alt.terms
     }
+    organisations = organisations_for([h.id for h in result.hits], with_codes=bool(wz_codes))
+    hits = {h.id: h for h in result.hits}
+    analyser = vocabulary.analyser()
+    terms, prefixes = query_plan.highlight_terms, query_plan.highlight_prefixes
     items = []
     for org in organisations:
         hit = hits[org.pk]
@@ -292,38 +331,80 @@ def _items(result: EngineResult, query_plan: QueryPlan) -> list[ResultItem]:
     return items
 
 
-def _label_facets(query: SearchQuery, counts: dict[str, dict[str, int]]) -> list[Facet]:
+LABELS_TTL = 60.0  # seconds; labels are reference data and names that rarely change
+
+
+@dataclass
+class _Labels:
+    loaded: float
+    district: dict[str, str]
+    growth: dict[str, str]
+    cert: dict[str, str]
+    network: dict[str, str]
+    wz: dict[str, tuple[str, str | None]]  # code → (title, parent code)
+    wz_children: dict[str | None, list[str]]
+
+
+_labels_cache: list[_Labels] = []
+
+
+def _labels() -> _Labels:
+    """Facet labels, loaded once a minute instead of five queries per search."""
+    now = time.monotonic()
+    if _labels_cache and now - _labels_cache[0].loaded < LABELS_TTL:
+        return _labels_cache[0]
+    codes = WzCode.objects.filter(version="2008").values_list("code", "title", "parent__code")
+    wz: dict[str, tuple[str, str | None]] = {code: (title, parent) for code, title, parent in codes}
+    children: dict[str | None, list[str]] = {}
+    for code, (_title, parent) in wz.items():
+        children.setdefault(parent, []).append(code)
+    labels = _Labels(
+        loaded=now,
+        district=dict(District.objects.values_list("ags", "name")),
+        growth={str(pk): n for pk, n in GrowthField.objects.values_list("pk", "name")},
+        cert={str(pk): n for pk, n in CertificationStandard.objects.values_list("pk", "name")},
+        network={
+            str(pk): n
+            for pk, n in Organisation.objects.filter(kind__in=["network", "cluster"]).values_list(
+                "pk", "name"
+            )
+        },
+        wz=wz,
+        wz_children=children,
+    )
+    _labels_cache[:] = [labels]
+    return labels
+
+
+def forget_labels() -> None:
+    _labels_cache.clear()
+
+
+def _label_facets(
+    query: SearchQuery, counts: dict[str, dict[str, int]], total: int = 0
+) -> list[Facet]:
+    cached = _labels()
     labels: dict[str, dict[str, str]] = {
         "kind": {str(k): str(v) for k, v in OrganisationKind.choices},
         "size": {str(k): str(v) for k, v in EmployeeSizeClass.choices},
+        "district": cached.district,
+        "growth": cached.growth,
+        "cert": cached.cert,
+        "network": cached.network,
     }
-    wanted = {f: set(counts.get(f, {})) | set(query.filters.get(f, [])) for f in FACETS}
-    labels["district"] = dict(
-        District.objects.filter(ags__in=wanted["district"]).values_list("ags", "name")
+    stale = any(
+        value not in labels[f] and value != "none"  # "none": no site, no district
+        for f in ("district", "growth", "cert", "network")
+        for value in counts.get(f, {})
     )
-    labels["growth"] = {
-        str(pk): name
-        for pk, name in GrowthField.objects.filter(pk__in=_ints(wanted["growth"])).values_list(
-            "pk", "name"
-        )
-    }
-    labels["cert"] = {
-        str(pk): name
-        for pk, name in CertificationStandard.objects.filter(
-            pk__in=_ints(wanted["cert"])
-        ).values_list("pk", "name")
-    }
-    labels["network"] = {
-        str(pk): name
-        for pk, name in Organisation.objects.filter(pk__in=_ints(wanted["network"])).values_list(
-            "pk", "name"
-        )
-    }
+    if stale and time.monotonic() - cached.loaded > 0.5:
+        forget_labels()  # a value added within the last minute: load again, once
+        return _label_facets(query, counts, total)
     facets = []
     for name in FACETS:
         selected = set(query.filters.get(name, []))
         if name == "wz":
-            facets.append(_wz_facet(counts.get("wz", {}), selected))
+            facets.append(_wz_facet(cached, counts.get("wz", {}), selected, total))
             continue
         values = [
             FacetValue(value, _capfirst(labels[name].get(value, value)), count, value in selected)
@@ -341,24 +422,30 @@ def _capfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _wz_facet(counts: dict[str, int], selected: set[str]) -> Facet:
-    """Sections, or the children of the deepest selected code, with their counts."""
+def _wz_facet(labels: _Labels, counts: dict[str, int], selected: set[str], total: int) -> Facet:
+    """Sections, or the children of the deepest selected code, with their counts.
+
+    The deepest chosen code counts what the search found; the codes above it in the
+    trail are links back up without a count.
+    """
     deepest = max(selected, key=len) if selected else None
-    codes = WzCode.objects.filter(version="2008")
-    if deepest:
-        node = codes.filter(code=deepest).first()
-        trail_codes = node.ancestors() if node else []
-        children = list(codes.filter(parent=node)) if node else []
+    trail_codes: list[str] = []
+    if deepest and deepest in labels.wz:
+        node: str | None = deepest
+        while node is not None:
+            trail_codes.insert(0, node)
+            node = labels.wz[node][1]
+        children = labels.wz_children.get(deepest, [])
     else:
-        trail_codes, children = [], list(codes.filter(level=1))
-    trail = [
-        FacetValue(c.code, f"{c.code} {c.title}", counts.get(c.code, 0), True) for c in trail_codes
-    ]
-    values = [
-        FacetValue(c.code, f"{c.code} {c.title}", counts[c.code], False)
-        for c in children
-        if counts.get(c.code)
-    ]
+        children = labels.wz_children.get(None, [])
+
+    def value(code: str, selected: bool) -> FacetValue:
+        return FacetValue(code, f"{code} {labels.wz[code][0]}", counts.get(code, 0), selected)
+
+    trail = [value(code, True) for code in trail_codes]
+    for crumb in trail:
+        crumb.count = total if crumb.value == deepest and len(selected) == 1 else 0
+    values = [value(code, False) for code in children if counts.get(code)]
     values.sort(key=lambda v: -v.count)
     return Facet("wz", str(FACET_LABELS["wz"]), values, trail)
 

@@ -31,6 +31,7 @@ from ..query import (
     FIELD_WEIGHTS,
     MAX_PREFIX_TERMS,
     Alternative,
+    BBox,
     QueryPlan,
     SearchQuery,
     distance_km,
@@ -40,12 +41,15 @@ from .base import Cluster, EngineResult, Hit, SearchEngine
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 PHRASE_FIELDS = ("name", "offers", "description")
 KEYWORD_FIELDS = ("kind", "size", "district", "wz", "growth", "network", "cert", "quality")
+# The WZ codes once more, one field per level: the facet counts only the level it shows.
+WZ_LEVEL_FIELDS = ("wz1", "wz2", "wz3", "wz4", "wz5")
 FACET_SIZE = {"wz": 4000, "district": 500, "network": 500}
 QUALITY_BONUS = {"verified": 2.0, "complete": 1.0}
 WRITER_HEAP = 256_000_000
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Documents in the cells a radius cuts, checked one by one (a band ~100 m wide).
 EDGE_LIMIT = 50_000
+CIRCLE_TTL = 30.0
 
 
 def build_schema() -> tantivy.Schema:
@@ -56,6 +60,8 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option=option)
     for name in KEYWORD_FIELDS:
         sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    for name in WZ_LEVEL_FIELDS:
+        sb.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     sb.add_text_field("name_sort", tokenizer_name="raw", fast=True, index_option="basic")
     sb.add_float_field("lat", indexed=True, fast=True)
     sb.add_float_field("lon", indexed=True, fast=True)
@@ -63,6 +69,20 @@ def build_schema() -> tantivy.Schema:
     for level in CLUSTER_LEVELS:
         sb.add_unsigned_field(f"c{level}", indexed=True, fast=True)
     return sb.build()
+
+
+def wz_level(code: str) -> int:
+    """C → 1, 25 → 2, 25.6 → 3, 25.62 → 4, 25.62.0 → 5."""
+    if code.isalpha():
+        return 1
+    return {2: 2, 4: 3, 5: 4}.get(len(code), 5)
+
+
+def wz_facet_field(query: SearchQuery) -> str:
+    """The level the WZ facet shows: sections, or the children of the deepest choice."""
+    chosen = query.filters.get("wz") or []
+    deepest = max((wz_level(c) for c in chosen), default=0)
+    return f"wz{min(deepest + 1, 5)}"
 
 
 def to_json(doc: SearchDocument) -> str:
@@ -76,6 +96,7 @@ def to_json(doc: SearchDocument) -> str:
         "size": doc.size or "unknown",
         "district": doc.district or "none",
         "wz": doc.wz,
+        **{f"wz{level}": [c for c in doc.wz if wz_level(c) == level] for level in range(1, 6)},
         "growth": doc.growth,
         "network": doc.network,
         "cert": doc.cert,
@@ -101,6 +122,9 @@ class TantivyEngine(SearchEngine):
         self._index: tantivy.Index | None = None
         self._generation: str | None = None
         self._checked = 0.0
+        # Edge documents change with the index: circles are kept briefly, per version.
+        self._circles: dict[tuple[float, float, float, int], tuple[float, Query]] = {}
+        self._version = 0
 
     # -- generations ----------------------------------------------------------------------
 
@@ -177,6 +201,7 @@ class TantivyEngine(SearchEngine):
                 writer.rollback()
                 raise
             index.reload()
+            self._version += 1
 
     def rebuild(
         self,
@@ -205,6 +230,7 @@ class TantivyEngine(SearchEngine):
             self._index = None
             self._generation = None
             self._checked = 0.0
+            self._version += 1
 
     def count(self) -> int:
         return int(self.searcher().num_docs)
@@ -217,6 +243,7 @@ class TantivyEngine(SearchEngine):
             writer.commit()
             writer.wait_merging_threads()
             index.reload()
+            self._version += 1
 
     def size_bytes(self) -> int:
         generation = self._current_generation()
@@ -324,7 +351,23 @@ class TantivyEngine(SearchEngine):
         return clauses
 
     def _circle(self, center: Any, radius_km: float) -> Query:
-        """Documents within ``radius_km``: whole cells inside, edge documents one by one."""
+        """Documents within ``radius_km``: whole cells inside, edge documents one by one.
+
+        Kept for the searcher it was made with: one search asks for its circle for the
+        page and for every facet.
+        """
+        key = (center.lat, center.lon, radius_km, self._version)
+        now = time.monotonic()
+        cached = self._circles.get(key)
+        if cached is not None and now - cached[0] < CIRCLE_TTL:
+            return cached[1]
+        query = self._make_circle(self.searcher(), center, radius_km)
+        if len(self._circles) > 64:
+            self._circles.clear()
+        self._circles[key] = (now, query)
+        return query
+
+    def _make_circle(self, searcher: tantivy.Searcher, center: Any, radius_km: float) -> Query:
         cover = cover_circle(center, radius_km)
         parts = [
             (Occur.Should, Query.term_set_query(self.schema, f"c{level}", cells))
@@ -332,7 +375,6 @@ class TantivyEngine(SearchEngine):
             if cells
         ]
         if cover.edge:
-            searcher = self.searcher()
             edge = Query.term_set_query(self.schema, f"c{cover.edge_level}", cover.edge)
             found = searcher.search(edge, EDGE_LIMIT, count=False)
             addresses = [address for _score, address in found.hits]
@@ -352,22 +394,17 @@ class TantivyEngine(SearchEngine):
         return Query.boolean_query(parts) if parts else Query.empty_query()
 
     def _bbox(self, query: SearchQuery) -> Query:
-        box = query.bbox
-        assert box is not None
+        assert query.bbox is not None
+        return self._bbox_query(query.bbox)
+
+    def _bbox_query(self, box: BBox) -> Query:
+        def between(name: str, low: float, high: float) -> Query:
+            return Query.range_query(self.schema, name, tantivy.FieldType.Float, low, high)
+
         return Query.boolean_query(
             [
-                (
-                    Occur.Must,
-                    Query.range_query(
-                        self.schema, "lat", tantivy.FieldType.Float, box.south, box.north
-                    ),
-                ),
-                (
-                    Occur.Must,
-                    Query.range_query(
-                        self.schema, "lon", tantivy.FieldType.Float, box.west, box.east
-                    ),
-                ),
+                (Occur.Must, between("lat", box.south, box.north)),
+                (Occur.Must, between("lon", box.west, box.east)),
             ]
         )
 
@@ -442,27 +479,27 @@ class TantivyEngine(SearchEngine):
     def _nearest(
         self, searcher: tantivy.Searcher, query: SearchQuery, full: Query, offset: int, limit: int
     ) -> tuple[list[Hit], int]:
-        """Nearest first: grow a circle until it holds the page, then sort those exactly."""
+        """Nearest first, exactly: grow a box until it holds the page, then sort the
+        matches in the box around it (its corners are farther than its sides)."""
         assert query.center is not None
+        center = query.center
         total = _count(searcher, full)
         wanted = min(offset + limit, total)
         if wanted == 0:
             return [], total
-        radius = 2.0
-        limit_radius = query.radius_km or 20_000.0
+        limit_km = query.radius_km or 20_000.0
+        # As if the matches were spread evenly: the box that should hold the page.
+        half = max(0.5, (query.radius_km or 50.0) * math.sqrt(wanted / total))
         while True:
-            radius = min(radius, limit_radius)
-            within = Query.boolean_query(
-                [(Occur.Must, full), (Occur.Must, self._circle(query.center, radius))]
-            )
-            count = _count(searcher, within)
-            if count >= wanted or radius >= limit_radius:
+            half = min(half, limit_km)
+            count = _count(searcher, self._in_box(full, center, half))
+            if count >= wanted or half >= limit_km:
                 break
-            # Grow by the area still missing, at least doubling.
-            radius *= max(2.0, math.sqrt(wanted / max(count, 1)) * 1.2)
-        result = searcher.search(
-            within if radius < limit_radius else full, max(count, wanted), count=False
-        )
+            half *= max(1.5, math.sqrt(wanted / max(count, 1)) * 1.2)
+        # Every match nearer than ``half`` is in the box; the page's matches are all
+        # within ``half * sqrt(2)`` (the box's corner), so that box holds them all.
+        candidates = self._in_box(full, center, min(half * math.sqrt(2), limit_km))
+        result = searcher.search(candidates, max(wanted, _count(searcher, candidates)), count=False)
         addresses = [address for _score, address in result.hits]
         ids = self._ids_of(searcher, addresses)
         hits = [Hit(pk, 0.0) for pk in ids]
@@ -470,25 +507,40 @@ class TantivyEngine(SearchEngine):
         hits.sort(key=lambda h: (h.distance_km if h.distance_km is not None else math.inf, h.id))
         return hits[offset : offset + limit], total
 
+    def _in_box(self, full: Query, center: Any, half_km: float) -> Query:
+        box = BBox.around(center, half_km)
+        return Query.boolean_query(
+            [
+                (Occur.Must, full),
+                (Occur.Must, self._bbox_query(box)),
+            ]
+        )
+
     def _facets(
         self, searcher: tantivy.Searcher, query: SearchQuery, text: Query | None
     ) -> dict[str, dict[str, int]]:
         """Counts per facet value; a facet with a selection is counted without its own filter."""
         facets: dict[str, dict[str, int]] = {}
         plain = [f for f in FACETS if not query.filters.get(f)]
+        field = {f: (wz_facet_field(query) if f == "wz" else f) for f in FACETS}
+
+        def terms(f: str) -> dict[str, Any]:
+            return {"terms": {"field": field[f], "size": FACET_SIZE.get(f, 100)}}
+
         if plain:
             base = self._compose(text, self._filter_clauses(query), bonus=False)
-            aggs = {f: {"terms": {"field": f, "size": FACET_SIZE.get(f, 100)}} for f in plain}
-            result = searcher.aggregate(base, aggs)
+            result = searcher.aggregate(base, {f: terms(f) for f in plain})
             for f in plain:
                 facets[f] = _buckets(result.get(f))
         for f in FACETS:
             if f in facets:
                 continue
-            without = self._compose(text, self._filter_clauses(query, without=f), bonus=False)
-            result = searcher.aggregate(
-                without, {f: {"terms": {"field": f, "size": FACET_SIZE.get(f, 100)}}}
-            )
+            if f == "wz":
+                # Children of the chosen code lie inside it: its own filter changes nothing.
+                without = self._compose(text, self._filter_clauses(query), bonus=False)
+            else:
+                without = self._compose(text, self._filter_clauses(query, without=f), bonus=False)
+            result = searcher.aggregate(without, {f: terms(f)})
             facets[f] = _buckets(result.get(f))
         return facets
 

@@ -13,15 +13,7 @@
     var input = document.getElementById("id_q");
     var list = document.getElementById("search-suggestions");
     if (!input || !list) { return; }
-    function close() {
-      list.innerHTML = "";
-      input.setAttribute("aria-expanded", "false");
-    }
-    document.body.addEventListener("htmx:afterSwap", function (event) {
-      if (event.detail.target === list) {
-        input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
-      }
-    });
+    function close() { list.innerHTML = ""; }
     input.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { close(); }
       if (event.key === "ArrowDown" && list.children.length) {
