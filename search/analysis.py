@@ -34,6 +34,8 @@ ENDINGS = ("n", "en", "e", "s", "es", "er", "ern")
 MIN_PART = 3
 MIN_COMPOUND = 7
 MAX_WORD = 60
+TEXT_CACHE_SIZE = 100_000
+TextCache = dict[str, tuple[list[str], list[str]]]
 
 # Words that carry no meaning for a search; dropped from queries (not from the index,
 # so phrases keep their positions).
@@ -168,25 +170,41 @@ class Analyser:
     def analyse(self, text: str) -> list[AnalysedWord]:
         return [self.word(w) for w in WORD_RE.findall(text)]
 
-    def index_terms(self, *texts: str) -> str:
+    def index_terms(self, *texts: str, cache: TextCache | None = None) -> str:
         """The field's terms as one space-separated string for the engines.
 
         Whole words first, in text order (phrases stay adjacent), then the parts of
-        the compounds.
+        the compounds. ``cache`` keeps the terms of whole texts: a rebuild passes one,
+        since product names and descriptions repeat across organisations.
         """
         whole: list[str] = []
         parts: list[str] = []
         for text in texts:
             if not text:
                 continue
-            for w in WORD_RE.findall(text):
-                analysed = self.word(w)
-                whole.append(analysed.term)
-                if analysed.parts:
-                    parts.extend(analysed.parts)
+            done = cache.get(text) if cache is not None else None
+            if done is None:
+                done = self._text_terms(text)
+                if cache is not None and len(cache) < TEXT_CACHE_SIZE and len(text) < 4000:
+                    cache[text] = done
+            whole.extend(done[0])
+            parts.extend(done[1])
         if parts:
             whole.extend(parts)
         return " ".join(whole)
+
+    def _text_terms(self, text: str) -> tuple[list[str], list[str]]:
+        """(whole-word terms, compound parts) of one text; texts repeat (product names,
+        notes-based descriptions), so they are kept too."""
+        whole: list[str] = []
+        parts: list[str] = []
+        word = self.word
+        for w in WORD_RE.findall(text):
+            analysed = word(w)
+            whole.append(analysed.term)
+            if analysed.parts:
+                parts.extend(analysed.parts)
+        return whole, parts
 
     # -- compounds ----------------------------------------------------------------------
 

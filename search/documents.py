@@ -103,6 +103,7 @@ class DocumentReader:
 
     def __init__(self, analyser: Analyser, today: datetime.date | None = None) -> None:
         self.analyser = analyser
+        self.texts: dict[str, tuple[list[str], list[str]]] = {}
         self.paths = wz_paths()
         self.verified_since = (today or datetime.date.today()) - datetime.timedelta(
             days=VERIFIED_FOR_DAYS
@@ -188,7 +189,10 @@ class DocumentReader:
             website,
             modified,
         ) = row
-        analyse = self.analyser.index_terms
+
+        def analyse(*texts: str) -> str:
+            return self.analyser.index_terms(*texts, cache=self.texts)
+
         codes: set[str] = set()
         for wz_id in (primary_wz, *related["secondary"].get(pk, ())):
             if wz_id is not None:

@@ -75,7 +75,10 @@ def wz_level(code: str) -> int:
     """C → 1, 25 → 2, 25.6 → 3, 25.62 → 4, 25.62.0 → 5."""
     if code.isalpha():
         return 1
-    return {2: 2, 4: 3, 5: 4}.get(len(code), 5)
+    return _LEVEL_BY_LENGTH.get(len(code), 5)
+
+
+_LEVEL_BY_LENGTH = {2: 2, 4: 3, 5: 4}
 
 
 def wz_facet_field(query: SearchQuery) -> str:
@@ -83,6 +86,13 @@ def wz_facet_field(query: SearchQuery) -> str:
     chosen = query.filters.get("wz") or []
     deepest = max((wz_level(c) for c in chosen), default=0)
     return f"wz{min(deepest + 1, 5)}"
+
+
+def _wz_levels(codes: list[str]) -> dict[str, list[str]]:
+    levels: dict[str, list[str]] = {name: [] for name in WZ_LEVEL_FIELDS}
+    for code in codes:
+        levels[f"wz{wz_level(code)}"].append(code)
+    return levels
 
 
 def to_json(doc: SearchDocument) -> str:
@@ -96,7 +106,7 @@ def to_json(doc: SearchDocument) -> str:
         "size": doc.size or "unknown",
         "district": doc.district or "none",
         "wz": doc.wz,
-        **{f"wz{level}": [c for c in doc.wz if wz_level(c) == level] for level in range(1, 6)},
+        **_wz_levels(doc.wz),
         "growth": doc.growth,
         "network": doc.network,
         "cert": doc.cert,
