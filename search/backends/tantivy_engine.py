@@ -9,6 +9,7 @@ through the background task) go to the current generation.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -437,7 +438,7 @@ class TantivyEngine(SearchEngine):
         searcher = self.searcher()
         text = self._text_query(plan, searcher)
         full = self._compose(text, self._filter_clauses(query), bonus=query.sort == "relevance")
-        hits, total = self._page(searcher, query, full, query.offset, query.limit)
+        hits, total = self._page(searcher, query, full, query.offset, query.limit, plan)
         facets = self._facets(searcher, query, text) if query.facets else {}
         return EngineResult(hits=hits, total=total, facets=facets)
 
@@ -445,19 +446,25 @@ class TantivyEngine(SearchEngine):
         searcher = self.searcher()
         text = self._text_query(plan, searcher)
         full = self._compose(text, self._filter_clauses(query), bonus=query.sort == "relevance")
-        hits, _total = self._page(searcher, query, full, 0, limit)
+        hits, _total = self._page(searcher, query, full, 0, limit, plan)
         return [h.id for h in hits]
 
     def _ids_of(self, searcher: tantivy.Searcher, addresses: list[Any]) -> list[int]:
         return [int(v) for v in searcher.fast_field_values("id", addresses) if v is not None]
 
     def _page(
-        self, searcher: tantivy.Searcher, query: SearchQuery, full: Query, offset: int, limit: int
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        full: Query,
+        offset: int,
+        limit: int,
+        plan: QueryPlan | None = None,
     ) -> tuple[list[Hit], int]:
         if limit <= 0:
             return [], _count(searcher, full)
         if query.sort == "distance" and query.center is not None:
-            return self._nearest(searcher, query, full, offset, limit)
+            return self._nearest(searcher, query, full, offset, limit, plan)
         order_by = {"name": "name_sort", "updated": "updated"}.get(query.sort)
         if order_by:
             order = tantivy.Order.Asc if query.sort == "name" else tantivy.Order.Desc
@@ -487,7 +494,13 @@ class TantivyEngine(SearchEngine):
                 hit.distance_km = distance_km(query.center.lat, query.center.lon, lat, lon)
 
     def _nearest(
-        self, searcher: tantivy.Searcher, query: SearchQuery, full: Query, offset: int, limit: int
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        full: Query,
+        offset: int,
+        limit: int,
+        plan: QueryPlan | None = None,
     ) -> tuple[list[Hit], int]:
         """Nearest first, exactly: grow a box until it holds the page, then sort the
         matches in the box around it (its corners are farther than its sides)."""
@@ -500,15 +513,27 @@ class TantivyEngine(SearchEngine):
         limit_km = query.radius_km or 20_000.0
         # As if the matches were spread evenly: the box that should hold the page.
         half = max(0.5, (query.radius_km or 50.0) * math.sqrt(wanted / total))
+        # A box whose corners lie inside the radius needs no radius filter, which costs
+        # far more than a box (thousands of cell terms against two ranges).
+        unlimited = full
+        if query.is_geo and plan is not None:
+            text = self._text_query(plan, searcher)
+            no_circle = dataclasses.replace(query, center=None, radius_km=None)
+            unlimited = self._compose(text, self._filter_clauses(no_circle), bonus=False)
+
+        def box(half_km: float) -> Query:
+            inside = half_km * math.sqrt(2) <= limit_km
+            return self._in_box(unlimited if inside else full, center, half_km)
+
         while True:
             half = min(half, limit_km)
-            count = _count(searcher, self._in_box(full, center, half))
+            count = _count(searcher, box(half))
             if count >= wanted or half >= limit_km:
                 break
             half *= max(1.5, math.sqrt(wanted / max(count, 1)) * 1.2)
         # Every match nearer than ``half`` is in the box; the page's matches are all
         # within ``half * sqrt(2)`` (the box's corner), so that box holds them all.
-        candidates = self._in_box(full, center, min(half * math.sqrt(2), limit_km))
+        candidates = box(min(half * math.sqrt(2), limit_km))
         result = searcher.search(candidates, max(wanted, _count(searcher, candidates)), count=False)
         addresses = [address for _score, address in result.hits]
         ids = self._ids_of(searcher, addresses)

@@ -216,23 +216,32 @@ def test_map_gives_clusters_whose_counts_add_up(mixed, monkeypatch):
     assert sum(c.count for c in clusters) == total
     assert all(c.id is None for c in clusters)
     assert len(clusters) < total
-    # A small viewport holds few organisations: single points with their ids.
-    small = BBox(50.90, 11.50, 50.96, 11.66)
-    points, count = services.map_clusters(SearchQuery(bbox=small, text="Optik"), zoom=14)
-    if count <= 5:
-        assert all(p.id is not None and small.contains(p.lat, p.lon) for p in points)
+    # Below the limit: single points with their ids, exactly those in the viewport.
+    monkeypatch.setattr(services, "MAP_MAX_POINTS", 500)
+    jena = BBox(50.85, 11.45, 51.00, 11.75)
+    points, count = services.map_clusters(SearchQuery(bbox=jena), zoom=12)
+    in_jena = {
+        org.pk
+        for org in Organisation.objects.prefetch_related("sites")
+        for site in org.sites.all()
+        if jena.contains(site.latitude or 0, site.longitude or 0)
+    }
+    assert count == len(in_jena) > 0
+    assert {p.id for p in points} == in_jena
 
 
 def test_empty_result_suggests_what_to_relax(mixed):
-    results = services.search(
-        SearchQuery(text="Optik", filters={"kind": ["university"], "district": ["16052"]}, limit=5)
-    )
-    if results.total:
-        pytest.skip("the random landscape happens to have such a university")
-    labels = [r.label for r in results.relaxations]
-    assert labels
-    for relaxation in results.relaxations:
-        assert relaxation.total > 0
+    # No public body in the landscape: the kind filter empties the result.
+    filters = {"kind": ["public"], "district": ["16053"]}
+    results = services.search(SearchQuery(text="Optik", filters=filters, limit=5))
+    assert results.total == 0
+    relaxed = {r.label: r.total for r in results.relaxations}
+    without_kind = services.search(
+        SearchQuery(text="Optik", filters={"district": ["16053"]}, limit=0, facets=False)
+    ).total
+    assert relaxed == {"ohne den Filter „Art“": without_kind} or relaxed == {
+        "without the filter “Kind”": without_kind
+    }
 
 
 def test_every_combination_of_two_filters_counts_right(mixed):
