@@ -516,3 +516,12 @@ def test_network_profile_query_count_is_fixed(
         html = client.get(network.get_absolute_url()).content.decode()
 
     assert "(10)" in html
+
+
+@pytest.mark.django_db
+def test_start_page_search_box_leads_to_the_search(client):
+    html = client.get("/").content.decode()
+    form = html[html.index('<form class="hero-search"') :]
+    form = form[: form.index("</form>")]
+    assert 'action="/suche/"' in form
+    assert 'name="q"' in form
