@@ -73,6 +73,9 @@ class SearchOut(Schema):
     page_size: int
     results: list[HitOut]
     facets: list[FacetOut]
+    facets_approximate: bool = Field(
+        description="Facet counts of a large result, estimated from a fixed sample."
+    )
     messages: list[str] = Field(description="Parameters that were ignored, and why.")
 
 
@@ -123,6 +126,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
             }
             for f in results.facets
         ],
+        "facets_approximate": results.facets_approximate,
         "messages": [str(m) for m in form.messages],
     }
 

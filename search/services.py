@@ -171,6 +171,8 @@ class SearchResults:
     facets: list[Facet]
     relaxations: list[Relaxation]
     milliseconds: float
+    # Facet counts of a large result are estimated from a sample.
+    facets_approximate: bool = False
 
 
 def plan(query: SearchQuery) -> QueryPlan:
@@ -198,6 +200,7 @@ def search(query: SearchQuery, relax: bool = True) -> SearchResults:
         facets=facets,
         relaxations=relaxations,
         milliseconds=(time.perf_counter() - started) * 1000,
+        facets_approximate=result.facets_approximate,
     )
 
 

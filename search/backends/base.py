@@ -35,6 +35,8 @@ class EngineResult:
     total: int
     # facet → value → count (each facet honours every filter but its own)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Counted on a fixed sample of a large result and scaled up: say "about".
+    facets_approximate: bool = False
 
 
 class SearchEngine(TermStats):

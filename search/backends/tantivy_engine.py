@@ -41,13 +41,29 @@ from .base import Cluster, EngineResult, Hit, SearchEngine
 
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 PHRASE_FIELDS = ("name", "offers", "description")
-KEYWORD_FIELDS = ("kind", "size", "district", "wz", "growth", "network", "cert", "quality")
+KEYWORD_FIELDS = (
+    "kind",
+    "size",
+    "district",
+    "wz",
+    "growth",
+    "network",
+    "cert",
+    "quality",
+    "sample",
+)
+# Facets of a result larger than this are counted on a fixed sample of about this many
+# documents and scaled up (shown as "about"): counting half a million matches on every
+# search costs more than a search may take.
+FACET_SAMPLE_ABOVE = 40_000
+FACET_SAMPLE_SIZE = 25_000
+SAMPLE_BUCKETS = 64
 # The WZ codes once more, one field per level: the facet counts only the level it shows.
 WZ_LEVEL_FIELDS = ("wz1", "wz2", "wz3", "wz4", "wz5")
 FACET_SIZE = {"wz": 4000, "district": 500, "network": 500}
 QUALITY_BONUS = {"verified": 2.0, "complete": 1.0}
 WRITER_HEAP = 256_000_000
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Documents in the cells a radius cuts, checked one by one (a band ~100 m wide).
 EDGE_LIMIT = 50_000
 CIRCLE_TTL = 30.0
@@ -89,6 +105,11 @@ def wz_facet_field(query: SearchQuery) -> str:
     return f"wz{min(deepest + 1, 5)}"
 
 
+def sample_bucket(pk: int) -> int:
+    """A fixed pseudo-random bucket (0–63) per organisation, for sampled facet counts."""
+    return ((pk * 2654435761) & 0xFFFFFFFF) * SAMPLE_BUCKETS >> 32
+
+
 def _wz_levels(codes: list[str]) -> dict[str, list[str]]:
     levels: dict[str, list[str]] = {name: [] for name in WZ_LEVEL_FIELDS}
     for code in codes:
@@ -112,6 +133,7 @@ def to_json(doc: SearchDocument) -> str:
         "network": doc.network,
         "cert": doc.cert,
         "quality": doc.quality,
+        "sample": str(sample_bucket(doc.id)),
         "name_sort": doc.name_sort,
         "updated": doc.updated,
     }
@@ -439,8 +461,11 @@ class TantivyEngine(SearchEngine):
         text = self._text_query(plan, searcher)
         full = self._compose(text, self._filter_clauses(query), bonus=query.sort == "relevance")
         hits, total = self._page(searcher, query, full, query.offset, query.limit, plan)
-        facets = self._facets(searcher, query, text) if query.facets else {}
-        return EngineResult(hits=hits, total=total, facets=facets)
+        facets: dict[str, dict[str, int]] = {}
+        approximate = False
+        if query.facets:
+            facets, approximate = self._facets(searcher, query, text, total)
+        return EngineResult(hits=hits, total=total, facets=facets, facets_approximate=approximate)
 
     def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:
         searcher = self.searcher()
@@ -552,10 +577,31 @@ class TantivyEngine(SearchEngine):
         )
 
     def _facets(
-        self, searcher: tantivy.Searcher, query: SearchQuery, text: Query | None
-    ) -> dict[str, dict[str, int]]:
-        """Counts per facet value; a facet with a selection is counted without its own filter."""
+        self, searcher: tantivy.Searcher, query: SearchQuery, text: Query | None, total: int
+    ) -> tuple[dict[str, dict[str, int]], bool]:
+        """Counts per facet value; a facet with a selection is counted without its own filter.
+
+        A large result is counted on the documents of a few sample buckets and scaled up.
+        """
         facets: dict[str, dict[str, int]] = {}
+        buckets = SAMPLE_BUCKETS
+        if total > FACET_SAMPLE_ABOVE:
+            buckets = max(1, math.ceil(SAMPLE_BUCKETS * FACET_SAMPLE_SIZE / total))
+        sampled = buckets < SAMPLE_BUCKETS
+        scale = SAMPLE_BUCKETS / buckets
+        sample = Query.term_set_query(self.schema, "sample", [str(b) for b in range(buckets)])
+
+        def counted(query_: Query) -> Query:
+            if not sampled:
+                return query_
+            return Query.boolean_query([(Occur.Must, query_), (Occur.Must, sample)])
+
+        def buckets_of(result: dict[str, Any] | None) -> dict[str, int]:
+            counts = _buckets(result)
+            if sampled:
+                counts = {k: max(1, round(v * scale)) for k, v in counts.items()}
+            return counts
+
         plain = [f for f in FACETS if not query.filters.get(f)]
         field = {f: (wz_facet_field(query) if f == "wz" else f) for f in FACETS}
 
@@ -564,9 +610,9 @@ class TantivyEngine(SearchEngine):
 
         if plain:
             base = self._compose(text, self._filter_clauses(query), bonus=False)
-            result = searcher.aggregate(base, {f: terms(f) for f in plain})
+            result = searcher.aggregate(counted(base), {f: terms(f) for f in plain})
             for f in plain:
-                facets[f] = _buckets(result.get(f))
+                facets[f] = buckets_of(result.get(f))
         for f in FACETS:
             if f in facets:
                 continue
@@ -575,9 +621,9 @@ class TantivyEngine(SearchEngine):
                 without = self._compose(text, self._filter_clauses(query), bonus=False)
             else:
                 without = self._compose(text, self._filter_clauses(query, without=f), bonus=False)
-            result = searcher.aggregate(without, {f: terms(f)})
-            facets[f] = _buckets(result.get(f))
-        return facets
+            result = searcher.aggregate(counted(without), {f: terms(f)})
+            facets[f] = buckets_of(result.get(f))
+        return facets, sampled
 
     def clusters(
         self, query: SearchQuery, plan: QueryPlan, level: int, max_points: int

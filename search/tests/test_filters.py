@@ -266,3 +266,23 @@ def test_technology_vocabulary_is_searchable(engine_name):
     make_org("Andere GmbH")
     index_all()
     assert names(tech.name) == ["Unbeschriebene GmbH"]
+
+
+def test_facets_of_a_large_result_are_estimated_and_say_so(mixed, client, monkeypatch):
+    if services.engine().name != "tantivy":
+        pytest.skip("PostgreSQL counts every facet exactly")
+    from search.backends import tantivy_engine
+
+    exact = services.search(SearchQuery(limit=0))
+    assert not exact.facets_approximate
+    monkeypatch.setattr(tantivy_engine, "FACET_SAMPLE_ABOVE", 10)
+    monkeypatch.setattr(tantivy_engine, "FACET_SAMPLE_SIZE", 20)
+    estimated = services.search(SearchQuery(limit=0))
+    assert estimated.facets_approximate
+    assert estimated.total == exact.total  # the number of hits stays exact
+    kinds = {v.value: v.count for f in estimated.facets if f.name == "kind" for v in f.values}
+    true = {v.value: v.count for f in exact.facets if f.name == "kind" for v in f.values}
+    assert set(kinds) <= set(true)
+    assert 0.4 * exact.total <= sum(kinds.values()) <= 1.8 * exact.total
+    html = client.get("/suche/").content.decode()
+    assert "≈" in html and "Stichprobe" in html
