@@ -457,6 +457,9 @@ def _ints(values: Iterable[str]) -> list[int]:
     return [int(v) for v in values if v.isdigit()]
 
 
+RELAX_SECONDS = 0.3
+
+
 def _relaxations(query: SearchQuery) -> list[Relaxation]:
     """For a search without results: how many each single relaxation would find."""
     options: list[tuple[str, SearchQuery, dict[str, list[str]]]] = []
@@ -493,7 +496,10 @@ def _relaxations(query: SearchQuery) -> list[Relaxation]:
                 (_("without “%(word)s”") % {"word": word}, _copy(query, text=rest), {"q": [rest]})
             )
     relaxations = []
+    started = time.perf_counter()
     for label, relaxed, params in options[:8]:
+        if time.perf_counter() - started > RELAX_SECONDS:
+            break  # an empty page must not wait for every alternative
         result = engine().search(relaxed, plan(relaxed))
         if result.total:
             relaxations.append(Relaxation(label, params, result.total))
