@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from geo.geocoding import haversine_km
+
 from .analysis import AnalysedWord, Analyser
 
 Sort = Literal["relevance", "distance", "name", "updated"]
@@ -112,12 +114,8 @@ class BBox:
         return self.south <= lat <= self.north and self.west <= lon <= self.east
 
 
-def distance_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
-    """Great-circle distance (haversine)."""
-    p1, p2 = math.radians(a_lat), math.radians(b_lat)
-    dp, dl = p2 - p1, math.radians(b_lon - a_lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+# The project's one great-circle distance (geo), under the name the engines use.
+distance_km = haversine_km
 
 
 @dataclass

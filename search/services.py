@@ -263,6 +263,17 @@ def organisations_for(ids: list[int], with_codes: bool = False) -> list[Organisa
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
+def names_and_urls(ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Name and profile address of published organisations: what a map marker shows."""
+    from django.urls import reverse
+
+    rows = Organisation.objects.published().filter(pk__in=ids).values_list("pk", "name", "slug")
+    return {
+        pk: (name, reverse("directory:organisation-detail", kwargs={"slug": slug}))
+        for pk, name, slug in rows
+    }
+
+
 def _mark(text: str, spans: list[tuple[int, int]]) -> SafeString:
     out: list[str] = []
     pos = 0

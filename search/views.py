@@ -120,16 +120,14 @@ def map_clusters(request: HttpRequest) -> JsonResponse:
     except ValueError:
         return JsonResponse({"error": _("zoom must be a whole number from 0 to 18")}, status=400)
     clusters, total = services.map_clusters(query, zoom)
-    names = {}
     single = [c.id for c in clusters if c.id is not None]
-    if single:
-        names = {o.pk: o for o in services.organisations_for(single)}
+    names = services.names_and_urls(single) if single else {}
     features = []
     for cluster in clusters:
         properties: dict[str, Any] = {"count": cluster.count}
         if cluster.id is not None and cluster.id in names:
-            org = names[cluster.id]
-            properties.update(id=org.pk, name=org.name, url=org.get_absolute_url())
+            name, url = names[cluster.id]
+            properties.update(id=cluster.id, name=name, url=url)
         features.append(
             {
                 "type": "Feature",

@@ -10,7 +10,6 @@ until it commits.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -18,7 +17,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 
 from ..documents import CLUSTER_LEVELS, SearchDocument
-from ..query import FACETS, FIELD_WEIGHTS, MAX_PREFIX_TERMS, Alternative, QueryPlan, SearchQuery
+from ..query import (
+    FACETS,
+    FIELD_WEIGHTS,
+    MAX_PREFIX_TERMS,
+    Alternative,
+    BBox,
+    QueryPlan,
+    SearchQuery,
+)
 from .base import Cluster, EngineResult, Hit, SearchEngine
 
 # ts_rank weights for {D, C, B, A}: place, description, offers, name (see FIELD_WEIGHTS).
@@ -223,7 +230,8 @@ class PostgresEngine(SearchEngine):
             params.append(list(values))
         if query.is_geo:
             assert query.center is not None and query.radius_km is not None
-            box = _box(query.center.lat, query.center.lon, query.radius_km)
+            b = BBox.around(query.center, query.radius_km)
+            box = [b.south, b.north, b.west, b.east]
             conditions.append(
                 f"lat BETWEEN %s AND %s AND lon BETWEEN %s AND %s AND {_distance_sql()} <= %s"
             )
@@ -336,9 +344,3 @@ def _distance_sql() -> str:
         f"(2 * {EARTH_KM} * asin(least(1, sqrt(power(sin(radians(lat - %s) / 2), 2) + "
         "cos(radians(%s)) * cos(radians(lat)) * power(sin(radians(lon - %s) / 2), 2)))))"
     )
-
-
-def _box(lat: float, lon: float, radius_km: float) -> list[float]:
-    dlat = radius_km / 111.2
-    dlon = radius_km / (111.32 * max(math.cos(math.radians(lat)), 0.01))
-    return [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
