@@ -125,7 +125,11 @@ def map_clusters(request: HttpRequest) -> JsonResponse:
     features = []
     for cluster in clusters:
         properties: dict[str, Any] = {"count": cluster.count}
-        if cluster.id is not None and cluster.id in names:
+        if cluster.id is not None:
+            if cluster.id not in names:
+                # Deleted or unpublished since the index last heard of it: no marker,
+                # just as the result list leaves it out.
+                continue
             name, url = names[cluster.id]
             properties.update(id=cluster.id, name=name, url=url)
         features.append(

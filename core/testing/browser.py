@@ -113,8 +113,20 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Generator[Page]:
         context.close()
 
 
+# The page at rest: no htmx request or swap under way, no CSS transition running
+# (results fade to 60 % while htmx loads them and back afterwards).
+SETTLED = """() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')
+    && document.getAnimations().every(
+        (a) => !(a instanceof CSSTransition) || a.playState !== 'running')"""
+
+
 def axe_results(page: Page, tags: list[str] | None = None) -> dict[str, Any]:
-    """axe-core's result object for the page as it is now, limited to ``tags``."""
+    """axe-core's result object for the page once it has settled, limited to ``tags``.
+
+    A reader judges the page they see after a swap, not a frame of its fade-in; checking
+    mid-transition reports colours that never stay on screen.
+    """
+    page.wait_for_function(SETTLED)
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(_axe_script()))
     return page.evaluate(

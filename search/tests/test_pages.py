@@ -155,6 +155,23 @@ def test_map_endpoint_returns_geojson_points_and_clusters(client, laser_firms, m
     assert client.get("/suche/karte/", {"zoom": "x"}).status_code == 400
 
 
+def test_map_leaves_out_organisations_the_index_still_holds_but_the_database_lost(
+    client, laser_firms, settings
+):
+    # Deleted in bulk without telling the index (as a raw SQL clean-up would): the list
+    # and the map both leave it out until the next index update.
+    from directory.models import Organisation
+
+    settings.SEARCH_AUTO_UPDATE = False
+    Organisation.objects.filter(name="Laserzentrum Gera GmbH").delete()
+    data = client.get(
+        "/suche/karte/", {"q": "Laser", "zoom": "8", "bbox": "50,9.5,51.8,12.8"}
+    ).json()
+    names = sorted(f["properties"]["name"] for f in data["features"])
+    assert len(names) == 5 and "Laserzentrum Gera GmbH" not in names
+    assert "Laserzentrum Gera" not in text_of(client.get("/suche/", {"q": "Laser"}))
+
+
 def test_district_boundaries_are_served_for_the_map(client, db):
     data = client.get("/suche/kreise.geojson").json()
     assert len(data["features"]) == 22
