@@ -58,14 +58,36 @@ def recreate_postgres(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def configure(database: str, name: str) -> Path | None:
-    """Point Django at a new, empty benchmark database; return the SQLite file if any."""
+def _environment() -> None:
+    """What every benchmark process sets before Django starts."""
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     os.environ["DJANGO_SETTINGS_MODULE"] = "clusterportal.settings"
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+
+def reuse(database: str, name: str) -> Path | None:
+    """Point Django at the database a ``--keep`` run left; stop if there is none."""
+    _environment()
+    if database == "postgres":
+        os.environ["DATABASE_URL"] = postgres_url()
+        path = None
+    else:
+        path = OUT / f"{name}.sqlite3"
+        if not path.exists():
+            raise SystemExit(f"nothing to reuse: {path} is missing (run once with --keep)")
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    import django
+
+    django.setup()
+    return path
+
+
+def configure(database: str, name: str) -> Path | None:
+    """Point Django at a new, empty benchmark database; return the SQLite file if any."""
+    _environment()
     OUT.mkdir(parents=True, exist_ok=True)
     if database == "postgres":
         url = postgres_url()

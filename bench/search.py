@@ -74,17 +74,21 @@ def timed(fn: Any, runs: int, warmup: int) -> tuple[dict[str, float], Any]:
 
 
 def child(args: argparse.Namespace) -> None:
-    database = "postgres" if args.engine == "postgres" else "sqlite"
-    sqlite_path = common.configure(database, f"search-{args.count}")
     import os
 
+    database = "postgres" if args.engine == "postgres" else "sqlite"
+    name = f"search-{args.count}"
     os.environ["SEARCH_ENGINE"] = "postgres" if args.engine == "postgres" else "tantivy"
     os.environ["SEARCH_INDEX_DIR"] = str(common.OUT / f"search-index-{args.count}")
     os.environ["SEARCH_AUTO_UPDATE"] = "0"
-    import shutil
+    if args.reuse:
+        sqlite_path = common.reuse(database, name)
+    else:
+        sqlite_path = common.configure(database, name)
+        import shutil
 
-    shutil.rmtree(os.environ["SEARCH_INDEX_DIR"], ignore_errors=True)
-    common.prepare(sqlite_path)
+        shutil.rmtree(os.environ["SEARCH_INDEX_DIR"], ignore_errors=True)
+        common.prepare(sqlite_path)
     if sqlite_path is not None:
         common.tune_sqlite()
     from django.test import Client
@@ -93,24 +97,32 @@ def child(args: argparse.Namespace) -> None:
     from search import services
     from search.forms import SearchForm
 
-    generated = time.perf_counter()
-    demo.generate(count=args.count, seed=1)
-    generated = time.perf_counter() - generated
     result: dict[str, Any] = {
         "engine": args.engine,
         "database": common.database_version(),
         "count": args.count,
-        "generate_seconds": round(generated, 1),
-        "load_before": common.machine()["load"],
+        "generate_seconds": None,
+        "build_seconds": None,
+        "index_bytes": 0,
     }
+    if not args.reuse:
+        generated = time.perf_counter()
+        demo.generate(count=args.count, seed=1)
+        result["generate_seconds"] = round(time.perf_counter() - generated, 1)
+    result["load_before"] = common.machine()["load"]
     if args.engine == "fts5":
         result.update(fts5(args))
     else:
-        started = time.perf_counter()
-        stats = services.rebuild_index()
-        result["build_seconds"] = round(time.perf_counter() - started, 1)
-        result["documents"] = stats.documents
+        if args.reuse and args.engine == "tantivy" and not _index_is_current():
+            import shutil
+
+            shutil.rmtree(os.environ["SEARCH_INDEX_DIR"], ignore_errors=True)
         engine = services.engine()
+        if not args.reuse or not engine.count():
+            started = time.perf_counter()
+            services.rebuild_index()
+            result["build_seconds"] = round(time.perf_counter() - started, 1)
+        result["documents"] = engine.count()
         size = getattr(engine, "size_bytes", None)
         result["index_bytes"] = size() if size else postgres_size()
         client = Client()
@@ -156,12 +168,22 @@ def child(args: argparse.Namespace) -> None:
         result["cover_30km_ms"] = round((time.perf_counter() - started) * 1000, 2)
         result["cover_30km_cells"] = cover.size
     result["load_after"] = common.machine()["load"]
-    if sqlite_path is not None and not args.keep:
+    if sqlite_path is not None and not (args.keep or args.reuse):
         from django.db import connection
 
         connection.close()
         common.remove_sqlite(sqlite_path)
     print(json.dumps(result))
+
+
+def _index_is_current() -> bool:
+    """Whether the kept Tantivy index was written with this code's schema."""
+    import os
+
+    from search.backends.tantivy_engine import SCHEMA_VERSION
+
+    current = Path(os.environ["SEARCH_INDEX_DIR"]) / "CURRENT"
+    return current.exists() and current.read_text().strip().endswith(f"-v{SCHEMA_VERSION}")
 
 
 def _querydict(params: dict[str, Any]) -> Any:
@@ -276,12 +298,18 @@ def _triple(figures: dict[str, float] | None) -> str:
 
 
 def report(result: dict[str, Any]) -> None:
+    generated = result["generate_seconds"]
+    built = result["build_seconds"]
     print(
         f"\n{result['engine']} on {result['database']}, {result['count']:,} organisations "
-        f"(generated in {result['generate_seconds']} s): index built in "
-        f"{result['build_seconds']} s "
-        f"{'OK' if result['build_seconds'] <= BUILD_TARGET_S else 'ABOVE'} target "
-        f"{BUILD_TARGET_S:.0f} s, {common.human_bytes(result['index_bytes'])}; "
+        + (f"(generated in {generated} s)" if generated is not None else "(database reused)")
+        + (
+            f": index built in {built} s "
+            f"{'OK' if built <= BUILD_TARGET_S else 'ABOVE'} target {BUILD_TARGET_S:.0f} s"
+            if built is not None
+            else ": index reused"
+        )
+        + f", {common.human_bytes(result['index_bytes'])}; "
         f"load {result['load_before']} → {result['load_after']}"
     )
     if "cover_30km_ms" in result:
@@ -315,6 +343,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file in bench/out/")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the queries on the database and index a --keep run left (no generation;"
+        " the index is built only if it is missing, e.g. after a schema change)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -335,7 +369,7 @@ def main() -> None:
             str(args.runs),
             "--warmup",
             str(args.warmup),
-        ] + (["--keep"] if args.keep else [])
+        ] + [f"--{flag}" for flag in ("keep", "reuse") if getattr(args, flag)]
         run = subprocess.run(command, capture_output=True, text=True)
         if run.returncode:
             raise SystemExit(f"the run of {count:,} failed:\n{run.stderr}")

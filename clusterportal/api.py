@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from search.api import router as search_router
+from search.backends.base import SearchUnavailable
 
 api = NinjaAPI(
     title="Clusterportal API",
@@ -16,3 +18,14 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", search_router)
+
+
+@api.exception_handler(SearchUnavailable)
+def search_unavailable(request: HttpRequest, exc: SearchUnavailable) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"error": "The search is being rebuilt; please try again in a few minutes."},
+        status=503,
+    )
+    response["Retry-After"] = "300"
+    return response

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "search.middleware.SearchUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "clusterportal.urls"

@@ -94,7 +94,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
     hits = []
     for item in results.items:
         org = item.organisation
-        site = next(iter(org.sites.all()), None)
+        site = next(iter(org.primary_site_list), None)  # type: ignore[attr-defined]
         hits.append(
             {
                 "id": org.pk,

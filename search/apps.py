@@ -11,7 +11,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the index updates)
+        from . import checks, signals  # noqa: F401  (registers the checks, connects updates)
 
     def import_reference_data(self, progress: Any) -> list[tuple[str, object]]:
         """Called by ``manage.py import_reference_data`` (see core)."""

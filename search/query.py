@@ -33,6 +33,20 @@ FIELD_WEIGHTS: dict[str, float] = {
     "place": 0.8,
 }
 WZ_NOTES_WEIGHT = 0.6
+# Verified (confirmed within a year) and complete profiles rank higher: their relevance
+# is multiplied by these factors (both: 1.25 × 1.1). Without search words they come
+# first. A much better match still outranks a verified one.
+QUALITY_FACTORS: dict[str, float] = {"verified": 1.25, "complete": 1.1}
+
+
+def quality_factor(quality: Iterable[str]) -> float:
+    """What an organisation's relevance is multiplied by for its profile's quality."""
+    factor = 1.0
+    for mark in quality:
+        factor *= QUALITY_FACTORS.get(mark, 1.0)
+    return factor
+
+
 # How much an alternative of a word counts against the word itself.
 PARTS_WEIGHT = 0.7
 CURATED_SYNONYM_WEIGHT = 0.7

@@ -198,7 +198,7 @@ def _export_rows(request: HttpRequest) -> tuple[list[Any], Any]:
 def _rows(ids: list[int], request: HttpRequest) -> Any:
     for start in range(0, len(ids), 1000):
         for org in services.organisations_for(ids[start : start + 1000]):
-            site = next(iter(org.sites.all()), None)
+            site = next(iter(org.primary_site_list), None)  # type: ignore[attr-defined]
             yield {
                 "id": org.pk,
                 "name": org.name,

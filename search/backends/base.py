@@ -13,6 +13,10 @@ from ..documents import SearchDocument
 from ..query import QueryPlan, SearchQuery, TermStats
 
 
+class SearchUnavailable(RuntimeError):
+    """The index cannot answer until an operator acts (the message says how)."""
+
+
 @dataclass
 class Hit:
     id: int
@@ -64,6 +68,10 @@ class SearchEngine(TermStats):
 
     def count(self) -> int:
         raise NotImplementedError
+
+    def problems(self) -> list[str]:
+        """What keeps the index from answering, for ``manage.py check`` (none: [])."""
+        return []
 
     def clear(self) -> None:
         raise NotImplementedError

@@ -21,6 +21,7 @@ from ..query import (
     FACETS,
     FIELD_WEIGHTS,
     MAX_PREFIX_TERMS,
+    QUALITY_FACTORS,
     Alternative,
     BBox,
     QueryPlan,
@@ -37,7 +38,6 @@ RANK_WEIGHTS = (
     )
     + "}"
 )
-QUALITY_BONUS = {"verified": 0.2, "complete": 0.1}
 ARRAY_FACETS = ("wz", "growth", "network", "cert")
 EARTH_KM = 6371.0088
 COLUMNS = (
@@ -277,10 +277,11 @@ class PostgresEngine(SearchEngine):
             score = f"ts_rank('{RANK_WEIGHTS}'::float4[], body, %s::tsquery)"
             select_params.append(ranked)
         else:
-            score = "0"
-        bonus = " + ".join(
-            f"(CASE WHEN quality @> ARRAY['{name}'] THEN {value} ELSE 0 END)"
-            for name, value in QUALITY_BONUS.items()
+            score = "1"
+        # Relevance times the profile quality's factor; without words, the factor alone.
+        factor = " * ".join(
+            f"(CASE WHEN quality @> ARRAY['{name}'] THEN {value} ELSE 1 END)"
+            for name, value in QUALITY_FACTORS.items()
         )
         distance = "NULL"
         if query.center is not None:
@@ -293,7 +294,7 @@ class PostgresEngine(SearchEngine):
             "distance": "distance NULLS LAST, id" if query.center else "score DESC, id",
         }[query.sort]
         cursor.execute(
-            f"SELECT id, {score} + {bonus} AS score, {distance} AS distance "
+            f"SELECT id, {score} * {factor} AS score, {distance} AS distance "
             f"FROM search_pg_document WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
             [*select_params, *params, limit, offset],
         )

@@ -36,8 +36,9 @@ from ..query import (
     QueryPlan,
     SearchQuery,
     distance_km,
+    quality_factor,
 )
-from .base import Cluster, EngineResult, Hit, SearchEngine
+from .base import Cluster, EngineResult, Hit, SearchEngine, SearchUnavailable
 
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
 PHRASE_FIELDS = ("name", "offers", "description")
@@ -49,7 +50,6 @@ KEYWORD_FIELDS = (
     "growth",
     "network",
     "cert",
-    "quality",
     "sample",
 )
 # Facets of a result larger than this are counted on a fixed sample of about this many
@@ -61,17 +61,24 @@ SAMPLE_BUCKETS = 64
 # The WZ codes once more, one field per level: the facet counts only the level it shows.
 WZ_LEVEL_FIELDS = ("wz1", "wz2", "wz3", "wz4", "wz5")
 FACET_SIZE = {"wz": 4000, "district": 500, "network": 500}
-QUALITY_BONUS = {"verified": 2.0, "complete": 1.0}
 WRITER_HEAP = 256_000_000
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 # Documents in the cells a radius cuts, checked one by one (a band ~100 m wide).
 EDGE_LIMIT = 50_000
 CIRCLE_TTL = 30.0
+# Sorting by distance grows a circle until it holds the page; beyond this radius the
+# whole result is sorted (it is small, or the circle would have held the page sooner).
+NEAREST_MAX_KM = 1000.0
 
 
 def build_schema() -> tantivy.Schema:
+    """The fields; keys that queries look up by the thousand (organisation ids for the
+    documents on a circle's edge, the cells of a circle) are raw text terms: a set of
+    text terms is found through the term dictionary's automaton, several times faster
+    than the same number of integer terms."""
     sb = tantivy.SchemaBuilder()
-    sb.add_unsigned_field("id", indexed=True, fast=True)
+    sb.add_unsigned_field("id", fast=True)
+    sb.add_text_field("key", tokenizer_name="raw", index_option="basic")
     for name in TEXT_FIELDS:
         option = "position" if name in PHRASE_FIELDS else "freq"
         sb.add_text_field(name, tokenizer_name="whitespace", index_option=option)
@@ -83,8 +90,10 @@ def build_schema() -> tantivy.Schema:
     sb.add_float_field("lat", indexed=True, fast=True)
     sb.add_float_field("lon", indexed=True, fast=True)
     sb.add_integer_field("updated", fast=True)
+    # Relevance is multiplied by log2(2 + boost): boost = 2^factor - 2 (see to_json).
+    sb.add_float_field("boost", fast=True)
     for level in CLUSTER_LEVELS:
-        sb.add_unsigned_field(f"c{level}", indexed=True, fast=True)
+        sb.add_text_field(f"c{level}", tokenizer_name="raw", fast=True, index_option="basic")
     return sb.build()
 
 
@@ -120,6 +129,7 @@ def _wz_levels(codes: list[str]) -> dict[str, list[str]]:
 def to_json(doc: SearchDocument) -> str:
     data: dict[str, Any] = {
         "id": doc.id,
+        "key": str(doc.id),
         "name": doc.name_terms,
         "offers": doc.offers_terms,
         "description": doc.description_terms,
@@ -132,16 +142,17 @@ def to_json(doc: SearchDocument) -> str:
         "growth": doc.growth,
         "network": doc.network,
         "cert": doc.cert,
-        "quality": doc.quality,
         "sample": str(sample_bucket(doc.id)),
         "name_sort": doc.name_sort,
         "updated": doc.updated,
+        # Tantivy's weight_by_field multiplies the score by log2(2 + boost).
+        "boost": 2.0 ** quality_factor(doc.quality) - 2.0,
     }
     if doc.lat is not None and doc.lon is not None:
         data["lat"] = doc.lat
         data["lon"] = doc.lon
         for level, cell in doc.cells().items():
-            data[f"c{level}"] = cell
+            data[f"c{level}"] = str(cell)
     return json.dumps(data)
 
 
@@ -178,6 +189,8 @@ class TantivyEngine(SearchEngine):
                 return self._index
             self._checked = now
             generation = self._current_generation()
+            if generation is not None and self._outdated(generation):
+                raise SearchUnavailable(self._outdated_message())
             if generation is None or not (self.root / generation).is_dir():
                 generation = self._new_generation()
                 self._index = self._open(generation)
@@ -186,6 +199,22 @@ class TantivyEngine(SearchEngine):
                 self._index = self._open(generation)
                 self._generation = generation
             return self._index
+
+    def _outdated(self, generation: str) -> bool:
+        return not generation.endswith(f"-v{SCHEMA_VERSION}")
+
+    def _outdated_message(self) -> str:
+        return (
+            f"The search index in {self.root} was built by an earlier version of the portal "
+            f"(this one needs index schema {SCHEMA_VERSION}). Run "
+            "`manage.py rebuild_search_index`; until then the search is unavailable."
+        )
+
+    def problems(self) -> list[str]:
+        generation = self._current_generation()
+        if generation is not None and self._outdated(generation):
+            return [self._outdated_message()]
+        return []
 
     def _new_generation(self) -> str:
         generation = f"{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}-v{SCHEMA_VERSION}"
@@ -222,10 +251,11 @@ class TantivyEngine(SearchEngine):
             writer = self._writer(index)
             try:
                 documents = list(documents)
-                stale = [*remove, *(doc.id for doc in documents)]
+                stale = [str(pk) for pk in (*remove, *(doc.id for doc in documents))]
                 if stale:
-                    # By query: a term delete on a u64 field takes Python's int as i64.
-                    writer.delete_documents_by_query(Query.term_set_query(self.schema, "id", stale))
+                    writer.delete_documents_by_query(
+                        Query.term_set_query(self.schema, "key", stale)
+                    )
                 for doc in documents:
                     writer.add_json(to_json(doc))
                 writer.commit()
@@ -318,6 +348,21 @@ class TantivyEngine(SearchEngine):
                 clauses.append((Occur.Should, Query.boost_query(q, FIELD_WEIGHTS[name])))
         return Query.boolean_query(clauses) if clauses else Query.empty_query()
 
+    def _clauses(self, alt: Alternative, searcher: tantivy.Searcher) -> list[tuple[Occur, Query]]:
+        """An alternative as should-clauses of its word's query.
+
+        A single term becomes one boosted clause per field, side by side with the other
+        alternatives' clauses: the same sum of scores as a nested query per alternative,
+        without a boolean scorer per level for each of half a million matches.
+        """
+        if alt.kind == "terms" and len(alt.terms) == 1:
+            term = alt.terms[0]
+            return [
+                (Occur.Should, Query.boost_query(self._term(f, term), alt.weight * weight))
+                for f, weight in FIELD_WEIGHTS.items()
+            ]
+        return [(Occur.Should, self._alternative(alt, searcher))]
+
     def _alternative(self, alt: Alternative, searcher: tantivy.Searcher) -> Query:
         if alt.kind == "terms":
             if len(alt.terms) == 1:
@@ -365,17 +410,21 @@ class TantivyEngine(SearchEngine):
             return None
         clauses = []
         for group in plan.groups:
-            alternatives = [
-                (Occur.Should, self._alternative(a, searcher)) for a in group.alternatives
-            ]
+            alternatives = [c for a in group.alternatives for c in self._clauses(a, searcher)]
             group_query = Query.boolean_query(alternatives)
             clauses.append((Occur.Should if group.optional else Occur.Must, group_query))
+        if len(clauses) == 1 and clauses[0][0] == Occur.Must:
+            return clauses[0][1]
         return Query.boolean_query(clauses)
 
     def _filter_clauses(self, query: SearchQuery, without: str | None = None) -> list[Query]:
         clauses = []
         for facet, values in query.facet_filters(without).items():
             clauses.append(Query.term_set_query(self.schema, facet, list(values)))
+        return clauses + self._geo_clauses(query)
+
+    def _geo_clauses(self, query: SearchQuery) -> list[Query]:
+        clauses = []
         if query.is_geo:
             assert query.center is not None and query.radius_km is not None
             clauses.append(self._circle(query.center, query.radius_km))
@@ -403,19 +452,21 @@ class TantivyEngine(SearchEngine):
     def _make_circle(self, searcher: tantivy.Searcher, center: Any, radius_km: float) -> Query:
         cover = cover_circle(center, radius_km)
         parts = [
-            (Occur.Should, Query.term_set_query(self.schema, f"c{level}", cells))
+            (Occur.Should, Query.term_set_query(self.schema, f"c{level}", [str(c) for c in cells]))
             for level, cells in cover.cells.items()
             if cells
         ]
         if cover.edge:
-            edge = Query.term_set_query(self.schema, f"c{cover.edge_level}", cover.edge)
+            edge = Query.term_set_query(
+                self.schema, f"c{cover.edge_level}", [str(c) for c in cover.edge]
+            )
             found = searcher.search(edge, EDGE_LIMIT, count=False)
             addresses = [address for _score, address in found.hits]
             lats = searcher.fast_field_values("lat", addresses)
             lons = searcher.fast_field_values("lon", addresses)
             ids = searcher.fast_field_values("id", addresses)
             within = [
-                int(pk)
+                str(pk)
                 for pk, lat, lon in zip(ids, lats, lons, strict=True)
                 if pk is not None
                 and lat is not None
@@ -423,7 +474,7 @@ class TantivyEngine(SearchEngine):
                 and distance_km(center.lat, center.lon, lat, lon) <= radius_km
             ]
             if within:
-                parts.append((Occur.Should, Query.term_set_query(self.schema, "id", within)))
+                parts.append((Occur.Should, Query.term_set_query(self.schema, "key", within)))
         return Query.boolean_query(parts) if parts else Query.empty_query()
 
     def _bbox(self, query: SearchQuery) -> Query:
@@ -441,25 +492,22 @@ class TantivyEngine(SearchEngine):
             ]
         )
 
-    def _compose(self, text: Query | None, filters: list[Query], bonus: bool) -> Query:
+    def _compose(self, text: Query | None, filters: list[Query]) -> Query:
+        """The words (scored) and the filters (not scored); the profile quality's factor is
+        applied when collecting (``weight_by_field``), not by extra clauses per match."""
+        if not filters:
+            return text if text is not None else Query.all_query()
         clauses: list[tuple[Occur, Query]] = []
         if text is not None:
             clauses.append((Occur.Must, text))
         for f in filters:
             clauses.append((Occur.Must, Query.const_score_query(f, 0.0)))
-        if not clauses:
-            clauses.append((Occur.Must, Query.const_score_query(Query.all_query(), 0.0)))
-        if bonus:
-            for value, score in QUALITY_BONUS.items():
-                clauses.append(
-                    (Occur.Should, Query.const_score_query(self._term("quality", value), score))
-                )
         return Query.boolean_query(clauses)
 
     def search(self, query: SearchQuery, plan: QueryPlan) -> EngineResult:
         searcher = self.searcher()
         text = self._text_query(plan, searcher)
-        full = self._compose(text, self._filter_clauses(query), bonus=query.sort == "relevance")
+        full = self._compose(text, self._filter_clauses(query))
         hits, total = self._page(searcher, query, full, query.offset, query.limit, plan)
         facets: dict[str, dict[str, int]] = {}
         approximate = False
@@ -470,7 +518,7 @@ class TantivyEngine(SearchEngine):
     def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:
         searcher = self.searcher()
         text = self._text_query(plan, searcher)
-        full = self._compose(text, self._filter_clauses(query), bonus=query.sort == "relevance")
+        full = self._compose(text, self._filter_clauses(query))
         hits, _total = self._page(searcher, query, full, 0, limit, plan)
         return [h.id for h in hits]
 
@@ -491,6 +539,10 @@ class TantivyEngine(SearchEngine):
         if query.sort == "distance" and query.center is not None:
             return self._nearest(searcher, query, full, offset, limit, plan)
         order_by = {"name": "name_sort", "updated": "updated"}.get(query.sort)
+        ranked = plan is not None and not plan.is_empty
+        if order_by is None and not ranked:
+            # Relevance without words: the best profiles first.
+            order_by = "boost"
         if order_by:
             order = tantivy.Order.Asc if query.sort == "name" else tantivy.Order.Desc
             result = searcher.search(
@@ -499,7 +551,9 @@ class TantivyEngine(SearchEngine):
             addresses = [address for _value, address in result.hits]
             scores = [0.0] * len(addresses)
         else:
-            result = searcher.search(full, limit, count=True, offset=offset)
+            result = searcher.search(
+                full, limit, count=True, offset=offset, weight_by_field="boost"
+            )
             addresses = [address for _score, address in result.hits]
             scores = [float(score) for score, _address in result.hits]
         ids = self._ids_of(searcher, addresses)
@@ -527,38 +581,36 @@ class TantivyEngine(SearchEngine):
         limit: int,
         plan: QueryPlan | None = None,
     ) -> tuple[list[Hit], int]:
-        """Nearest first, exactly: grow a box until it holds the page, then sort the
-        matches in the box around it (its corners are farther than its sides)."""
+        """Nearest first, exactly: grow a circle around the centre until it holds the
+        page, then sort the matches inside it. Every match outside the circle is farther
+        than every match inside, so the page is complete."""
         assert query.center is not None
         center = query.center
         total = _count(searcher, full)
         wanted = min(offset + limit, total)
         if wanted == 0:
             return [], total
-        limit_km = query.radius_km or 20_000.0
-        # As if the matches were spread evenly: the box that should hold the page.
-        half = max(0.5, (query.radius_km or 50.0) * math.sqrt(wanted / total))
-        # A box whose corners lie inside the radius needs no radius filter, which costs
-        # far more than a box (thousands of cell terms against two ranges).
-        unlimited = full
-        if query.is_geo and plan is not None:
-            text = self._text_query(plan, searcher)
-            no_circle = dataclasses.replace(query, center=None, radius_km=None)
-            unlimited = self._compose(text, self._filter_clauses(no_circle), bonus=False)
-
-        def box(half_km: float) -> Query:
-            inside = half_km * math.sqrt(2) <= limit_km
-            return self._in_box(unlimited if inside else full, center, half_km)
-
+        limit_km = min(query.radius_km or NEAREST_MAX_KM, NEAREST_MAX_KM)
+        # As if the matches were spread evenly: the circle that should hold the page.
+        radius = max(0.5, (query.radius_km or 50.0) * math.sqrt(wanted / total))
+        text = self._text_query(plan, searcher) if plan is not None else None
+        no_circle = dataclasses.replace(query, center=None, radius_km=None)
+        unlimited = self._compose(text, self._filter_clauses(no_circle))
         while True:
-            half = min(half, limit_km)
-            count = _count(searcher, box(half))
-            if count >= wanted or half >= limit_km:
+            radius = min(radius, limit_km)
+            if radius >= limit_km:
+                candidates = full if query.is_geo or limit_km < NEAREST_MAX_KM else unlimited
                 break
-            half *= max(1.5, math.sqrt(wanted / max(count, 1)) * 1.2)
-        # Every match nearer than ``half`` is in the box; the page's matches are all
-        # within ``half * sqrt(2)`` (the box's corner), so that box holds them all.
-        candidates = box(min(half * math.sqrt(2), limit_km))
+            candidates = Query.boolean_query(
+                [
+                    (Occur.Must, unlimited),
+                    (Occur.Must, Query.const_score_query(self._circle(center, radius), 0.0)),
+                ]
+            )
+            count = _count(searcher, candidates)
+            if count >= wanted:
+                break
+            radius *= max(1.5, math.sqrt(wanted / max(count, 1)) * 1.2)
         result = searcher.search(candidates, max(wanted, _count(searcher, candidates)), count=False)
         addresses = [address for _score, address in result.hits]
         ids = self._ids_of(searcher, addresses)
@@ -567,70 +619,77 @@ class TantivyEngine(SearchEngine):
         hits.sort(key=lambda h: (h.distance_km if h.distance_km is not None else math.inf, h.id))
         return hits[offset : offset + limit], total
 
-    def _in_box(self, full: Query, center: Any, half_km: float) -> Query:
-        box = BBox.around(center, half_km)
-        return Query.boolean_query(
-            [
-                (Occur.Must, full),
-                (Occur.Must, self._bbox_query(box)),
-            ]
-        )
-
     def _facets(
         self, searcher: tantivy.Searcher, query: SearchQuery, text: Query | None, total: int
     ) -> tuple[dict[str, dict[str, int]], bool]:
-        """Counts per facet value; a facet with a selection is counted without its own filter.
+        """Counts per facet value; a facet with a selection counts under the other facets'
+        filters only, so that its other values stay visible with their counts.
 
-        A large result is counted on the documents of a few sample buckets and scaled up.
+        Facets without a selection are counted on the result itself; those with one in a
+        single pass over the result without facet filters, each under its own filter
+        (a filter aggregation). A set of more than ``FACET_SAMPLE_ABOVE`` documents is
+        counted on a few sample buckets and scaled up (shown as "about").
         """
         facets: dict[str, dict[str, int]] = {}
-        buckets = SAMPLE_BUCKETS
-        if total > FACET_SAMPLE_ABOVE:
-            buckets = max(1, math.ceil(SAMPLE_BUCKETS * FACET_SAMPLE_SIZE / total))
-        sampled = buckets < SAMPLE_BUCKETS
-        scale = SAMPLE_BUCKETS / buckets
-        sample = Query.term_set_query(self.schema, "sample", [str(b) for b in range(buckets)])
-
-        def counted(query_: Query) -> Query:
-            if not sampled:
-                return query_
-            return Query.boolean_query([(Occur.Must, query_), (Occur.Must, sample)])
-
-        def buckets_of(result: dict[str, Any] | None) -> dict[str, int]:
-            counts = _buckets(result)
-            if sampled:
-                counts = {k: max(1, round(v * scale)) for k, v in counts.items()}
-            return counts
-
-        plain = [f for f in FACETS if not query.filters.get(f)]
         field = {f: (wz_facet_field(query) if f == "wz" else f) for f in FACETS}
 
         def terms(f: str) -> dict[str, Any]:
             return {"terms": {"field": field[f], "size": FACET_SIZE.get(f, 100)}}
 
-        if plain:
-            base = self._compose(text, self._filter_clauses(query), bonus=False)
-            result = searcher.aggregate(counted(base), {f: terms(f) for f in plain})
-            for f in plain:
-                facets[f] = buckets_of(result.get(f))
-        for f in FACETS:
-            if f in facets:
-                continue
-            if f == "wz":
-                # Children of the chosen code lie inside it: its own filter changes nothing.
-                without = self._compose(text, self._filter_clauses(query), bonus=False)
-            else:
-                without = self._compose(text, self._filter_clauses(query, without=f), bonus=False)
-            result = searcher.aggregate(counted(without), {f: terms(f)})
-            facets[f] = buckets_of(result.get(f))
+        # Children of a chosen WZ code lie inside it: its own filter changes nothing.
+        chosen = [f for f in FACETS if query.filters.get(f) and f != "wz"]
+        plain = [f for f in FACETS if f not in chosen]
+        full = self._compose(text, self._filter_clauses(query))
+        sampled = False
+        counted, scale = self._sample(total)
+        result = searcher.aggregate(counted(full), {f: terms(f) for f in plain})
+        for f in plain:
+            facets[f] = _buckets(result.get(f), scale)
+        sampled |= scale > 1
+        if chosen:
+            base = self._compose(text, self._geo_clauses(query))
+            one_bucket = Query.boolean_query(
+                [(Occur.Must, base), (Occur.Must, self._term("sample", "0"))]
+            )
+            counted, scale = self._sample(_count(searcher, one_bucket) * SAMPLE_BUCKETS)
+            aggs: dict[str, Any] = {}
+            for f in chosen:
+                others = query.facet_filters(without=f)
+                aggs[f] = (
+                    {"filter": _filter_string(others), "aggs": {f: terms(f)}}
+                    if others
+                    else terms(f)
+                )
+            result = searcher.aggregate(counted(base), aggs)
+            for f in chosen:
+                part = result.get(f) or {}
+                facets[f] = _buckets(
+                    part.get(f, part) if query.facet_filters(without=f) else part, scale
+                )
+            sampled |= scale > 1
         return facets, sampled
+
+    def _sample(self, size: int) -> tuple[Callable[[Query], Query], float]:
+        """For a set of about ``size`` documents: how to restrict a query to a sample of
+        about ``FACET_SAMPLE_SIZE`` of them, and the factor that scales counts back."""
+        if size <= FACET_SAMPLE_ABOVE:
+            return (lambda q: q), 1.0
+        buckets = max(1, math.ceil(SAMPLE_BUCKETS * FACET_SAMPLE_SIZE / size))
+        if buckets >= SAMPLE_BUCKETS:
+            return (lambda q: q), 1.0
+        sample = Query.term_set_query(self.schema, "sample", [str(b) for b in range(buckets)])
+
+        def restrict(q: Query) -> Query:
+            return Query.boolean_query([(Occur.Must, q), (Occur.Must, sample)])
+
+        return restrict, SAMPLE_BUCKETS / buckets
 
     def clusters(
         self, query: SearchQuery, plan: QueryPlan, level: int, max_points: int
     ) -> tuple[list[Cluster], int]:
         searcher = self.searcher()
         text = self._text_query(plan, searcher)
-        full = self._compose(text, self._filter_clauses(query), bonus=False)
+        full = self._compose(text, self._filter_clauses(query))
         result = searcher.search(full, max_points + 1, count=True)
         total = int(result.count or 0)  # type: ignore[attr-defined]
         if total <= max_points:
@@ -665,7 +724,25 @@ def _count(searcher: tantivy.Searcher, query: Query) -> int:
     return int(searcher.search(query, 1, count=True).count or 0)  # type: ignore[attr-defined]
 
 
-def _buckets(result: dict[str, Any] | None) -> dict[str, int]:
+def _buckets(result: dict[str, Any] | None, scale: float = 1.0) -> dict[str, int]:
     if not result:
         return {}
-    return {str(b["key"]): int(b["doc_count"]) for b in result.get("buckets", [])}
+    counts = {str(b["key"]): int(b["doc_count"]) for b in result.get("buckets", [])}
+    if scale > 1:
+        counts = {k: max(1, round(v * scale)) for k, v in counts.items()}
+    return counts
+
+
+def _filter_string(filters: dict[str, list[str]]) -> str:
+    """Facet filters in Tantivy's query language, for a filter aggregation.
+
+    The values are codes the form validated (kinds, WZ codes, ids); a quote or a
+    backslash in one is a programming error, not input to escape.
+    """
+    parts = []
+    for facet, values in sorted(filters.items()):
+        for value in values:
+            if '"' in value or "\\" in value:
+                raise ValueError(f"not a facet value: {value!r}")
+        parts.append("(" + " OR ".join(f'{facet}:"{value}"' for value in values) + ")")
+    return " AND ".join(parts)

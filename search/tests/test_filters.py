@@ -286,3 +286,22 @@ def test_facets_of_a_large_result_are_estimated_and_say_so(mixed, client, monkey
     assert 0.4 * exact.total <= sum(kinds.values()) <= 1.8 * exact.total
     html = client.get("/suche/").content.decode()
     assert "≈" in html and "Stichprobe" in html
+
+
+def test_network_facet_names_the_networks(mixed):
+    networks = mixed
+    results = services.search(SearchQuery())
+    facet = next(f for f in results.facets if f.name == "network")
+    labels = {v.value: v.label for v in facet.values}
+    members = {
+        str(n.pk): Organisation.objects.filter(memberships__network=n).count() for n in networks
+    }
+    assert {k: labels[k] for k in members if members[k]} == {
+        str(n.pk): n.name for n in networks if members[str(n.pk)]
+    }
+    # A network chosen as a filter keeps its name even where nothing else matches.
+    chosen = services.search(
+        SearchQuery(text="Nichtsfindbares", filters={"network": [str(networks[0].pk)]})
+    )
+    facet = next(f for f in chosen.facets if f.name == "network")
+    assert [(v.label, v.selected) for v in facet.values] == [(networks[0].name, True)]

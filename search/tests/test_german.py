@@ -126,6 +126,28 @@ def test_name_outranks_description(engine_name):
     assert names("Beschichtung")[0] == "Beschichtung Hermsdorf GmbH"
 
 
+def test_verified_profiles_rank_higher_but_a_better_match_still_wins(engine_name):
+    import datetime
+
+    today = datetime.date.today()
+    make_org("Gießerei Nord GmbH", description="Guss aus Aluminium.")
+    make_org("Gießerei Süd GmbH", description="Guss aus Aluminium.", last_verified=today)
+    make_org("Gießerei Mitte GmbH", description="Aluminiumguss", last_verified=today)
+    make_org(
+        "Aluminium Schmidt GmbH",
+        description="Aluminium, Aluminium und Aluminium.",
+        offerings=["Aluminium", "Aluminiumprofile"],
+    )
+    index_all()
+    # The same text: the verified profile first.
+    found = names("Guss")
+    assert found.index("Gießerei Süd GmbH") < found.index("Gießerei Nord GmbH")
+    # The name says it, the others only mention it: the unverified name match leads.
+    assert names("Aluminium")[0] == "Aluminium Schmidt GmbH"
+    # Without words the verified profiles come first.
+    assert set(names()[:2]) == {"Gießerei Süd GmbH", "Gießerei Mitte GmbH"}
+
+
 def test_highlights_show_why_a_hit_matched(landscape):
     from search import services
 

@@ -14,7 +14,7 @@ from directory.tests.factories import OfferingFactory
 from search import services
 from search.query import SearchQuery
 
-from .helpers import make_org, names
+from .helpers import index_all, make_org, names
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +127,36 @@ def test_changes_saved_during_a_rebuild_are_not_lost(engine_name):
     finally:
         del reader.rebuild
     assert names("Lärchenholz") == ["Holzbau Saalfeld GmbH"]
+
+
+def test_an_index_of_an_earlier_version_says_so_until_rebuilt(client, settings, tmp_path):
+    """After an upgrade that changes the index, search answers 503 with what to do."""
+    from django.core import checks
+
+    from search import services
+    from search.backends import tantivy_engine
+
+    settings.SEARCH_ENGINE = "tantivy"
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    services._engines.clear()  # forget the open index, as a restarted server would
+    make_org("Laserwerk Erfurt GmbH", description="Laserschneiden.")
+    index_all()
+    root = settings.SEARCH_INDEX_DIR
+    current = (root / "CURRENT").read_text()
+    old = current.replace(f"-v{tantivy_engine.SCHEMA_VERSION}", "-v1")
+    (root / current).rename(root / old)
+    (root / "CURRENT").write_text(old)
+    services._engines.clear()  # forget the open index, as a restarted server would
+
+    warnings = [m for m in checks.run_checks() if m.id == "search.W001"]
+    assert len(warnings) == 1 and "rebuild_search_index" in str(warnings[0].hint)
+    page = client.get("/suche/", {"q": "Laser"})
+    assert page.status_code == 503 and page["Retry-After"] == "300"
+    assert "wird neu aufgebaut" in page.content.decode() or "being rebuilt" in page.content.decode()
+    api = client.get("/api/v1/search", {"q": "Laser"})
+    assert api.status_code == 503 and "rebuilt" in api.json()["error"]
+    assert client.get("/suche/karte/", {"zoom": "8"}).status_code == 503
+
+    services.rebuild_index()
+    assert not [m for m in checks.run_checks() if m.id == "search.W001"]
+    assert client.get("/api/v1/search", {"q": "Laser"}).json()["total"] == 1
