@@ -281,6 +281,8 @@ def highlight_spans(
     wanted = set(matches)
     starts = tuple(prefixes)
     spans: list[tuple[int, int]] = []
+    if not wanted and not starts:
+        return spans
     for start, end, w in word_spans(text):
         analysed = analyser.word(w)
         if any(t in wanted for t in analysed.terms) or (

@@ -31,6 +31,7 @@ from ..query import (
     FACETS,
     FIELD_WEIGHTS,
     MAX_PREFIX_TERMS,
+    QUALITY_FACTORS,
     Alternative,
     BBox,
     QueryPlan,
@@ -62,13 +63,18 @@ SAMPLE_BUCKETS = 64
 WZ_LEVEL_FIELDS = ("wz1", "wz2", "wz3", "wz4", "wz5")
 FACET_SIZE = {"wz": 4000, "district": 500, "network": 500}
 WRITER_HEAP = 256_000_000
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "8"
 # Documents in the cells a radius cuts, checked one by one (a band ~100 m wide).
 EDGE_LIMIT = 50_000
 CIRCLE_TTL = 30.0
 # Sorting by distance grows a circle until it holds the page; beyond this radius the
 # whole result is sorted (it is small, or the circle would have held the page sooner).
 NEAREST_MAX_KM = 1000.0
+# Relevance × quality: how many of the best by relevance alone are re-sorted at first
+# and at most before Tantivy applies the factor itself (see TantivyEngine._best).
+RERANK_FIRST = 100
+RERANK_MAX = 4000
+MAX_FACTOR = math.prod(QUALITY_FACTORS.values())
 
 
 def build_schema() -> tantivy.Schema:
@@ -92,9 +98,17 @@ def build_schema() -> tantivy.Schema:
     sb.add_integer_field("updated", fast=True)
     # Relevance is multiplied by log2(2 + boost): boost = 2^factor - 2 (see to_json).
     sb.add_float_field("boost", fast=True)
+    # Map clusters count per cell of one level (fast text columns: Tantivy's terms
+    # aggregation reads them faster than integer columns); a circle is a set of cells of
+    # several levels in one indexed field ("12:34567"), one term set to look up.
     for level in CLUSTER_LEVELS:
         sb.add_text_field(f"c{level}", tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_text_field("cells", tokenizer_name="raw", index_option="basic")
     return sb.build()
+
+
+def cell_term(level: int, cell: int) -> str:
+    return f"{level}:{cell}"
 
 
 def wz_level(code: str) -> int:
@@ -151,8 +165,10 @@ def to_json(doc: SearchDocument) -> str:
     if doc.lat is not None and doc.lon is not None:
         data["lat"] = doc.lat
         data["lon"] = doc.lon
-        for level, cell in doc.cells().items():
+        cells = doc.cells()
+        for level, cell in cells.items():
             data[f"c{level}"] = str(cell)
+        data["cells"] = [cell_term(level, cell) for level, cell in cells.items()]
     return json.dumps(data)
 
 
@@ -167,7 +183,7 @@ class TantivyEngine(SearchEngine):
         self._generation: str | None = None
         self._checked = 0.0
         # Edge documents change with the index: circles are kept briefly, per version.
-        self._circles: dict[tuple[float, float, float, int], tuple[float, Query]] = {}
+        self._circles: dict[tuple[float, float, float, int, int], tuple[float, Query, int]] = {}
         self._version = 0
 
     # -- generations ----------------------------------------------------------------------
@@ -438,27 +454,62 @@ class TantivyEngine(SearchEngine):
         Kept for the searcher it was made with: one search asks for its circle for the
         page and for every facet.
         """
-        key = (center.lat, center.lon, radius_km, self._version)
+        return self._circle_entry(center, radius_km)[1]
+
+    def _circle_only_count(
+        self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan | None
+    ) -> int | None:
+        """The number of documents within the radius, from term statistics, for a search
+        that asks for nothing else ("everything within 30 km of Ilmenau"), or None.
+
+        The circle's cells are disjoint, so the sum of their document frequencies plus
+        the edge documents inside is its size, exactly while no segment holds deleted
+        documents (document frequencies still count those until a merge). Whether one
+        does shows in the sample field, where every document has exactly one term.
+        """
+        if not query.is_geo or query.filters or query.bbox or (plan and not plan.is_empty):
+            return None
+        assert query.center is not None and query.radius_km is not None
+        alive = int(searcher.num_docs)
+        stored = sum(searcher.doc_freq("sample", str(b)) for b in range(SAMPLE_BUCKETS))
+        if stored != alive:
+            return None
+        return self._circle_bound(query.center, query.radius_km)
+
+    def _circle_bound(self, center: Any, radius_km: float) -> int:
+        """At least the number of documents in the circle (from document frequencies)."""
+        return self._circle_entry(center, radius_km)[2]
+
+    def _circle_entry(self, center: Any, radius_km: float) -> tuple[float, Query, int]:
+        # Another process (the task worker) may have changed the index: the number of
+        # documents is part of the key, and an entry lives CIRCLE_TTL seconds at most.
+        searcher = self.searcher()
+        key = (center.lat, center.lon, radius_km, self._version, int(searcher.num_docs))
         now = time.monotonic()
         cached = self._circles.get(key)
         if cached is not None and now - cached[0] < CIRCLE_TTL:
-            return cached[1]
-        query = self._make_circle(self.searcher(), center, radius_km)
+            return cached
+        query, bound = self._make_circle(searcher, center, radius_km)
         if len(self._circles) > 64:
             self._circles.clear()
-        self._circles[key] = (now, query)
-        return query
+        entry = (now, query, bound)
+        self._circles[key] = entry
+        return entry
 
-    def _make_circle(self, searcher: tantivy.Searcher, center: Any, radius_km: float) -> Query:
+    def _make_circle(
+        self, searcher: tantivy.Searcher, center: Any, radius_km: float
+    ) -> tuple[Query, int]:
+        """The circle as one set of cell terms plus the edge documents inside it, and an
+        upper bound of the documents it holds."""
         cover = cover_circle(center, radius_km)
-        parts = [
-            (Occur.Should, Query.term_set_query(self.schema, f"c{level}", [str(c) for c in cells]))
-            for level, cells in cover.cells.items()
-            if cells
-        ]
+        inside = [cell_term(level, c) for level, cells in cover.cells.items() for c in cells]
+        parts = []
+        bound = sum(searcher.doc_freq("cells", term) for term in inside)
+        if inside:
+            parts.append((Occur.Should, Query.term_set_query(self.schema, "cells", inside)))
         if cover.edge:
             edge = Query.term_set_query(
-                self.schema, f"c{cover.edge_level}", [str(c) for c in cover.edge]
+                self.schema, "cells", [cell_term(cover.edge_level, c) for c in cover.edge]
             )
             found = searcher.search(edge, EDGE_LIMIT, count=False)
             addresses = [address for _score, address in found.hits]
@@ -475,7 +526,10 @@ class TantivyEngine(SearchEngine):
             ]
             if within:
                 parts.append((Occur.Should, Query.term_set_query(self.schema, "key", within)))
-        return Query.boolean_query(parts) if parts else Query.empty_query()
+                bound += len(within)
+        if not parts:
+            return Query.empty_query(), 0
+        return (parts[0][1] if len(parts) == 1 else Query.boolean_query(parts)), bound
 
     def _bbox(self, query: SearchQuery) -> Query:
         assert query.bbox is not None
@@ -512,7 +566,7 @@ class TantivyEngine(SearchEngine):
         facets: dict[str, dict[str, int]] = {}
         approximate = False
         if query.facets:
-            facets, approximate = self._facets(searcher, query, text, total)
+            facets, approximate = self._facets(searcher, query, plan, text, total)
         return EngineResult(hits=hits, total=total, facets=facets, facets_approximate=approximate)
 
     def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:
@@ -550,17 +604,53 @@ class TantivyEngine(SearchEngine):
             )
             addresses = [address for _value, address in result.hits]
             scores = [0.0] * len(addresses)
+            total = int(result.count or 0)  # type: ignore[attr-defined]
         else:
-            result = searcher.search(
-                full, limit, count=True, offset=offset, weight_by_field="boost"
-            )
-            addresses = [address for _score, address in result.hits]
-            scores = [float(score) for score, _address in result.hits]
+            addresses, scores, total = self._best(searcher, full, offset, limit)
         ids = self._ids_of(searcher, addresses)
         hits = [Hit(pk, score) for pk, score in zip(ids, scores, strict=True)]
         if query.center is not None:
             self._add_distances(searcher, query, addresses, hits)
-        return hits, int(result.count or 0)  # type: ignore[attr-defined]
+        return hits, total
+
+    def _best(
+        self, searcher: tantivy.Searcher, full: Query, offset: int, limit: int
+    ) -> tuple[list[Any], list[float], int]:
+        """The page of best matches by relevance × quality factor, and the total.
+
+        The best ``n`` by relevance alone, re-sorted with their factors, hold the page
+        exactly once the page's last score is at least what any match beyond them could
+        reach (its relevance, at most the ``n``-th, times the largest factor). Collecting
+        with the factor in Tantivy (``weight_by_field``) is the same order but reads a
+        fast field for every match, which costs twice as much for a common word.
+        """
+        wanted = offset + limit
+        n = max(RERANK_FIRST, 4 * wanted)
+        while n <= RERANK_MAX:
+            result = searcher.search(full, n, count=True)
+            found = result.hits
+            factors = searcher.fast_field_values("boost", [a for _s, a in found])
+            ranked = sorted(
+                (
+                    (-(score * math.log2(2.0 + (boost or 0.0))), a.segment_ord, a.doc, a)
+                    for (score, a), boost in zip(found, factors, strict=True)
+                ),
+                key=lambda row: row[:3],
+            )
+            complete = len(found) < n
+            if complete or (
+                len(ranked) >= wanted and -ranked[wanted - 1][0] >= found[-1][0] * MAX_FACTOR
+            ):
+                page = ranked[offset:wanted]
+                total = int(result.count or 0)  # type: ignore[attr-defined]
+                return [row[3] for row in page], [-row[0] for row in page], total
+            n *= 4
+        result = searcher.search(full, limit, count=True, offset=offset, weight_by_field="boost")
+        return (
+            [a for _s, a in result.hits],
+            [float(score) for score, _a in result.hits],
+            int(result.count or 0),  # type: ignore[attr-defined]
+        )
 
     def _add_distances(
         self, searcher: tantivy.Searcher, query: SearchQuery, addresses: list[Any], hits: list[Hit]
@@ -586,7 +676,9 @@ class TantivyEngine(SearchEngine):
         than every match inside, so the page is complete."""
         assert query.center is not None
         center = query.center
-        total = _count(searcher, full)
+        total = self._circle_only_count(searcher, query, plan)
+        if total is None:
+            total = _count(searcher, full)
         wanted = min(offset + limit, total)
         if wanted == 0:
             return [], total
@@ -620,17 +712,24 @@ class TantivyEngine(SearchEngine):
         return hits[offset : offset + limit], total
 
     def _facets(
-        self, searcher: tantivy.Searcher, query: SearchQuery, text: Query | None, total: int
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        plan: QueryPlan,
+        text: Query | None,
+        total: int,
     ) -> tuple[dict[str, dict[str, int]], bool]:
         """Counts per facet value; a facet with a selection counts under the other facets'
         filters only, so that its other values stay visible with their counts.
 
-        Facets without a selection are counted on the result itself; those with one in a
-        single pass over the result without facet filters, each under its own filter
-        (a filter aggregation). A set of more than ``FACET_SAMPLE_ABOVE`` documents is
-        counted on a few sample buckets and scaled up (shown as "about").
+        Facets without a selection count the result itself. Those with one are counted
+        in one pass over the result without facet filters, each under the other filters
+        (a filter aggregation); the facets without a selection join that pass when the
+        result is large anyway. A set of more than ``FACET_SAMPLE_ABOVE`` documents is
+        counted on sample buckets and scaled up (shown as "about"); how many buckets
+        follows from an upper bound of the set's size read from term statistics, and a
+        set that turns out small is counted again exactly.
         """
-        facets: dict[str, dict[str, int]] = {}
         field = {f: (wz_facet_field(query) if f == "wz" else f) for f in FACETS}
 
         def terms(f: str) -> dict[str, Any]:
@@ -639,35 +738,62 @@ class TantivyEngine(SearchEngine):
         # Children of a chosen WZ code lie inside it: its own filter changes nothing.
         chosen = [f for f in FACETS if query.filters.get(f) and f != "wz"]
         plain = [f for f in FACETS if f not in chosen]
-        full = self._compose(text, self._filter_clauses(query))
+        facets: dict[str, dict[str, int]] = {}
         sampled = False
-        counted, scale = self._sample(total)
-        result = searcher.aggregate(counted(full), {f: terms(f) for f in plain})
-        for f in plain:
-            facets[f] = _buckets(result.get(f), scale)
-        sampled |= scale > 1
-        if chosen:
-            base = self._compose(text, self._geo_clauses(query))
-            one_bucket = Query.boolean_query(
-                [(Occur.Must, base), (Occur.Must, self._term("sample", "0"))]
+        if not chosen or total <= FACET_SAMPLE_ABOVE:
+            full = self._compose(text, self._filter_clauses(query))
+            counted, scale = self._sample(total)
+            result = searcher.aggregate(counted(full), {f: terms(f) for f in plain})
+            facets.update((f, _buckets(result.get(f), scale)) for f in plain)
+            sampled = scale > 1
+            if not chosen:
+                return facets, sampled
+        aggs: dict[str, Any] = {"_n": {"value_count": {"field": "id"}}}
+        if not facets:
+            aggs["_all"] = {
+                "filter": _filter_string(query.facet_filters()),
+                "aggs": {f: terms(f) for f in plain},
+            }
+        for f in chosen:
+            others = query.facet_filters(without=f)
+            aggs[f] = (
+                {"filter": _filter_string(others), "aggs": {f: terms(f)}} if others else terms(f)
             )
-            counted, scale = self._sample(_count(searcher, one_bucket) * SAMPLE_BUCKETS)
-            aggs: dict[str, Any] = {}
-            for f in chosen:
-                others = query.facet_filters(without=f)
-                aggs[f] = (
-                    {"filter": _filter_string(others), "aggs": {f: terms(f)}}
-                    if others
-                    else terms(f)
+        base = self._compose(text, self._geo_clauses(query))
+        counted, scale = self._sample(self._size_bound(searcher, query, plan))
+        result = searcher.aggregate(counted(base), aggs)
+        if scale > 1 and result["_n"]["value"] * scale <= FACET_SAMPLE_ABOVE:
+            scale = 1.0  # smaller than the bound said: count it exactly
+            result = searcher.aggregate(base, aggs)
+        for f in plain:
+            if f not in facets:
+                facets[f] = _buckets(result["_all"].get(f), scale)
+        for f in chosen:
+            part = result.get(f) or {}
+            facets[f] = _buckets(part.get(f) if f in part else part, scale)
+        return facets, sampled or scale > 1
+
+    def _size_bound(self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan) -> int:
+        """At least as many documents as match the words and the circle (no evaluation:
+        document frequencies, which still count deleted documents, only overestimate)."""
+        bound = int(searcher.num_docs)
+        if query.is_geo:
+            assert query.center is not None and query.radius_km is not None
+            bound = min(bound, self._circle_bound(query.center, query.radius_km))
+        for group in plan.groups:
+            if group.optional:
+                continue
+            words = 0
+            for alt in group.alternatives:
+                if alt.kind != "terms":
+                    words = bound
+                    break
+                words += min(
+                    (sum(searcher.doc_freq(f, t) for f in TEXT_FIELDS) for t in alt.terms),
+                    default=0,
                 )
-            result = searcher.aggregate(counted(base), aggs)
-            for f in chosen:
-                part = result.get(f) or {}
-                facets[f] = _buckets(
-                    part.get(f, part) if query.facet_filters(without=f) else part, scale
-                )
-            sampled |= scale > 1
-        return facets, sampled
+            bound = min(bound, words)
+        return bound
 
     def _sample(self, size: int) -> tuple[Callable[[Query], Query], float]:
         """For a set of about ``size`` documents: how to restrict a query to a sample of

@@ -305,3 +305,91 @@ def test_network_facet_names_the_networks(mixed):
     )
     facet = next(f for f in chosen.facets if f.name == "network")
     assert [(v.label, v.selected) for v in facet.values] == [(networks[0].name, True)]
+
+
+def test_relevance_pages_are_the_same_however_tantivy_collects_them(mixed, monkeypatch):
+    """Re-sorting the best by relevance with the quality factor gives Tantivy's own order."""
+    if services.engine().name != "tantivy":
+        pytest.skip("only Tantivy re-sorts")
+    import datetime
+
+    from search.backends import tantivy_engine
+
+    # Every third profile verified: the factor reorders matches of equal relevance.
+    verified = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))[::3]
+    Organisation.objects.filter(pk__in=verified).update(last_verified=datetime.date.today())
+    index_all()
+
+    def pages(first: int, most: int) -> list[list[str]]:
+        monkeypatch.setattr(tantivy_engine, "RERANK_FIRST", first)
+        monkeypatch.setattr(tantivy_engine, "RERANK_MAX", most)
+        return [
+            [
+                i.organisation.name
+                for i in services.search(
+                    SearchQuery(text=text, limit=4, offset=offset, facets=False)
+                ).items
+            ]
+            for text in ("Optik", "Präzision Feinmechanik", "Firma")
+            for offset in (0, 4, 8)
+        ]
+
+    by_tantivy = pages(1, 0)  # never re-sorts: Tantivy applies the factor
+    assert pages(1, 10_000) == by_tantivy  # starts with few, widens until exact
+    assert pages(100, 10_000) == by_tantivy
+    assert any(len(page) == 4 for page in by_tantivy)
+
+
+def test_chosen_facets_are_sampled_only_when_their_set_is_large(mixed, monkeypatch):
+    """A facet with a selection counts under the other filters; the engine guesses the
+    size of that set from term statistics and counts exactly when the guess was wrong."""
+    if services.engine().name != "tantivy":
+        pytest.skip("PostgreSQL counts every facet exactly")
+    from search.backends.tantivy_engine import TantivyEngine
+
+    query = SearchQuery(text="Optik", filters={"kind": ["company"], "size": ["small"]})
+    exact = services.search(query)
+    assert not exact.facets_approximate
+    # A guess far too high: the sample shows the set is small, so it is counted exactly.
+    monkeypatch.setattr(TantivyEngine, "_size_bound", lambda self, *args: 10**6)
+    guessed = services.search(query)
+    assert not guessed.facets_approximate
+    assert [(f.name, [(v.value, v.count) for v in f.values]) for f in guessed.facets] == [
+        (f.name, [(v.value, v.count) for v in f.values]) for f in exact.facets
+    ]
+    for facet in ("kind", "size"):
+        others = {k: v for k, v in query.filters.items() if k != facet}
+        optik = Q(name__icontains="Optik") | Q(description__icontains="Optik")
+        expected = db_facet_counts(optik, others, facet)
+        expected.pop("unknown", None)  # no size given: not offered as a filter value
+        shown = {v.value: v.count for f in exact.facets if f.name == facet for v in f.values}
+        assert shown == expected, facet
+
+
+def test_radius_count_stays_exact_through_edits(mixed):
+    """Everything within a radius is counted from term statistics while the index has no
+    deleted documents, and by evaluation once edits left some: the same number."""
+
+    def within(radius: float) -> set[int]:
+        return {
+            org.pk
+            for org in Organisation.objects.prefetch_related("sites")
+            for site in org.sites.all()
+            if site.is_primary
+            and haversine_km(ILMENAU.lat, ILMENAU.lon, site.latitude or 0, site.longitude or 0)
+            <= radius
+        }
+
+    query = SearchQuery(center=ILMENAU, radius_km=30, sort="distance", limit=5, facets=False)
+    expected = within(30)
+    assert 0 < len(expected) < Organisation.objects.count()
+    assert services.search(query).total == len(expected)
+    # Saving an organisation again replaces its document: the old one stays, deleted.
+    first = min(expected)
+    services.index_organisations([first])
+    assert services.search(query).total == len(expected)
+    Organisation.objects.filter(pk=first).delete()
+    services.remove_organisations([first])
+    result = services.search(query)
+    assert result.total == len(expected) - 1
+    assert first not in [i.organisation.pk for i in result.items]
