@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime
 import math
+import multiprocessing
+import os
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -246,6 +249,56 @@ class DocumentReader:
                 batch = []
         if batch:
             yield self.read(batch)
+
+
+# A rebuild of more organisations than this analyses them in worker processes (one per
+# core beyond the first) while the calling process writes the index.
+PARALLEL_ABOVE = 50_000
+_worker_reader: DocumentReader | None = None
+
+
+def read_in_chunks(
+    reader: DocumentReader, ids: list[int], chunk: int = 2000
+) -> Iterator[list[SearchDocument]]:
+    """Documents of ``ids`` in chunks, in order; in parallel where it pays and is safe.
+
+    Reading and analysing (Python) costs about twice what Tantivy needs to write the
+    documents, so on a machine with several cores the analysis runs in forked worker
+    processes, each with its own database connection, and this process only writes.
+    """
+    workers = parallel_workers(len(ids))
+    if not workers:
+        yield from reader.iterate(ids, chunk=chunk)
+        return
+    from django.db import connections
+
+    connections.close_all()  # the forked workers must not share this process's sockets
+    chunks = [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_start_worker, initargs=(reader,)) as pool:
+        yield from pool.imap(_read_chunk, chunks)
+
+
+def parallel_workers(count: int) -> int:
+    """How many worker processes a rebuild of ``count`` organisations uses (0: none)."""
+    from django.db import connection
+
+    cores = os.cpu_count() or 1
+    name = str(connection.settings_dict.get("NAME") or "")
+    in_memory = connection.vendor == "sqlite" and (":memory:" in name or "mode=memory" in name)
+    if count <= PARALLEL_ABOVE or cores < 2 or in_memory or not sys.platform.startswith("linux"):
+        return 0
+    return cores - 1
+
+
+def _start_worker(reader: DocumentReader) -> None:
+    global _worker_reader
+    _worker_reader = reader
+
+
+def _read_chunk(ids: list[int]) -> list[SearchDocument]:
+    assert _worker_reader is not None
+    return _worker_reader.read(ids)
 
 
 def sort_key(name: str) -> str:

@@ -28,7 +28,7 @@ from geo.models import District
 from . import vocabulary
 from .analysis import highlight_spans
 from .backends.base import Cluster, EngineResult, SearchEngine
-from .documents import DocumentReader
+from .documents import DocumentReader, read_in_chunks
 from .query import FACETS, QueryPlan, SearchQuery, plan_query
 
 _engines: dict[tuple[str, str], SearchEngine] = {}
@@ -104,7 +104,7 @@ def rebuild_index(progress: Progress = silent, chunk: int = 2000) -> RebuildStat
     progress(0, len(ids), label)
     eng = engine()
     eng.rebuild(
-        reader.iterate(ids, chunk=chunk),
+        read_in_chunks(reader, ids, chunk=chunk),
         len(ids),
         lambda done: progress(done, len(ids), label),
     )

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core.testing import TRANSACTIONAL_APPS
 from directory.choices import PublicationStatus
 from directory.models import Organisation
 from directory.tests.factories import OfferingFactory
@@ -157,6 +158,33 @@ def test_an_index_of_an_earlier_version_says_so_until_rebuilt(client, settings, 
     assert api.status_code == 503 and "rebuilt" in api.json()["error"]
     assert client.get("/suche/karte/", {"zoom": "8"}).status_code == 503
 
-    services.rebuild_index()
+    out = StringIO()
+    call_command("rebuild_search_index", "--if-empty", "--no-progress", stdout=out)
+    assert "Indexed 1 organisations" in out.getvalue()
     assert not [m for m in checks.run_checks() if m.id == "search.W001"]
     assert client.get("/api/v1/search", {"q": "Laser"}).json()["total"] == 1
+
+
+@pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)
+def test_a_large_rebuild_analyses_in_worker_processes(settings, tmp_path, monkeypatch):
+    """Worker processes read and analyse chunks; the index gets the same documents in
+    the same order as from one process."""
+    from search import documents, vocabulary
+
+    if not documents.parallel_workers(10**9):
+        pytest.skip("needs two cores and a database worker processes can open (not in memory)")
+    settings.SEARCH_ENGINE = "tantivy"
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    settings.SEARCH_AUTO_UPDATE = False
+    for i in range(30):
+        make_org(f"Werkzeugbau {i:02d} GmbH", description="Spritzgießwerkzeuge und Formen.")
+    reader = documents.DocumentReader(vocabulary.analyser())
+    ids = reader.published_ids()
+    alone = reader.read(ids)
+    monkeypatch.setattr(documents, "PARALLEL_ABOVE", 0)
+    assert documents.parallel_workers(len(ids)) >= 1
+    chunks = list(documents.read_in_chunks(reader, ids, chunk=7))
+    assert [len(c) for c in chunks] == [7, 7, 7, 7, 2]
+    assert [d for c in chunks for d in c] == alone
+    assert services.rebuild_index(chunk=7).documents == 30
+    assert len(names("Werkzeugbau")) == 30

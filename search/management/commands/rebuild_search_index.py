@@ -16,11 +16,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bar.")
         parser.add_argument(
-            "--if-empty", action="store_true", help="Only build when the index holds nothing."
+            "--if-empty",
+            action="store_true",
+            help="Only build when the index holds nothing or was built by an earlier version.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_empty"] and services.engine().count() > 0:
+        engine = services.engine()
+        if options["if_empty"] and not engine.problems() and engine.count() > 0:
             self.stdout.write("The search index is already built.")
             return
         progress = TerminalProgress(stream=self.stderr, disable=options["no_progress"])
