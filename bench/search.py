@@ -34,7 +34,7 @@ QUERIES: dict[str, dict[str, Any]] = {
     "common word": {"q": "Herstellung"},
     "rare word": {"q": "Desinfektionsmittel"},
     "two words": {"q": "Kunststoff Spritzguss"},
-    "phrase": {"q": '"Herstellung von Kunststoffwaren"'},
+    "phrase": {"q": '"Reparatur von Maschinen"'},
     "typo": {"q": "Maschienenbau"},
     "facets on everything": {},
     "radius": {"near": "Ilmenau", "radius": "30"},
