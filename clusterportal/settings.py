@@ -157,6 +157,8 @@ SEARCH_ENGINE = env("SEARCH_ENGINE", "tantivy")
 SEARCH_INDEX_DIR = Path(env("SEARCH_INDEX_DIR", str(DATA_DIR / "search"))).resolve()
 # Saving an organisation queues an index update (off only for bulk work that rebuilds after).
 SEARCH_AUTO_UPDATE = env_bool("SEARCH_AUTO_UPDATE", default=True)
+# Tantivy: search the page while the facets are counted (two threads per search).
+SEARCH_PARALLEL = env_bool("SEARCH_PARALLEL", default=True)
 
 # Geocoding: "offline" uses the imported postal codes and municipalities only.
 # "nominatim" asks a Nominatim-compatible service at GEOCODER_URL first and falls back to offline.
@@ -204,6 +206,7 @@ DOCUMENTED_SETTINGS = [
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",
     "SEARCH_AUTO_UPDATE",
+    "SEARCH_PARALLEL",
     "GEOCODER",
     "GEOCODER_URL",
     "GEOCODER_TIMEOUT",

@@ -18,11 +18,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import tantivy
+from django.conf import settings
 from tantivy import Occur, Query
 
 from ..documents import CLUSTER_LEVELS, SearchDocument
@@ -456,26 +458,6 @@ class TantivyEngine(SearchEngine):
         """
         return self._circle_entry(center, radius_km)[1]
 
-    def _circle_only_count(
-        self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan | None
-    ) -> int | None:
-        """The number of documents within the radius, from term statistics, for a search
-        that asks for nothing else ("everything within 30 km of Ilmenau"), or None.
-
-        The circle's cells are disjoint, so the sum of their document frequencies plus
-        the edge documents inside is its size, exactly while no segment holds deleted
-        documents (document frequencies still count those until a merge). Whether one
-        does shows in the sample field, where every document has exactly one term.
-        """
-        if not query.is_geo or query.filters or query.bbox or (plan and not plan.is_empty):
-            return None
-        assert query.center is not None and query.radius_km is not None
-        alive = int(searcher.num_docs)
-        stored = sum(searcher.doc_freq("sample", str(b)) for b in range(SAMPLE_BUCKETS))
-        if stored != alive:
-            return None
-        return self._circle_bound(query.center, query.radius_km)
-
     def _circle_bound(self, center: Any, radius_km: float) -> int:
         """At least the number of documents in the circle (from document frequencies)."""
         return self._circle_entry(center, radius_km)[2]
@@ -559,14 +541,17 @@ class TantivyEngine(SearchEngine):
         return Query.boolean_query(clauses)
 
     def search(self, query: SearchQuery, plan: QueryPlan) -> EngineResult:
+        """The page and the facets; their passes run side by side where they can
+        (Tantivy releases the GIL while it searches; ``SEARCH_PARALLEL``)."""
         searcher = self.searcher()
         text = self._text_query(plan, searcher)
         full = self._compose(text, self._filter_clauses(query))
-        hits, total = self._page(searcher, query, full, query.offset, query.limit, plan)
-        facets: dict[str, dict[str, int]] = {}
-        approximate = False
-        if query.facets:
-            facets, approximate = self._facets(searcher, query, plan, text, total)
+        if not query.facets:
+            hits, total = self._page(searcher, query, full, query.offset, query.limit, plan)
+            return EngineResult(hits=hits, total=total)
+        page = _submit(self._page, searcher, query, full, query.offset, query.limit, plan)
+        facets, approximate = self._facets(searcher, query, plan, text, lambda: page.result()[1])
+        hits, total = page.result()
         return EngineResult(hits=hits, total=total, facets=facets, facets_approximate=approximate)
 
     def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:
@@ -676,9 +661,7 @@ class TantivyEngine(SearchEngine):
         than every match inside, so the page is complete."""
         assert query.center is not None
         center = query.center
-        total = self._circle_only_count(searcher, query, plan)
-        if total is None:
-            total = _count(searcher, full)
+        total = _count(searcher, full)
         wanted = min(offset + limit, total)
         if wanted == 0:
             return [], total
@@ -717,18 +700,18 @@ class TantivyEngine(SearchEngine):
         query: SearchQuery,
         plan: QueryPlan,
         text: Query | None,
-        total: int,
+        total_of_page: Callable[[], int],
     ) -> tuple[dict[str, dict[str, int]], bool]:
         """Counts per facet value; a facet with a selection counts under the other facets'
         filters only, so that its other values stay visible with their counts.
 
-        Facets without a selection count the result itself. Those with one are counted
-        in one pass over the result without facet filters, each under the other filters
-        (a filter aggregation); the facets without a selection join that pass when the
-        result is large anyway. A set of more than ``FACET_SAMPLE_ABOVE`` documents is
-        counted on sample buckets and scaled up (shown as "about"); how many buckets
-        follows from an upper bound of the set's size read from term statistics, and a
-        set that turns out small is counted again exactly.
+        Facets with a selection are counted in one pass over the result without facet
+        filters, each under the other filters (a filter aggregation); facets without one
+        in a pass over the result. A set of more than ``FACET_SAMPLE_ABOVE`` documents is
+        counted on sample buckets and scaled up (shown as "about"). Both passes run
+        while the page is searched: their sizes are guessed from term statistics (an
+        upper bound), and a guess the page's number of hits shows to be far off is
+        counted again.
         """
         field = {f: (wz_facet_field(query) if f == "wz" else f) for f in FACETS}
 
@@ -738,40 +721,67 @@ class TantivyEngine(SearchEngine):
         # Children of a chosen WZ code lie inside it: its own filter changes nothing.
         chosen = [f for f in FACETS if query.filters.get(f) and f != "wz"]
         plain = [f for f in FACETS if f not in chosen]
+        high = self._result_bound(searcher, query, plan)
         facets: dict[str, dict[str, int]] = {}
-        sampled = False
-        if not chosen or total <= FACET_SAMPLE_ABOVE:
-            full = self._compose(text, self._filter_clauses(query))
-            counted, scale = self._sample(total)
-            result = searcher.aggregate(counted(full), {f: terms(f) for f in plain})
-            facets.update((f, _buckets(result.get(f), scale)) for f in plain)
-            sampled = scale > 1
-            if not chosen:
-                return facets, sampled
+        approximate = False
+        if chosen:
+            counts, scaled = self._chosen_facets(searcher, query, plan, text, chosen, terms)
+            facets.update(counts)
+            approximate |= scaled
+        full = self._compose(text, self._filter_clauses(query))
+        plain_aggs = {f: terms(f) for f in plain}
+        if high <= FACET_SAMPLE_ABOVE:
+            size = high  # surely small: exact, at once
+        elif not chosen:
+            size = high  # a guess, counted while the page is searched, checked below
+        else:
+            size = total_of_page()  # the page is done by now
+        counted, scale = self._sample(size)
+        result = searcher.aggregate(counted(full), plain_aggs)
+        if size > FACET_SAMPLE_ABOVE:
+            total = total_of_page()
+            if total <= FACET_SAMPLE_ABOVE or total / scale < FACET_SAMPLE_SIZE / 2:
+                counted, scale = self._sample(total)  # the guess was far off
+                result = searcher.aggregate(counted(full), plain_aggs)
+        facets.update((f, _buckets(result.get(f), scale)) for f in plain)
+        return facets, approximate or scale > 1
+
+    def _chosen_facets(
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        plan: QueryPlan,
+        text: Query | None,
+        chosen: list[str],
+        terms: Callable[[str], dict[str, Any]],
+    ) -> tuple[dict[str, dict[str, int]], bool]:
+        """One pass over the result without facet filters: each chosen facet under the
+        other filters. Sampled by an upper bound of the set's size; recounted exactly
+        when the sample shows the set is small."""
         aggs: dict[str, Any] = {"_n": {"value_count": {"field": "id"}}}
-        if not facets:
-            aggs["_all"] = {
-                "filter": _filter_string(query.facet_filters()),
-                "aggs": {f: terms(f) for f in plain},
-            }
         for f in chosen:
             others = query.facet_filters(without=f)
-            aggs[f] = (
-                {"filter": _filter_string(others), "aggs": {f: terms(f)}} if others else terms(f)
-            )
+            own = terms(f)
+            aggs[f] = {"filter": _filter_string(others), "aggs": {f: own}} if others else own
         base = self._compose(text, self._geo_clauses(query))
         counted, scale = self._sample(self._size_bound(searcher, query, plan))
         result = searcher.aggregate(counted(base), aggs)
         if scale > 1 and result["_n"]["value"] * scale <= FACET_SAMPLE_ABOVE:
             scale = 1.0  # smaller than the bound said: count it exactly
             result = searcher.aggregate(base, aggs)
-        for f in plain:
-            if f not in facets:
-                facets[f] = _buckets(result["_all"].get(f), scale)
+        facets = {}
         for f in chosen:
             part = result.get(f) or {}
             facets[f] = _buckets(part.get(f) if f in part else part, scale)
-        return facets, sampled or scale > 1
+        return facets, scale > 1
+
+    def _result_bound(self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan) -> int:
+        """At most how many documents match, from term statistics alone (document
+        frequencies, which also count deleted documents, only overestimate)."""
+        high = self._size_bound(searcher, query, plan)
+        for facet, values in query.facet_filters().items():
+            high = min(high, sum(searcher.doc_freq(facet, v) for v in values))
+        return high
 
     def _size_bound(self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan) -> int:
         """At least as many documents as match the words and the circle (no evaluation:
@@ -843,6 +853,29 @@ class TantivyEngine(SearchEngine):
             if b.get("lat", {}).get("value") is not None
         ]
         return clusters, total
+
+
+SEARCH_POOL_THREADS = 16
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def _submit(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """Run ``fn`` beside the calling thread (which goes on with other passes), or at once
+    when ``SEARCH_PARALLEL`` is off. Each concurrent search holds at most one of the
+    pool's threads."""
+    global _executor
+    if not getattr(settings, "SEARCH_PARALLEL", True):
+        done: Future[Any] = Future()
+        try:
+            done.set_result(fn(*args))
+        except BaseException as exc:  # handed to whoever asks for the result
+            done.set_exception(exc)
+        return done
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(SEARCH_POOL_THREADS, thread_name_prefix="search")
+    return _executor.submit(fn, *args)
 
 
 def _count(searcher: tantivy.Searcher, query: Query) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from typing import Any
 
 import pytest
 from django.db.models import Q
@@ -393,3 +394,42 @@ def test_radius_count_stays_exact_through_edits(mixed):
     result = services.search(query)
     assert result.total == len(expected) - 1
     assert first not in [i.organisation.pk for i in result.items]
+
+
+@pytest.mark.parametrize("above", [40_000, 10, 30])
+def test_side_by_side_passes_give_what_one_after_another_gives(mixed, settings, monkeypatch, above):
+    """The page and the facet passes run in parallel, with sample sizes guessed before
+    the number of hits is known; the answers are those of running them in turn."""
+    if services.engine().name != "tantivy":
+        pytest.skip("only Tantivy runs passes side by side")
+    from search.backends import tantivy_engine
+
+    monkeypatch.setattr(tantivy_engine, "FACET_SAMPLE_ABOVE", above)
+    monkeypatch.setattr(tantivy_engine, "FACET_SAMPLE_SIZE", max(20, above // 2))
+    queries = [
+        SearchQuery(),
+        SearchQuery(text="Optik"),
+        SearchQuery(text="Präzision Feinmechanik"),
+        SearchQuery(center=ILMENAU, radius_km=30, sort="distance"),
+        SearchQuery(text="Optik", filters={"kind": ["company"], "size": ["small", "medium"]}),
+        SearchQuery(filters={"district": ["16053", "16070"]}, center=ILMENAU, radius_km=50),
+    ]
+
+    def answers() -> list[Any]:
+        found = []
+        for query in queries:
+            result = services.search(query)
+            found.append(
+                (
+                    result.total,
+                    [i.organisation.pk for i in result.items],
+                    result.facets_approximate,
+                    [(f.name, [(v.value, v.count) for v in f.values]) for f in result.facets],
+                )
+            )
+        return found
+
+    settings.SEARCH_PARALLEL = False
+    in_turn = answers()
+    settings.SEARCH_PARALLEL = True
+    assert answers() == in_turn
