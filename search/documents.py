@@ -265,14 +265,13 @@ def read_in_chunks(
     Reading and analysing (Python) costs about twice what Tantivy needs to write the
     documents, so on a machine with several cores the analysis runs in forked worker
     processes, each with its own database connection, and this process only writes.
+    This process's connection stays as it is (the PostgreSQL engine writes inside a
+    transaction while it reads the chunks).
     """
     workers = parallel_workers(len(ids))
     if not workers:
         yield from reader.iterate(ids, chunk=chunk)
         return
-    from django.db import connections
-
-    connections.close_all()  # the forked workers must not share this process's sockets
     chunks = [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_start_worker, initargs=(reader,)) as pool:
@@ -291,8 +290,19 @@ def parallel_workers(count: int) -> int:
     return cores - 1
 
 
+_inherited: list[Any] = []
+
+
 def _start_worker(reader: DocumentReader) -> None:
+    """In a forked worker: new database connections on first use. The parent's stay the
+    parent's: they are kept referenced, never used or closed here (closing would end
+    the parent's session on the shared socket, or its transaction)."""
     global _worker_reader
+    from asgiref.local import Local
+    from django.db import connections
+
+    _inherited.append(connections._connections)  # type: ignore[attr-defined]
+    connections._connections = Local(connections.thread_critical)  # type: ignore[attr-defined]
     _worker_reader = reader
 
 

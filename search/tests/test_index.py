@@ -165,15 +165,21 @@ def test_an_index_of_an_earlier_version_says_so_until_rebuilt(client, settings, 
     assert client.get("/api/v1/search", {"q": "Laser"}).json()["total"] == 1
 
 
+@pytest.mark.parametrize("engine", ["tantivy", "postgres"])
 @pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)
-def test_a_large_rebuild_analyses_in_worker_processes(settings, tmp_path, monkeypatch):
+def test_a_large_rebuild_analyses_in_worker_processes(engine, settings, tmp_path, monkeypatch):
     """Worker processes read and analyse chunks; the index gets the same documents in
-    the same order as from one process."""
+    the same order as from one process (PostgreSQL: while this process holds the
+    rebuild's transaction open)."""
+    from django.db import connection
+
     from search import documents, vocabulary
 
     if not documents.parallel_workers(10**9):
         pytest.skip("needs two cores and a database worker processes can open (not in memory)")
-    settings.SEARCH_ENGINE = "tantivy"
+    if engine == "postgres" and connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL engine needs PostgreSQL")
+    settings.SEARCH_ENGINE = engine
     settings.SEARCH_INDEX_DIR = tmp_path / "index"
     settings.SEARCH_AUTO_UPDATE = False
     for i in range(30):
