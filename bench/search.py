@@ -220,6 +220,8 @@ def fts5(args: argparse.Namespace) -> dict[str, Any]:
     reader = DocumentReader(vocabulary.analyser())
     started = time.perf_counter()
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS fts")  # a --reuse run built one before
+        cursor.execute("DROP TABLE IF EXISTS facet")
         cursor.execute(
             "CREATE VIRTUAL TABLE fts USING fts5(name, offers, description, place, "
             "tokenize='unicode61 remove_diacritics 2')"

@@ -266,28 +266,52 @@ def read_in_chunks(
     documents, so on a machine with several cores the analysis runs in forked worker
     processes, each with its own database connection, and this process only writes.
     This process's connection stays as it is (the PostgreSQL engine writes inside a
-    transaction while it reads the chunks).
+    transaction while it reads the chunks). The workers are forked here, at once:
+    before the caller starts Tantivy's writer threads.
     """
     workers = parallel_workers(len(ids))
     if not workers:
-        yield from reader.iterate(ids, chunk=chunk)
-        return
+        return reader.iterate(ids, chunk=chunk)
     chunks = [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_start_worker, initargs=(reader,)) as pool:
+    pool = context.Pool(workers, initializer=_start_worker, initargs=(reader,))
+    return _collect(pool, chunks)
+
+
+def _collect(pool: Any, chunks: list[list[int]]) -> Iterator[list[SearchDocument]]:
+    try:
         yield from pool.imap(_read_chunk, chunks)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+MAX_WORKERS = 4
 
 
 def parallel_workers(count: int) -> int:
-    """How many worker processes a rebuild of ``count`` organisations uses (0: none)."""
+    """How many worker processes a rebuild of ``count`` organisations uses (0: none).
+
+    None where workers could not see what this process sees (an in-memory SQLite
+    database, rows not yet committed) or where forking is not the way (not Linux);
+    otherwise one per core this process may use beyond its own, at most ``MAX_WORKERS``
+    (each holds a database connection).
+    """
     from django.db import connection
 
-    cores = os.cpu_count() or 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     name = str(connection.settings_dict.get("NAME") or "")
     in_memory = connection.vendor == "sqlite" and (":memory:" in name or "mode=memory" in name)
-    if count <= PARALLEL_ABOVE or cores < 2 or in_memory or not sys.platform.startswith("linux"):
+    if (
+        count <= PARALLEL_ABOVE
+        or cores < 2
+        or in_memory
+        or connection.in_atomic_block
+        or not sys.platform.startswith("linux")
+    ):
         return 0
-    return cores - 1
+    return min(cores - 1, MAX_WORKERS)
 
 
 _inherited: list[Any] = []

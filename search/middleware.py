@@ -32,6 +32,9 @@ class SearchUnavailableMiddleware:
                 status=503,
                 headers={"Retry-After": "300"},
             )
+        if request.headers.get("HX-Request"):
+            # htmx swaps no error responses: send the browser to the page itself.
+            return HttpResponse(status=204, headers={"HX-Redirect": request.get_full_path()})
         response = render(request, "search/unavailable.html", status=503)
         response["Retry-After"] = "300"
         return response

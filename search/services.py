@@ -369,6 +369,8 @@ class _Labels:
     network: dict[str, str]
     wz: dict[str, tuple[str, str | None]]  # code → (title, parent code)
     wz_children: dict[str | None, list[str]]
+    # Ids asked for that are no network (any more): not looked up again for a minute.
+    not_networks: set[str] = field(default_factory=set)
 
 
 _labels_cache: list[_Labels] = []
@@ -445,10 +447,12 @@ def _label_facets(
 
 
 def _add_network_names(labels: _Labels, ids: Iterable[str]) -> None:
-    missing = [int(pk) for pk in ids if pk not in labels.network and pk.isdigit()]
+    missing = [pk for pk in ids if pk not in labels.network and pk not in labels.not_networks]
     if missing:
-        rows = Organisation.objects.filter(pk__in=missing, kind__in=NETWORK_KINDS)
+        asked = [int(pk) for pk in missing if pk.isdigit()]
+        rows = Organisation.objects.filter(pk__in=asked, kind__in=NETWORK_KINDS)
         labels.network.update((str(pk), name) for pk, name in rows.values_list("pk", "name"))
+        labels.not_networks.update(pk for pk in missing if pk not in labels.network)
 
 
 def _capfirst(text: str) -> str:

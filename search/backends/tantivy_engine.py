@@ -76,7 +76,8 @@ NEAREST_MAX_KM = 1000.0
 # and at most before Tantivy applies the factor itself (see TantivyEngine._best).
 RERANK_FIRST = 100
 RERANK_MAX = 4000
-MAX_FACTOR = math.prod(QUALITY_FACTORS.values())
+# (with a margin for the rounding of log2(2 + 2^f - 2) back to f)
+MAX_FACTOR = math.prod(QUALITY_FACTORS.values()) * (1 + 1e-9)
 
 
 def build_schema() -> tantivy.Schema:
@@ -755,25 +756,37 @@ class TantivyEngine(SearchEngine):
         chosen: list[str],
         terms: Callable[[str], dict[str, Any]],
     ) -> tuple[dict[str, dict[str, int]], bool]:
-        """One pass over the result without facet filters: each chosen facet under the
-        other filters. Sampled by an upper bound of the set's size; recounted exactly
-        when the sample shows the set is small."""
-        aggs: dict[str, Any] = {"_n": {"value_count": {"field": "id"}}}
+        """Each chosen facet counted under the other filters.
+
+        One pass over the result without facet filters, sampled by an upper bound of its
+        size, with a filter aggregation per facet that also counts the facet's own set.
+        A facet whose set the sample shows to be small (or near the threshold) is
+        counted again exactly, by a query restricted to that set.
+        """
+        count = {"value_count": {"field": "id"}}
+        aggs: dict[str, Any] = {"_n": count}
         for f in chosen:
             others = query.facet_filters(without=f)
             own = terms(f)
-            aggs[f] = {"filter": _filter_string(others), "aggs": {f: own}} if others else own
+            aggs[f] = (
+                {"filter": _filter_string(others), "aggs": {f: own, "_n": count}} if others else own
+            )
         base = self._compose(text, self._geo_clauses(query))
         counted, scale = self._sample(self._size_bound(searcher, query, plan))
         result = searcher.aggregate(counted(base), aggs)
-        if scale > 1 and result["_n"]["value"] * scale <= FACET_SAMPLE_ABOVE:
-            scale = 1.0  # smaller than the bound said: count it exactly
-            result = searcher.aggregate(base, aggs)
-        facets = {}
+        facets: dict[str, dict[str, int]] = {}
+        approximate = False
         for f in chosen:
             part = result.get(f) or {}
-            facets[f] = _buckets(part.get(f) if f in part else part, scale)
-        return facets, scale > 1
+            filtered = bool(query.facet_filters(without=f))
+            size = (part.get("_n") if filtered else result["_n"]) or {}
+            if scale == 1 or (size.get("value") or 0) * scale > FACET_SAMPLE_ABOVE * 1.25:
+                facets[f] = _buckets(part.get(f) if filtered else part, scale)
+                approximate |= scale > 1
+                continue
+            own_set = self._compose(text, self._filter_clauses(query, without=f))
+            facets[f] = _buckets(searcher.aggregate(own_set, {f: terms(f)}).get(f))
+        return facets, approximate
 
     def _result_bound(self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan) -> int:
         """At most how many documents match, from term statistics alone (document
@@ -876,6 +889,16 @@ def _submit(fn: Callable[..., Any], *args: Any) -> Future[Any]:
         if _executor is None:
             _executor = ThreadPoolExecutor(SEARCH_POOL_THREADS, thread_name_prefix="search")
     return _executor.submit(fn, *args)
+
+
+def _forget_executor() -> None:
+    """In a forked child the pool's threads are gone: start a new pool on first use."""
+    global _executor, _executor_lock
+    _executor = None
+    _executor_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_executor)
 
 
 def _count(searcher: tantivy.Searcher, query: Query) -> int:

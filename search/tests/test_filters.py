@@ -433,3 +433,20 @@ def test_side_by_side_passes_give_what_one_after_another_gives(mixed, settings, 
     in_turn = answers()
     settings.SEARCH_PARALLEL = True
     assert answers() == in_turn
+
+
+def test_a_chosen_facet_with_a_small_set_is_exact_inside_a_large_result(mixed, monkeypatch):
+    """The set a chosen facet counts (the result under the other filters) may be small
+    while the result without facet filters is large: that facet is counted exactly."""
+    if services.engine().name != "tantivy":
+        pytest.skip("PostgreSQL counts every facet exactly")
+    from search.backends import tantivy_engine
+
+    monkeypatch.setattr(tantivy_engine, "FACET_SAMPLE_ABOVE", 12)
+    monkeypatch.setattr(tantivy_engine, "FACET_SAMPLE_SIZE", 8)
+    filters = {"wz": ["26"], "kind": ["company"]}
+    result = services.search(SearchQuery(filters=filters))
+    kinds = {v.value: v.count for f in result.facets if f.name == "kind" for v in f.values}
+    expected = db_facet_counts(Q(), {"wz": ["26"]}, "kind")
+    assert sum(expected.values()) <= 12 < Organisation.objects.count()
+    assert kinds == expected

@@ -157,6 +157,11 @@ def test_an_index_of_an_earlier_version_says_so_until_rebuilt(client, settings, 
     api = client.get("/api/v1/search", {"q": "Laser"})
     assert api.status_code == 503 and "rebuilt" in api.json()["error"]
     assert client.get("/suche/karte/", {"zoom": "8"}).status_code == 503
+    # An htmx update of the results cannot show an error: the browser loads the page.
+    partial = client.get(
+        "/suche/", {"q": "Laser", "kind": "company"}, headers={"HX-Request": "true"}
+    )
+    assert partial["HX-Redirect"] == "/suche/?q=Laser&kind=company"
 
     out = StringIO()
     call_command("rebuild_search_index", "--if-empty", "--no-progress", stdout=out)
