@@ -383,20 +383,13 @@ class TantivyEngine(SearchEngine):
         return [(Occur.Should, self._alternative(alt, searcher))]
 
     def _alternative(self, alt: Alternative, searcher: tantivy.Searcher) -> Query:
-        if alt.kind == "terms":
-            if len(alt.terms) == 1:
-                term = alt.terms[0]
-                q = self._across_fields(lambda f: self._term(f, term), TEXT_FIELDS)
-            else:
-                q = Query.boolean_query(
-                    [
-                        (
-                            Occur.Must,
-                            self._across_fields(partial(self._field_term, t), TEXT_FIELDS),
-                        )
-                        for t in alt.terms
-                    ]
-                )
+        if alt.kind == "terms":  # several terms, each in some field (one: see _clauses)
+            q = Query.boolean_query(
+                [
+                    (Occur.Must, self._across_fields(partial(self._field_term, t), TEXT_FIELDS))
+                    for t in alt.terms
+                ]
+            )
         elif alt.kind == "phrase":
             q = self._across_fields(
                 lambda f: Query.phrase_query(self.schema, f, list(alt.terms)), PHRASE_FIELDS
@@ -722,7 +715,7 @@ class TantivyEngine(SearchEngine):
         # Children of a chosen WZ code lie inside it: its own filter changes nothing.
         chosen = [f for f in FACETS if query.filters.get(f) and f != "wz"]
         plain = [f for f in FACETS if f not in chosen]
-        high = self._result_bound(searcher, query, plan)
+        high, known = self._result_bound(searcher, query, plan)
         facets: dict[str, dict[str, int]] = {}
         approximate = False
         if chosen:
@@ -733,10 +726,10 @@ class TantivyEngine(SearchEngine):
         plain_aggs = {f: terms(f) for f in plain}
         if high <= FACET_SAMPLE_ABOVE:
             size = high  # surely small: exact, at once
-        elif not chosen:
+        elif not chosen and known:
             size = high  # a guess, counted while the page is searched, checked below
         else:
-            size = total_of_page()  # the page is done by now
+            size = total_of_page()  # the number of hits decides
         counted, scale = self._sample(size)
         result = searcher.aggregate(counted(full), plain_aggs)
         if size > FACET_SAMPLE_ABOVE:
@@ -772,7 +765,7 @@ class TantivyEngine(SearchEngine):
                 {"filter": _filter_string(others), "aggs": {f: own, "_n": count}} if others else own
             )
         base = self._compose(text, self._geo_clauses(query))
-        counted, scale = self._sample(self._size_bound(searcher, query, plan))
+        counted, scale = self._sample(self._size_bound(searcher, query, plan)[0])
         result = searcher.aggregate(counted(base), aggs)
         facets: dict[str, dict[str, int]] = {}
         approximate = False
@@ -788,18 +781,25 @@ class TantivyEngine(SearchEngine):
             facets[f] = _buckets(searcher.aggregate(own_set, {f: terms(f)}).get(f))
         return facets, approximate
 
-    def _result_bound(self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan) -> int:
-        """At most how many documents match, from term statistics alone (document
-        frequencies, which also count deleted documents, only overestimate)."""
-        high = self._size_bound(searcher, query, plan)
+    def _result_bound(
+        self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan
+    ) -> tuple[int, bool]:
+        """At most how many documents match, from term statistics alone, and whether
+        that bound says something (see ``_size_bound``)."""
+        high, known = self._size_bound(searcher, query, plan)
         for facet, values in query.facet_filters().items():
             high = min(high, sum(searcher.doc_freq(facet, v) for v in values))
-        return high
+        return high, known
 
-    def _size_bound(self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan) -> int:
-        """At least as many documents as match the words and the circle (no evaluation:
-        document frequencies, which still count deleted documents, only overestimate)."""
+    def _size_bound(
+        self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan
+    ) -> tuple[int, bool]:
+        """At least as many documents as match the words and the circle, without
+        evaluating anything (document frequencies, which still count deleted documents,
+        only overestimate); and False where a word has spellings or prefixes whose
+        documents term statistics cannot tell (then the bound is only the index size)."""
         bound = int(searcher.num_docs)
+        known = True
         if query.is_geo:
             assert query.center is not None and query.radius_km is not None
             bound = min(bound, self._circle_bound(query.center, query.radius_km))
@@ -808,15 +808,19 @@ class TantivyEngine(SearchEngine):
                 continue
             words = 0
             for alt in group.alternatives:
-                if alt.kind != "terms":
-                    words = bound
+                if alt.kind in ("terms", "phrase"):
+                    # Every term of the alternative is in the document, in some field.
+                    words += min(
+                        (sum(searcher.doc_freq(f, t) for f in TEXT_FIELDS) for t in alt.terms),
+                        default=0,
+                    )
+                elif alt.kind == "wz":
+                    words += sum(searcher.doc_freq("wz", code) for code in alt.terms)
+                else:
+                    words, known = bound, False
                     break
-                words += min(
-                    (sum(searcher.doc_freq(f, t) for f in TEXT_FIELDS) for t in alt.terms),
-                    default=0,
-                )
             bound = min(bound, words)
-        return bound
+        return bound, known
 
     def _sample(self, size: int) -> tuple[Callable[[Query], Query], float]:
         """For a set of about ``size`` documents: how to restrict a query to a sample of

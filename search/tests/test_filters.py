@@ -162,20 +162,24 @@ def test_wz_facet_walks_the_hierarchy(mixed):
     assert results.total == Organisation.objects.filter(primary_wz__code__startswith="26").count()
 
 
+def within(radius: float) -> set[int]:
+    """Organisations whose main site lies within ``radius`` km of Ilmenau (database)."""
+    return {
+        org.pk
+        for org in Organisation.objects.prefetch_related("sites")
+        for site in org.sites.all()
+        if site.is_primary
+        and haversine_km(ILMENAU.lat, ILMENAU.lon, site.latitude or 0, site.longitude or 0)
+        <= radius
+    }
+
+
 def test_radius_matches_the_distance_computed_in_the_database(mixed):
     for radius in (5, 15, 30):
         results = services.search(
             SearchQuery(center=ILMENAU, radius_km=radius, limit=100, facets=False)
         )
-        expected = {
-            org.pk
-            for org in Organisation.objects.prefetch_related("sites")
-            for site in org.sites.all()
-            if site.is_primary
-            and haversine_km(ILMENAU.lat, ILMENAU.lon, site.latitude or 0, site.longitude or 0)
-            <= radius
-        }
-        assert {i.organisation.pk for i in results.items} == expected, radius
+        assert {i.organisation.pk for i in results.items} == within(radius), radius
         assert all(
             i.distance_km is not None and i.distance_km <= radius + 0.1 for i in results.items
         )
@@ -352,7 +356,7 @@ def test_chosen_facets_are_sampled_only_when_their_set_is_large(mixed, monkeypat
     exact = services.search(query)
     assert not exact.facets_approximate
     # A guess far too high: the sample shows the set is small, so it is counted exactly.
-    monkeypatch.setattr(TantivyEngine, "_size_bound", lambda self, *args: 10**6)
+    monkeypatch.setattr(TantivyEngine, "_size_bound", lambda self, *args: (10**6, True))
     guessed = services.search(query)
     assert not guessed.facets_approximate
     assert [(f.name, [(v.value, v.count) for v in f.values]) for f in guessed.facets] == [
@@ -368,19 +372,8 @@ def test_chosen_facets_are_sampled_only_when_their_set_is_large(mixed, monkeypat
 
 
 def test_radius_count_stays_exact_through_edits(mixed):
-    """Everything within a radius is counted from term statistics while the index has no
-    deleted documents, and by evaluation once edits left some: the same number."""
-
-    def within(radius: float) -> set[int]:
-        return {
-            org.pk
-            for org in Organisation.objects.prefetch_related("sites")
-            for site in org.sites.all()
-            if site.is_primary
-            and haversine_km(ILMENAU.lat, ILMENAU.lon, site.latitude or 0, site.longitude or 0)
-            <= radius
-        }
-
+    """Edits leave deleted documents in the index until a merge; the number of
+    organisations within a radius stays the database's."""
     query = SearchQuery(center=ILMENAU, radius_km=30, sort="distance", limit=5, facets=False)
     expected = within(30)
     assert 0 < len(expected) < Organisation.objects.count()
