@@ -72,8 +72,9 @@ CIRCLE_TTL = 30.0
 # Sorting by distance grows a circle until it holds the page; beyond this radius the
 # whole result is sorted (it is small, or the circle would have held the page sooner).
 NEAREST_MAX_KM = 1000.0
-# Relevance × quality: how many of the best by relevance alone are re-sorted at first
-# and at most before Tantivy applies the factor itself (see TantivyEngine._best).
+# Relevance × quality: how many of the best by relevance alone are re-sorted (at least;
+# four times the page's end), and from what page end Tantivy applies the factor itself
+# (see TantivyEngine._best).
 RERANK_FIRST = 100
 RERANK_MAX = 4000
 # (with a margin for the rounding of log2(2 + 2^f - 2) back to f)
@@ -536,17 +537,44 @@ class TantivyEngine(SearchEngine):
 
     def search(self, query: SearchQuery, plan: QueryPlan) -> EngineResult:
         """The page and the facets; their passes run side by side where they can
-        (Tantivy releases the GIL while it searches; ``SEARCH_PARALLEL``)."""
+        (Tantivy releases the GIL while it searches; ``SEARCH_PARALLEL``).
+
+        Facets with a selection: the page and then the facets without one in a second
+        thread, the selected facets in this one. Otherwise the page in the second
+        thread, the facets here. A task of the pool never waits for another one.
+        """
         searcher = self.searcher()
         text = self._text_query(plan, searcher)
         full = self._compose(text, self._filter_clauses(query))
         if not query.facets:
             hits, total = self._page(searcher, query, full, query.offset, query.limit, plan)
             return EngineResult(hits=hits, total=total)
-        page = _submit(self._page, searcher, query, full, query.offset, query.limit, plan)
-        facets, approximate = self._facets(searcher, query, plan, text, lambda: page.result()[1])
-        hits, total = page.result()
-        return EngineResult(hits=hits, total=total, facets=facets, facets_approximate=approximate)
+        terms = self._facet_terms(query)
+        chosen = [f for f in FACETS if query.filters.get(f) and f != "wz"]
+        plain = [f for f in FACETS if f not in chosen]
+        if chosen:
+
+            def page_and_plain() -> tuple[list[Hit], int, dict[str, dict[str, int]], bool]:
+                hits, total = self._page(searcher, query, full, query.offset, query.limit, plan)
+                counts, scaled = self._plain_facets(
+                    searcher, query, plan, full, plain, terms, lambda: total, guess=False
+                )
+                return hits, total, counts, scaled
+
+            work = _submit(page_and_plain)
+            facets, approximate = self._chosen_facets(searcher, query, plan, text, chosen, terms)
+            hits, total, counts, scaled = work.result()
+        else:
+            page = _submit(self._page, searcher, query, full, query.offset, query.limit, plan)
+            facets, approximate = {}, False
+            counts, scaled = self._plain_facets(
+                searcher, query, plan, full, plain, terms, lambda: page.result()[1], guess=True
+            )
+            hits, total = page.result()
+        facets.update(counts)
+        return EngineResult(
+            hits=hits, total=total, facets=facets, facets_approximate=approximate or scaled
+        )
 
     def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:
         searcher = self.searcher()
@@ -601,11 +629,12 @@ class TantivyEngine(SearchEngine):
         exactly once the page's last score is at least what any match beyond them could
         reach (its relevance, at most the ``n``-th, times the largest factor). Collecting
         with the factor in Tantivy (``weight_by_field``) is the same order but reads a
-        fast field for every match, which costs twice as much for a common word.
+        fast field for every match, which costs twice as much for a common word; it is
+        the way where the scores are too even for the proof (a typo's near spellings).
         """
         wanted = offset + limit
         n = max(RERANK_FIRST, 4 * wanted)
-        while n <= RERANK_MAX:
+        if n <= RERANK_MAX:
             result = searcher.search(full, n, count=True)
             found = result.hits
             factors = searcher.fast_field_values("boost", [a for _s, a in found])
@@ -623,7 +652,6 @@ class TantivyEngine(SearchEngine):
                 page = ranked[offset:wanted]
                 total = int(result.count or 0)  # type: ignore[attr-defined]
                 return [row[3] for row in page], [-row[0] for row in page], total
-            n *= 4
         result = searcher.search(full, limit, count=True, offset=offset, weight_by_field="boost")
         return (
             [a for _s, a in result.hits],
@@ -688,57 +716,51 @@ class TantivyEngine(SearchEngine):
         hits.sort(key=lambda h: (h.distance_km if h.distance_km is not None else math.inf, h.id))
         return hits[offset : offset + limit], total
 
-    def _facets(
-        self,
-        searcher: tantivy.Searcher,
-        query: SearchQuery,
-        plan: QueryPlan,
-        text: Query | None,
-        total_of_page: Callable[[], int],
-    ) -> tuple[dict[str, dict[str, int]], bool]:
-        """Counts per facet value; a facet with a selection counts under the other facets'
-        filters only, so that its other values stay visible with their counts.
-
-        Facets with a selection are counted in one pass over the result without facet
-        filters, each under the other filters (a filter aggregation); facets without one
-        in a pass over the result. A set of more than ``FACET_SAMPLE_ABOVE`` documents is
-        counted on sample buckets and scaled up (shown as "about"). Both passes run
-        while the page is searched: their sizes are guessed from term statistics (an
-        upper bound), and a guess the page's number of hits shows to be far off is
-        counted again.
-        """
+    def _facet_terms(self, query: SearchQuery) -> Callable[[str], dict[str, Any]]:
+        """The terms aggregation of a facet (WZ: the level below the deepest choice)."""
         field = {f: (wz_facet_field(query) if f == "wz" else f) for f in FACETS}
 
         def terms(f: str) -> dict[str, Any]:
             return {"terms": {"field": field[f], "size": FACET_SIZE.get(f, 100)}}
 
-        # Children of a chosen WZ code lie inside it: its own filter changes nothing.
-        chosen = [f for f in FACETS if query.filters.get(f) and f != "wz"]
-        plain = [f for f in FACETS if f not in chosen]
+        return terms
+
+    def _plain_facets(
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        plan: QueryPlan,
+        full: Query,
+        plain: list[str],
+        terms: Callable[[str], dict[str, Any]],
+        total_of_page: Callable[[], int],
+        guess: bool,
+    ) -> tuple[dict[str, dict[str, int]], bool]:
+        """The facets without a selection, counted on the result itself.
+
+        Facet counts honour every filter but the facet's own (docs/search.md); for
+        these that is the result. A result of more than ``FACET_SAMPLE_ABOVE`` documents
+        is counted on sample buckets and scaled up (shown as "about"). With ``guess``,
+        the size is taken from term statistics (an upper bound) where they know one, so
+        that the pass runs while the page is searched; a guess the page's number of
+        hits shows to be far off is counted again.
+        """
         high, known = self._result_bound(searcher, query, plan)
-        facets: dict[str, dict[str, int]] = {}
-        approximate = False
-        if chosen:
-            counts, scaled = self._chosen_facets(searcher, query, plan, text, chosen, terms)
-            facets.update(counts)
-            approximate |= scaled
-        full = self._compose(text, self._filter_clauses(query))
-        plain_aggs = {f: terms(f) for f in plain}
+        aggs = {f: terms(f) for f in plain}
         if high <= FACET_SAMPLE_ABOVE:
             size = high  # surely small: exact, at once
-        elif not chosen and known:
-            size = high  # a guess, counted while the page is searched, checked below
+        elif guess and known:
+            size = high
         else:
-            size = total_of_page()  # the number of hits decides
+            size = total_of_page()
         counted, scale = self._sample(size)
-        result = searcher.aggregate(counted(full), plain_aggs)
+        result = searcher.aggregate(counted(full), aggs)
         if size > FACET_SAMPLE_ABOVE:
             total = total_of_page()
             if total <= FACET_SAMPLE_ABOVE or total / scale < FACET_SAMPLE_SIZE / 2:
                 counted, scale = self._sample(total)  # the guess was far off
-                result = searcher.aggregate(counted(full), plain_aggs)
-        facets.update((f, _buckets(result.get(f), scale)) for f in plain)
-        return facets, approximate or scale > 1
+                result = searcher.aggregate(counted(full), aggs)
+        return {f: _buckets(result.get(f), scale) for f in plain}, scale > 1
 
     def _chosen_facets(
         self,
