@@ -696,7 +696,11 @@ class TantivyEngine(SearchEngine):
         while True:
             radius = min(radius, limit_km)
             if radius >= limit_km:
-                candidates = full if query.is_geo or limit_km < NEAREST_MAX_KM else unlimited
+                if query.is_geo or limit_km < NEAREST_MAX_KM:
+                    candidates, count = full, total
+                else:
+                    candidates = unlimited
+                    count = _count(searcher, candidates)
                 break
             candidates = Query.boolean_query(
                 [
@@ -708,7 +712,8 @@ class TantivyEngine(SearchEngine):
             if count >= wanted:
                 break
             radius *= max(1.5, math.sqrt(wanted / max(count, 1)) * 1.2)
-        result = searcher.search(candidates, max(wanted, _count(searcher, candidates)), count=False)
+        # Every candidate: the circle holds the page, but its order is by distance.
+        result = searcher.search(candidates, max(wanted, count), count=False)
         addresses = [address for _score, address in result.hits]
         ids = self._ids_of(searcher, addresses)
         hits = [Hit(pk, 0.0) for pk in ids]
