@@ -11,9 +11,14 @@ The search index of a test run lives in a temporary folder, never in ``var/``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
+
+from core.testing import sign_in
 
 pytest_plugins = ["core.testing.browser"]
 
@@ -27,3 +32,11 @@ def _search_index_in_tmp(tmp_path_factory):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("import_reference_data", "--no-progress", verbosity=0)
+
+
+@pytest.fixture
+def admin_client(db: Any, admin_user: Any) -> Client:
+    """pytest-django's ``admin_client``, signed in with the second factor staff need."""
+    client = Client()
+    sign_in(client, admin_user)
+    return client

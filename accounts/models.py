@@ -1,0 +1,96 @@
+"""People's accounts beside Django's user: verified address, consents, failed logins.
+
+A user's login name is their email address (``User.username`` holds it, lowercased).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Account(models.Model):
+    """What the portal knows about a user beyond Django's ``User``."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account"
+    )
+    email_verified_at = models.DateTimeField(_("email address verified"), null=True, blank=True)
+    created = models.DateTimeField(_("registered"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ConsentPurpose(models.TextChoices):
+    PRIVACY = "privacy", _("privacy policy (processing of account data)")
+    NEWSLETTER = "newsletter", _("newsletter")
+    CONTACT = "contact", _("being contacted by the agency")
+
+
+class ConsentRecord(models.Model):
+    """One consent given or withdrawn: for what, when, to which wording, from where.
+
+    Records are never changed; a withdrawal is a new record with ``granted`` False.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("user"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("granted"))
+    text = models.TextField(_("wording agreed to"))
+    text_version = models.CharField(_("version of the wording"), max_length=40)
+    source = models.CharField(
+        _("source"), max_length=100, help_text=_("Where it was given, e.g. the registration form.")
+    )
+    created = models.DateTimeField(_("time"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        state = _("granted") if self.granted else _("withdrawn")
+        return f"{self.get_purpose_display()}: {state} ({self.created:%Y-%m-%d %H:%M})"
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept for throttling only (``LOGIN_FAILURE_WINDOW``).
+
+    ``key`` is a keyed hash of the address tried or of the client's IP address, so the
+    table holds no readable personal data.
+    """
+
+    key = models.CharField(max_length=64, db_index=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.created:%Y-%m-%d %H:%M}"
+
+
+class AccountEmail(models.Model):
+    """An account email sent (verification, password reset), for the hourly limit.
+
+    Like ``LoginFailure`` it stores only a keyed hash of the address.
+    """
+
+    key = models.CharField(max_length=64, db_index=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.created:%Y-%m-%d %H:%M}"

@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import AbstractUser, Group, Permission
+from django.contrib.auth.models import AbstractUser, Group, Permission, User
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_otp import login as otp_login
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .models import Account, AccountEmail, ConsentPurpose, ConsentRecord, LoginFailure
 from .roles import ALL, CUSTOM_PERMISSIONS, ROLES, Grant
 
 
@@ -148,3 +170,350 @@ def revoke_role(user: AbstractUser, role_name: str) -> None:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
     _forget_cached_permissions(user)
+
+
+# --- Accounts: registration, verification, login, two factors --------------------------
+
+
+class AccountError(Exception):
+    """A request the account flows refuse, with a message for the person."""
+
+
+class TooManyAttempts(AccountError):
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _key(kind: str, value: str) -> str:
+    """A keyed hash: lets the throttle tables count without holding addresses."""
+    return salted_hmac(f"accounts.{kind}", value.lower(), algorithm="sha256").hexdigest()
+
+
+def user_by_email(email: str) -> User | None:
+    """The account that signs in with this address (its user name, or for accounts
+    made in the back office with another user name, its one email address)."""
+    model = get_user_model()
+    email = normalise_email(email)
+    found = model.objects.filter(username=email).first()
+    if found is None:
+        same = list(model.objects.filter(email__iexact=email)[:2])
+        found = same[0] if len(same) == 1 else None
+    return found
+
+
+def login_name(email: str) -> str:
+    user = user_by_email(email)
+    return user.get_username() if user is not None else normalise_email(email)
+
+
+class VerificationTokens(PasswordResetTokenGenerator):
+    """Tokens for a link that verifies an address; void once the account is active."""
+
+    key_salt = "accounts.VerificationTokens"
+
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
+        return f"{user.pk}{user.is_active}{user.email}{timestamp}"  # type: ignore[attr-defined]
+
+    def check_token(self, user: User | None, token: str | None) -> bool:
+        """As Django's, but valid ``ACCOUNT_VERIFICATION_DAYS`` (not the reset timeout)."""
+        if not (user and token):
+            return False
+        try:
+            ts_b36, _hash = token.split("-")
+            ts = base36_to_int(ts_b36)
+        except ValueError:
+            return False
+        if not any(
+            constant_time_compare(self._make_token_with_timestamp(user, ts, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        ):
+            return False
+        age = self._num_seconds(self._now()) - ts
+        return age <= settings.ACCOUNT_VERIFICATION_DAYS * 24 * 3600
+
+
+verification_tokens = VerificationTokens()
+
+
+def limit_account_emails(email: str) -> None:
+    """Refuse a further account email to an address that had its hourly share."""
+    key = _key("mail", email)
+    since = timezone.now() - timedelta(hours=1)
+    AccountEmail.objects.filter(created__lt=since).delete()
+    if AccountEmail.objects.filter(key=key, created__gte=since).count() >= (
+        settings.ACCOUNT_EMAILS_PER_HOUR
+    ):
+        raise TooManyAttempts(
+            _("We have sent several emails to this address in the last hour. Please wait."),
+            retry_after=3600,
+        )
+    AccountEmail.objects.create(key=key)
+
+
+def _send(
+    to: str, subject: str, template: str, context: dict[str, Any], request: HttpRequest
+) -> None:
+    context = {
+        **context,
+        "portal_name": settings.PORTAL_NAME,
+        "base_url": request.build_absolute_uri("/").rstrip("/"),
+    }
+    body = render_to_string(template, context, request=request)
+    send_mail(f"{settings.PORTAL_NAME}: {subject}", body, None, [to])
+
+
+def register(
+    request: HttpRequest,
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    consent_text: str,
+    consent_version: str,
+    source: str = "registration form",
+) -> User | None:
+    """Create an inactive account and send the link that verifies its address.
+
+    An address that already has an account gets an email that says so instead (the
+    page answers the same either way: nobody learns who is registered). Returns the
+    new user, or None where the address was taken.
+    """
+    email = normalise_email(email)
+    limit_account_emails(email)
+    existing = user_by_email(email)
+    if existing is not None:
+        _send(
+            email,
+            _("Registration with your address"),
+            "accounts/email/already_registered.txt",
+            {"user": existing},
+            request,
+        )
+        return None
+    model = get_user_model()
+    with transaction.atomic():
+        user = model(
+            username=email, email=email, first_name=first_name, last_name=last_name, is_active=False
+        )
+        user.set_password(password)
+        user.save()
+        Account.objects.create(user=user)
+        ConsentRecord.objects.create(
+            user=user,
+            purpose=ConsentPurpose.PRIVACY,
+            granted=True,
+            text=consent_text,
+            text_version=consent_version,
+            source=source,
+        )
+    send_verification(request, user)
+    return user
+
+
+def send_verification(request: HttpRequest, user: User) -> None:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = verification_tokens.make_token(user)
+    _send(
+        user.email,
+        _("Please confirm your email address"),
+        "accounts/email/verify.txt",
+        {
+            "user": user,
+            "link": request.build_absolute_uri(
+                reverse("accounts:verify", kwargs={"uidb64": uid, "token": token})
+            ),
+            "days": settings.ACCOUNT_VERIFICATION_DAYS,
+        },
+        request,
+    )
+
+
+def resend_verification(request: HttpRequest, email: str) -> None:
+    """Send a new link to an account that is not verified yet; silent otherwise."""
+    email = normalise_email(email)
+    user = user_by_email(email)
+    if user is None or user.is_active:
+        return
+    limit_account_emails(email)
+    send_verification(request, user)
+
+
+def verify_email(uidb64: str, token: str) -> User:
+    """Activate the account a verification link names."""
+    model = get_user_model()
+    try:
+        user = model.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
+    except (ValueError, TypeError, OverflowError, model.DoesNotExist) as exc:
+        raise AccountError(_("This link does not name an account.")) from exc
+    if user.is_active and getattr(getattr(user, "account", None), "email_verified_at", None):
+        return user
+    if not verification_tokens.check_token(user, token):
+        raise AccountError(_("This link has expired or was already used. Ask for a new one below."))
+    with transaction.atomic():
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+        account, _created = Account.objects.get_or_create(user=user)
+        account.email_verified_at = timezone.now()
+        account.save(update_fields=["email_verified_at"])
+    return user
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address as the web server saw it (set behind a proxy by the proxy)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _window_start() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+
+
+def _locked_for(key: str, limit: int) -> int:
+    """Seconds until ``key`` may try again (0: now)."""
+    failures = LoginFailure.objects.filter(key=key, created__gte=_window_start())
+    if failures.count() < limit:
+        return 0
+    oldest = failures.order_by("created").values_list("created", flat=True).first()
+    assert oldest is not None
+    until = oldest + timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    return max(1, int((until - timezone.now()).total_seconds()))
+
+
+def check_credentials(request: HttpRequest, email: str, password: str) -> User:
+    """The user these credentials name, or AccountError; counts and throttles failures.
+
+    A locked address or client is refused before the password is looked at, so a
+    guesser learns nothing more during the lock.
+    """
+    email = normalise_email(email)
+    by_account, by_ip = _key("login", email), _key("ip", client_ip(request))
+    wait = max(
+        _locked_for(by_account, settings.LOGIN_FAILURES_PER_ACCOUNT),
+        _locked_for(by_ip, settings.LOGIN_FAILURES_PER_IP),
+    )
+    if wait:
+        minutes = max(1, round(wait / 60))
+        raise TooManyAttempts(
+            ngettext(
+                "Too many failed attempts. Please try again in %(n)d minute.",
+                "Too many failed attempts. Please try again in %(n)d minutes.",
+                minutes,
+            )
+            % {"n": minutes},
+            retry_after=wait,
+        )
+    user = authenticate(request, username=login_name(email), password=password)
+    if user is None:
+        inactive = user_by_email(email)
+        if inactive is not None and not inactive.is_active and inactive.check_password(password):
+            raise AccountError(
+                _(
+                    "Your email address is not confirmed yet. Follow the link in the email "
+                    "we sent, or ask for a new one."
+                )
+            )
+        LoginFailure.objects.filter(created__lt=_window_start()).delete()
+        LoginFailure.objects.bulk_create([LoginFailure(key=by_account), LoginFailure(key=by_ip)])
+        raise AccountError(_("Email address and password do not match an account."))
+    LoginFailure.objects.filter(key=by_account).delete()
+    return user
+
+
+def needs_second_factor(user: User) -> bool:
+    """Every staff account signs in with a one-time code as well (issue 4)."""
+    return bool(getattr(user, "is_staff", False))
+
+
+def totp_device(user: User, confirmed: bool | None = True) -> TOTPDevice | None:
+    devices = TOTPDevice.objects.devices_for_user(user, confirmed=confirmed)
+    return devices.order_by("-pk").first()
+
+
+def start_totp_setup(user: User) -> TOTPDevice:
+    """An unconfirmed authenticator for ``user`` (the same one until it is confirmed)."""
+    device = totp_device(user, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name=str(_("Authenticator app")), confirmed=False
+        )
+    return device
+
+
+RECOVERY_CODES = 10
+
+
+def confirm_totp_setup(user: User, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the pending authenticator with a first code; returns new recovery codes."""
+    device = start_totp_setup(user)
+    if not device.verify_token(_digits(code)):
+        raise AccountError(_("This code is not valid. Enter the current six-digit code."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = new_recovery_codes(user)
+    return device, codes
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    """Replace the user's recovery codes (each works once, instead of the app's code)."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=str(_("Recovery codes")))
+    codes = []
+    for _i in range(RECOVERY_CODES):
+        code = get_random_string(10, "abcdefghjkmnpqrstuvwxyz23456789")
+        StaticToken.objects.create(device=device, token=code)
+        codes.append(code)
+    return codes
+
+
+def _digits(code: str) -> str:
+    return "".join(ch for ch in code if not ch.isspace())
+
+
+def verify_second_factor(user: User, code: str) -> Device:
+    """The device that accepts ``code``: six digits are the app's current code, anything
+    else a recovery code (each device counts only its own failures)."""
+    code = _digits(code)
+    if code.isdigit() and len(code) == 6:
+        devices: list[Device] = [d for d in [totp_device(user)] if d is not None]
+    else:
+        code = code.lower()
+        devices = list(StaticDevice.objects.devices_for_user(user, confirmed=True))
+    for device in devices:
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            raise AccountError(
+                _("Too many wrong codes. Wait a little, then enter the current code.")
+            )
+        if device.verify_token(code):
+            return device
+    raise AccountError(_("This code is not valid. Enter the current six-digit code."))
+
+
+def complete_login(request: HttpRequest, user: User, device: Device | None) -> None:
+    """Log in; staff sessions are shorter and carry the verified second factor."""
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if device is not None:
+        otp_login(request, device)
+    if getattr(user, "is_staff", False):
+        request.session.set_expiry(settings.STAFF_SESSION_AGE)
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The key in base32, for typing into an app that cannot scan the QR code."""
+    return base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+
+
+def account_of(user: User) -> Account:
+    account, _created = Account.objects.get_or_create(user=user)
+    return account
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user).count()

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "classification",
     "geo",
@@ -71,7 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -140,10 +145,38 @@ MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account"
+LOGOUT_REDIRECT_URL = "directory:home"
+
+# Accounts (docs/accounts.md). A session ends this long after login (staff: the shorter
+# STAFF_SESSION_AGE); a verification link is valid ACCOUNT_VERIFICATION_DAYS days.
+SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+STAFF_SESSION_AGE = int(env("STAFF_SESSION_AGE", str(8 * 3600)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+ACCOUNT_VERIFICATION_DAYS = int(env("ACCOUNT_VERIFICATION_DAYS", "3"))
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
+# Login throttling: this many failed attempts for one address (or LOGIN_FAILURES_PER_IP
+# from one client address) within LOGIN_FAILURE_WINDOW seconds locks further tries for
+# the rest of the window.
+LOGIN_FAILURES_PER_ACCOUNT = int(env("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_IP = int(env("LOGIN_FAILURES_PER_IP", "30"))
+LOGIN_FAILURE_WINDOW = int(env("LOGIN_FAILURE_WINDOW", str(15 * 60)))
+# Emails about one address (verification, password reset) per hour at most.
+ACCOUNT_EMAILS_PER_HOUR = int(env("ACCOUNT_EMAILS_PER_HOUR", "5"))
+# The name an authenticator app shows next to the code.
+OTP_TOTP_ISSUER = env("PORTAL_NAME", "Clusterportal")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@localhost")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 
 TASKS = {
     "default": {
@@ -202,6 +235,21 @@ DOCUMENTED_SETTINGS = [
     "TIME_ZONE",
     "EMAIL_BACKEND",
     "DEFAULT_FROM_EMAIL",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
+    "EMAIL_TIMEOUT",
+    "SESSION_COOKIE_AGE",
+    "STAFF_SESSION_AGE",
+    "ACCOUNT_VERIFICATION_DAYS",
+    "PASSWORD_RESET_TIMEOUT",
+    "LOGIN_FAILURES_PER_ACCOUNT",
+    "LOGIN_FAILURES_PER_IP",
+    "LOGIN_FAILURE_WINDOW",
+    "ACCOUNT_EMAILS_PER_HOUR",
     "TASKS_BACKEND",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",

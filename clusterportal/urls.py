@@ -3,17 +3,21 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from accounts.views import admin_login
+
 from .api import api
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path(
         "about/data/",
         TemplateView.as_view(template_name="core/data_sources.html"),
         name="data-sources",
     ),
+    path("", include("accounts.urls")),
     path("", include("search.urls")),
     path("", include("directory.urls")),
 ]

@@ -163,3 +163,25 @@ def axe_check(page: Page, tags: list[str] | None = None) -> None:
             + format_violations(violations),
             pytrace=False,
         )
+
+
+def sign_in_with_code(page: Page, login: str, password: str, user: Any) -> None:
+    """Sign in on the portal's login page that ``page`` shows, as a person would,
+    including the one-time code a staff account needs (its authenticator is set up
+    here if it has none yet). Checks both pages with axe-core."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None and user.is_staff:
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    axe_check(page)
+    page.get_by_role("textbox", name="E-Mail-Adresse").fill(login)
+    page.get_by_label("Passwort:", exact=True).fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    if device is not None:
+        page.get_by_role("textbox", name="Code").wait_for()
+        axe_check(page)
+        code = str(totp(device.bin_key, device.step, device.t0, device.digits))
+        page.get_by_role("textbox", name="Code").fill(code.zfill(device.digits))
+        page.get_by_role("button", name="Anmelden").click()

@@ -19,8 +19,8 @@ from django.utils.formats import date_format
 from accounts.roles import ADMINISTRATOR, EDITOR, EXPERT
 from accounts.services import grant_role
 from classification.models import GrowthField, Technology, WzCode
-from core.testing import TRANSACTIONAL_APPS
-from core.testing.browser import axe_check
+from core.testing import TRANSACTIONAL_APPS, sign_in
+from core.testing.browser import axe_check, sign_in_with_code
 from directory.choices import PublicationStatus, Source, Visibility
 from directory.models import (
     Certification,
@@ -64,7 +64,7 @@ def staff_client(role: str, username: str) -> tuple[Client, User]:
     user = User.objects.create_user(username, f"{username}@example.org", "x" * 16)
     grant_role(user, role)
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client, user
 
 
@@ -285,9 +285,10 @@ def _organisations_with_everything(count: int) -> None:
             organisation.technologies.add(technology)
 
 
-# Sessions and user (2), growth-field and district and certification filter choices (3),
-# the page count (1), the rows with their WZ code (1), their main sites with districts (1).
-ORGANISATION_CHANGELIST_QUERIES = 8
+# Sessions and user (2), the verified second factor (1), growth-field and district and
+# certification filter choices (3), the page count (1), the rows with their WZ code (1),
+# their main sites with districts (1).
+ORGANISATION_CHANGELIST_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [5, 30])
@@ -410,7 +411,7 @@ def test_action_keeps_many_to_many_values_in_history(admin_client: Client) -> No
 def test_non_staff_user_is_sent_to_login() -> None:
     user = User.objects.create_user("buerger", "b@example.org", "x" * 16)
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     url = admin_url(Organisation, "changelist")
 
     response = client.get(url)
@@ -701,17 +702,17 @@ def test_certification_and_identifier_inlines_save_from_the_organisation_form(
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS)
 def test_editor_finds_edits_and_reads_history_in_the_browser(live_server: Any, page: Any) -> None:
-    user = User.objects.create_user("redaktion.browser", password="Thueringen-2024!")
+    user = User.objects.create_user(
+        "redaktion.browser", "redaktion@agentur.example", password="Thueringen-2024!"
+    )
     grant_role(user, EDITOR)
     organisation = OrganisationFactory.create(name="Saale Optik GmbH")
     SiteFactory.create(organisation=organisation, postal_code="07745", place="Jena")
     OrganisationFactory.create(name="Werra Metall GmbH")
 
     page.goto(live_server.url + admin_url(Organisation, "changelist"))
-    axe_check(page)
-    page.get_by_label("Benutzername").fill("redaktion.browser")
-    page.get_by_label("Passwort").fill("Thueringen-2024!")
-    page.get_by_role("button", name="Anmelden").click()
+    # The back office sends an anonymous visitor to the portal's login, code included.
+    sign_in_with_code(page, "redaktion@agentur.example", "Thueringen-2024!", user)
     page.wait_for_url(re.compile(r"/admin/directory/organisation/$"))
     assert page.locator("#site-name").inner_text().endswith("Verwaltung")
     axe_check(page)

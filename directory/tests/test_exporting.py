@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 
 from classification.models import Technology, WzCode
 from core.exports import Column, export_response
+from core.testing import sign_in
 from directory.choices import PublicationStatus, Visibility
 from directory.exporting import EXPORT_COLUMNS, organisation_rows
 from directory.importing import Outcome, import_organisations
@@ -219,7 +220,7 @@ def test_admin_actions_export_the_selected_organisations():
     user = User.objects.create_user("viewer", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_organisation"))
     client = Client(headers={"accept-language": "en"})
-    client.force_login(user)
+    sign_in(client, user)
     url = reverse(IMPORT_URL.replace("_import", "_changelist"))
     for fmt in ("csv", "xlsx", "json"):
         response = client.post(

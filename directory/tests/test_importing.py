@@ -28,6 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from classification.models import Technology
 from clusterportal import urls as project_urls
 from core.tabular import read_table
+from core.testing import sign_in
 from directory.admin_import import OrganisationImportExportAdminMixin
 from directory.choices import OrganisationKind, Source, Visibility
 from directory.importing import (
@@ -756,7 +757,7 @@ def importer_client() -> Client:
         )
     )
     client = Client(headers={"accept-language": "en"})
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 
@@ -835,7 +836,7 @@ def test_admin_import_needs_add_and_change_permission_and_own_upload(uploads):
     viewer = User.objects.create_user("viewer", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_organisation"))
     client = Client(headers={"accept-language": "en"})
-    client.force_login(viewer)
+    sign_in(client, viewer)
     assert client.get(url).status_code == 403
 
     anonymous = Client().get(url)
@@ -843,7 +844,7 @@ def test_admin_import_needs_add_and_change_permission_and_own_upload(uploads):
 
     other = User.objects.create_superuser("other", password="x")
     other_client = Client(headers={"accept-language": "en"})
-    other_client.force_login(other)
+    sign_in(other_client, other)
     response = other_client.post(url, {"step": "check", "token": "A" * 32})
     assert response.status_code == 404
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from classification.models import WzCode
+from core.testing import sign_in
 from directory.choices import (
     EmployeeSizeClass,
     OrganisationKind,
@@ -448,9 +449,9 @@ def test_unpublished_profile_is_for_staff_only(
     staff = django_user_model.objects.create_user("redaktion", password="x", is_staff=True)
 
     assert client.get(url).status_code == 404
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get(url).status_code == 404
-    client.force_login(staff)
+    sign_in(client, staff)
     response = client.get(url)
     assert response.status_code == 200
     assert 'class="status-banner"' in response.content.decode()

@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
+from core.testing import sign_in
 from directory import services
 from directory.choices import Visibility
 from directory.models import ContactPerson
@@ -60,7 +61,7 @@ def user_for(role: str, django_user_model: Any) -> Any:
 
 def login(client: Client, user: Any) -> None:
     if user.is_authenticated:
-        client.force_login(user)
+        sign_in(client, user)
 
 
 @pytest.mark.parametrize("role", ROLE_SEES)

@@ -1,0 +1,86 @@
+"""Account emails leave through a real SMTP server on loopback (aiosmtpd).
+
+The other tests read Django's test outbox; this one proves that the configured SMTP
+settings deliver the verification email and that its link, read off the wire, works.
+"""
+
+from __future__ import annotations
+
+import email
+import re
+import socket
+from collections.abc import Iterator
+from email import policy
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.envelopes: list[Any] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Inbox]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.DEFAULT_FROM_EMAIL = "portal@agentur.example"
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def test_the_verification_email_arrives_over_smtp_and_its_link_works(
+    client: Client, smtp_server: Inbox
+) -> None:
+    password = "Werkbank-Fräse-2026"
+    client.post(
+        reverse("accounts:register"),
+        {
+            "email": "jana@beispiel-werk.de",
+            "password1": password,
+            "password2": password,
+            "accept_privacy": "on",
+        },
+    )
+    assert len(smtp_server.envelopes) == 1
+    envelope = smtp_server.envelopes[0]
+    assert envelope.mail_from == "portal@agentur.example"
+    assert envelope.rcpt_tos == ["jana@beispiel-werk.de"]
+    message = email.message_from_bytes(envelope.content, policy=policy.default)
+    assert "E-Mail-Adresse" in str(message["Subject"])
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    body = part.get_content()
+    link = re.search(r"http://testserver(/konto/bestaetigen/\S+)", body)
+    assert link, body
+
+    assert client.get(link.group(1)).status_code == 302
+    assert get_user_model().objects.get(email="jana@beispiel-werk.de").is_active
+    signed_in = client.post(
+        reverse("accounts:login"), {"email": "jana@beispiel-werk.de", "password": password}
+    )
+    assert signed_in.status_code == 302

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("konto/", views.account, name="account"),
+    path("konto/registrieren/", views.register, name="register"),
+    path("konto/registrieren/gesendet/", views.register_sent, name="register-sent"),
+    path("konto/registrieren/erneut/", views.resend, name="resend"),
+    path("konto/bestaetigen/<str:uidb64>/<str:token>/", views.verify, name="verify"),
+    path("konto/anmelden/", views.login, name="login"),
+    path("konto/anmelden/code/", views.second_factor, name="second-factor"),
+    path("konto/abmelden/", views.logout, name="logout"),
+    path("konto/wiederherstellungscodes/", views.recovery_codes, name="recovery-codes"),
+    path("konto/passwort/", views.password_change, name="password-change"),
+    path("konto/passwort/geaendert/", views.password_change_done, name="password-change-done"),
+    path("konto/passwort-vergessen/", views.password_reset, name="password-reset"),
+    path(
+        "konto/passwort-vergessen/gesendet/", views.password_reset_done, name="password-reset-done"
+    ),
+    path(
+        "konto/passwort-neu/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password-reset-confirm",
+    ),
+    path(
+        "konto/passwort-neu/fertig/",
+        views.password_reset_complete,
+        name="password-reset-complete",
+    ),
+]
