@@ -1,12 +1,86 @@
-"""The back office's name (the German catalog translates "Back office" as "Verwaltung")."""
+"""The back office's name, and the queues of claims and the account records."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Claim, ConsentRecord, OrganisationEditor
 
 admin.site.site_header = format_lazy("{} – {}", settings.PORTAL_NAME, _("Back office"))
 admin.site.site_title = admin.site.site_header
 admin.site.index_title = _("Back office")
+
+
+# --- Review queues and account records ---------------------------------------------------
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "user", "method", "status", "created", "decided_by")
+    list_filter = ("status", "method")
+    search_fields = ("organisation__name", "user__email", "email")
+    readonly_fields = (
+        "user",
+        "organisation",
+        "method",
+        "status",
+        "email",
+        "message",
+        "created",
+        "decided_at",
+        "decided_by",
+    )
+    fields = (*readonly_fields, "decision_note")
+    actions = ["accept", "reject"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(
+        description=_("Accept: make the user the profile's editor"), permissions=["change"]
+    )
+    def accept(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description=_("Reject"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        self._decide(request, queryset, accept=False)
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Claim], accept: bool) -> None:
+        done = 0
+        for claim in queryset.select_related("user", "organisation"):
+            try:
+                services.decide_claim(request, claim, request.user, accept, claim.decision_note)  # type: ignore[arg-type]
+            except services.AccountError as error:
+                self.message_user(request, f"{claim}: {error}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, _("%(n)d claim(s) decided.") % {"n": done}, messages.SUCCESS)
+
+
+@admin.register(OrganisationEditor)
+class OrganisationEditorAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "user", "via", "created")
+    list_filter = ("via",)
+    search_fields = ("organisation__name", "user__email")
+    autocomplete_fields = ("organisation",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ("user", "purpose", "granted", "text_version", "source", "created")
+    list_filter = ("purpose", "granted", "text_version")
+    search_fields = ("user__email",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # evidence: records are never changed

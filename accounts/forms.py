@@ -99,3 +99,28 @@ class ResendForm(forms.Form):
 
 class ThrottledPasswordResetForm(PasswordResetForm):
     """Django's reset form; the view limits how many emails one address gets."""
+
+
+class DomainClaimForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your address at the organisation"),
+        max_length=150,
+        help_text=_("We send a code to it. It must belong to the organisation's web domain."),
+    )
+
+
+class ReviewClaimForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the staff"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who you are in the organisation and how the staff can check it."),
+    )
+
+
+class ClaimCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the email"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

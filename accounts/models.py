@@ -94,3 +94,97 @@ class AccountEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}… {self.created:%Y-%m-%d %H:%M}"
+
+
+class OrganisationEditor(models.Model):
+    """A user who may maintain one organisation's profile (after a verified claim, or
+    appointed by staff). On a network's or cluster's profile this makes the user its
+    network manager, who also maintains the network's members."""
+
+    class Via(models.TextChoices):
+        DOMAIN = "domain", _("code sent to the organisation's domain")
+        REVIEW = "review", _("staff review")
+        STAFF = "staff", _("appointed by staff")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="organisation_roles",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.CASCADE,
+        related_name="editors",
+        verbose_name=_("organisation"),
+    )
+    via = models.CharField(_("verified by"), max_length=10, choices=Via.choices)
+    created = models.DateTimeField(_("since"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("organisation editor")
+        verbose_name_plural = _("organisation editors")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_editor_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"
+
+
+class Claim(models.Model):
+    """A registered user's claim to maintain an organisation's profile."""
+
+    class Method(models.TextChoices):
+        DOMAIN = "domain", _("code to an address at the organisation's web domain")
+        REVIEW = "review", _("staff review")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        VERIFIED = "verified", _("verified")
+        REJECTED = "rejected", _("rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.CASCADE,
+        related_name="claims",
+        verbose_name=_("organisation"),
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    email = models.EmailField(_("address the code went to"), blank=True)
+    code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    code_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    message = models.TextField(
+        _("message to the staff"),
+        blank=True,
+        help_text=_("Who you are in the organisation and how staff can check it."),
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation} ({self.get_status_display()})"

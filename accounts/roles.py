@@ -91,10 +91,14 @@ ROLES: dict[str, Role] = {
             "Curates organisation profiles: adds and changes organisations and their "
             "sites, contacts, offerings, certifications, identifiers and memberships; "
             "imports lists; hides or archives organisations instead of deleting them; "
-            "maintains the search synonyms."
+            "decides claims, reviewed changes and corrections; appoints organisation "
+            "editors; maintains the search synonyms."
         ),
         (
             Grant("directory", "organisation", EDIT),
+            Grant("directory", "changerequest", ("view", "change")),
+            Grant("accounts", "claim", ("view", "change")),
+            Grant("accounts", "organisationeditor", EDIT_AND_DELETE),
             Grant("search", "synonymset", EDIT_AND_DELETE),
             Grant("directory", "tag", EDIT),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),

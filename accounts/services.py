@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.apps import AppConfig
 from django.apps import apps as global_apps
@@ -33,8 +35,20 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Account, AccountEmail, ConsentPurpose, ConsentRecord, LoginFailure
+from .models import (
+    Account,
+    AccountEmail,
+    Claim,
+    ConsentPurpose,
+    ConsentRecord,
+    LoginFailure,
+    OrganisationEditor,
+)
+from .permissions import Action, can, forget_roles, holds_role
 from .roles import ALL, CUSTOM_PERMISSIONS, ROLES, Grant
+
+if TYPE_CHECKING:
+    from directory.models import Organisation
 
 
 @dataclass(frozen=True)
@@ -517,3 +531,167 @@ def account_of(user: User) -> Account:
 
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user).count()
+
+
+# --- Claims: a registered user becomes an organisation's editor --------------------------
+
+CLAIM_CODE_ATTEMPTS = 5
+
+
+def organisation_domain(organisation: Organisation) -> str:
+    """The organisation's own web domain (without ``www.``), or "" without a website."""
+    host = (urlsplit(organisation.website).hostname or "").lower() if organisation.website else ""
+    return host.removeprefix("www.")
+
+
+def address_at_domain(email: str, domain: str) -> bool:
+    host = normalise_email(email).rpartition("@")[2]
+    return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
+def _code_hash(claim: Claim, code: str) -> str:
+    return salted_hmac("accounts.claim", f"{claim.pk}:{code}", algorithm="sha256").hexdigest()
+
+
+def grant_editor(
+    user: User, organisation: Organisation, via: str, by: User | None = None
+) -> OrganisationEditor:
+    role, _created = OrganisationEditor.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"via": via}
+    )
+    forget_roles(user)
+    return role
+
+
+def revoke_editor(user: User, organisation: Organisation) -> None:
+    OrganisationEditor.objects.filter(user=user, organisation=organisation).delete()
+    forget_roles(user)
+
+
+def _require_claimable(user: User, organisation: Organisation) -> None:
+    if holds_role(user, organisation):
+        raise AccountError(_("You already maintain this profile."))
+    if not can(user, Action.CLAIM, organisation):
+        raise AccountError(_("This profile cannot be claimed with your account."))
+
+
+def start_domain_claim(
+    request: HttpRequest, user: User, organisation: Organisation, email: str
+) -> Claim:
+    """Send a code to an address at the organisation's own web domain."""
+    _require_claimable(user, organisation)
+    domain = organisation_domain(organisation)
+    if not domain:
+        raise AccountError(
+            _("This profile has no website, so its domain cannot confirm you. Ask for a review.")
+        )
+    if not address_at_domain(email, domain):
+        raise AccountError(
+            _("The address must end in @%(domain)s (or a subdomain of it).") % {"domain": domain}
+        )
+    email = normalise_email(email)
+    limit_account_emails(email)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    with transaction.atomic():
+        claim = (
+            Claim.objects.select_for_update()
+            .filter(
+                user=user,
+                organisation=organisation,
+                method=Claim.Method.DOMAIN,
+                status=Claim.Status.PENDING,
+            )
+            .first()
+        ) or Claim(user=user, organisation=organisation, method=Claim.Method.DOMAIN)
+        claim.email = email
+        claim.attempts = 0
+        claim.code_sent_at = timezone.now()
+        claim.save()
+        claim.code_hash = _code_hash(claim, code)
+        claim.save(update_fields=["code_hash"])
+    _send(
+        email,
+        _("Your code for %(organisation)s") % {"organisation": organisation.name},
+        "accounts/email/claim_code.txt",
+        {"user": user, "organisation": organisation, "code": code, "hours": CLAIM_CODE_HOURS},
+        request,
+    )
+    return claim
+
+
+CLAIM_CODE_HOURS = 24
+
+
+def confirm_claim_code(user: User, claim: Claim, code: str) -> OrganisationEditor:
+    """Check the code sent for a domain claim; the right one makes the user an editor."""
+    if claim.user_id != user.pk or claim.method != Claim.Method.DOMAIN:
+        raise AccountError(_("This claim is not yours."))
+    if claim.status != Claim.Status.PENDING:
+        raise AccountError(_("This claim is already decided."))
+    expired = claim.code_sent_at is None or timezone.now() - claim.code_sent_at > timedelta(
+        hours=CLAIM_CODE_HOURS
+    )
+    if expired or claim.attempts >= CLAIM_CODE_ATTEMPTS:
+        raise AccountError(_("This code is no longer valid. Ask for a new one."))
+    if not constant_time_compare(claim.code_hash, _code_hash(claim, _digits(code))):
+        claim.attempts += 1
+        claim.save(update_fields=["attempts"])
+        left = CLAIM_CODE_ATTEMPTS - claim.attempts
+        raise AccountError(
+            ngettext(
+                "This code is wrong. %(n)d more try.",
+                "This code is wrong. %(n)d more tries.",
+                left,
+            )
+            % {"n": left}
+            if left
+            else _("This code is no longer valid. Ask for a new one.")
+        )
+    with transaction.atomic():
+        claim.status = Claim.Status.VERIFIED
+        claim.decided_at = timezone.now()
+        claim.save(update_fields=["status", "decided_at"])
+        return grant_editor(user, claim.organisation, OrganisationEditor.Via.DOMAIN)
+
+
+def request_claim_review(user: User, organisation: Organisation, message: str) -> Claim:
+    """Ask staff to confirm the user as the profile's editor."""
+    _require_claimable(user, organisation)
+    if not message.strip():
+        raise AccountError(_("Please tell the staff who you are in the organisation."))
+    existing = Claim.objects.filter(
+        user=user, organisation=organisation, method=Claim.Method.REVIEW, status="pending"
+    ).first()
+    if existing is not None:
+        existing.message = message.strip()
+        existing.save(update_fields=["message"])
+        return existing
+    return Claim.objects.create(
+        user=user, organisation=organisation, method=Claim.Method.REVIEW, message=message.strip()
+    )
+
+
+def decide_claim(
+    request: HttpRequest | None, claim: Claim, staff: User, accept: bool, note: str = ""
+) -> None:
+    """A staff decision on a claim; the user gets an email either way."""
+    if not can(staff, Action.REVIEW, claim.organisation):
+        raise AccountError(_("You may not decide claims."))
+    if claim.status != Claim.Status.PENDING:
+        raise AccountError(_("This claim is already decided."))
+    with transaction.atomic():
+        claim.status = Claim.Status.VERIFIED if accept else Claim.Status.REJECTED
+        claim.decided_at = timezone.now()
+        claim.decided_by = staff
+        claim.decision_note = note
+        claim.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+        if accept:
+            grant_editor(claim.user, claim.organisation, OrganisationEditor.Via.REVIEW, staff)
+    if request is not None and claim.user.email:
+        _send(
+            claim.user.email,
+            _("Your claim for %(organisation)s") % {"organisation": claim.organisation.name},
+            "accounts/email/claim_decided.txt",
+            {"claim": claim, "accepted": accept},
+            request,
+        )

@@ -11,8 +11,9 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,7 +23,17 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .consents import PRIVACY_CONSENT
-from .forms import CodeForm, LoginForm, RegistrationForm, ResendForm
+from .forms import (
+    ClaimCodeForm,
+    CodeForm,
+    DomainClaimForm,
+    LoginForm,
+    RegistrationForm,
+    ResendForm,
+    ReviewClaimForm,
+)
+from .models import Claim
+from .permissions import Action, can, editable_organisations, holds_role
 
 PENDING = "accounts.pending_login"
 PENDING_SECONDS = 300
@@ -217,6 +228,10 @@ def account(request: HttpRequest) -> HttpResponse:
             "consents": user.consents.all(),  # type: ignore[union-attr]
             "has_totp": services.totp_device(user) is not None,  # type: ignore[arg-type]
             "recovery_left": services.recovery_codes_left(user),  # type: ignore[arg-type]
+            "organisations": editable_organisations(user),
+            "claims": user.claims.filter(status=Claim.Status.PENDING).select_related(  # type: ignore[union-attr]
+                "organisation"
+            ),
         },
     )
 
@@ -265,3 +280,78 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     target = reverse("accounts:login")
     next_url = request.GET.get("next") or reverse("admin:index")
     return redirect(f"{target}?next={next_url}")
+
+
+# --- Claims --------------------------------------------------------------------------
+
+
+def claim(request: HttpRequest, slug: str) -> HttpResponse:
+    """Become the editor of a profile: a code to the organisation's domain, or a review."""
+    from directory.models import Organisation
+
+    organisation = Organisation.objects.published().filter(slug=slug).first()
+    if organisation is None:
+        raise Http404(_("No organisation is published under this address."))
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    user = request.user
+    if holds_role(user, organisation):
+        return redirect("directory:organisation-edit", slug=slug)
+    domain = services.organisation_domain(organisation)
+    domain_form = DomainClaimForm(request.POST if "send_code" in request.POST else None)
+    review_form = ReviewClaimForm(request.POST if "ask_review" in request.POST else None)
+    status = 200
+    if not can(user, Action.CLAIM, organisation):
+        messages.error(request, _("This profile cannot be claimed with your account."))
+        status = 403
+    elif request.method == "POST":
+        status = 400
+        try:
+            if "send_code" in request.POST and domain_form.is_valid():
+                pending = services.start_domain_claim(
+                    request, user, organisation, domain_form.cleaned_data["email"]
+                )
+                return redirect("accounts:claim-code", pk=pending.pk)
+            if "ask_review" in request.POST and review_form.is_valid():
+                services.request_claim_review(
+                    user, organisation, review_form.cleaned_data["message"]
+                )
+                messages.success(
+                    request, _("Your request is with the staff. We will email you the decision.")
+                )
+                return redirect("accounts:account")
+        except services.AccountError as error:
+            (domain_form if "send_code" in request.POST else review_form).add_error(
+                None, str(error)
+            )
+    return render(
+        request,
+        "accounts/claim.html",
+        {
+            "organisation": organisation,
+            "domain": domain,
+            "domain_form": domain_form,
+            "review_form": review_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+def claim_code(request: HttpRequest, pk: int) -> HttpResponse:
+    pending = get_object_or_404(Claim, pk=pk, user=request.user, method=Claim.Method.DOMAIN)
+    form = ClaimCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.confirm_claim_code(request.user, pending, form.cleaned_data["code"])  # type: ignore[arg-type]
+            except services.AccountError as error:
+                form.add_error("code", str(error))
+            else:
+                messages.success(request, _("Confirmed: you maintain this profile now."))
+                return redirect("directory:organisation-edit", slug=pending.organisation.slug)
+    return render(
+        request, "accounts/claim_code.html", {"claim": pending, "form": form}, status=status
+    )

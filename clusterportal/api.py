@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from directory.api import router as directory_router
 from search.api import router as search_router
 from search.backends.base import SearchUnavailable
 
@@ -18,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", search_router)
+api.add_router("/", directory_router)
 
 
 @api.exception_handler(SearchUnavailable)

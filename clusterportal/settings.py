@@ -119,6 +119,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# URLs typed without a scheme are https (Django 6's default; silences its warning).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -165,6 +167,9 @@ LOGIN_FAILURES_PER_IP = int(env("LOGIN_FAILURES_PER_IP", "30"))
 LOGIN_FAILURE_WINDOW = int(env("LOGIN_FAILURE_WINDOW", str(15 * 60)))
 # Emails about one address (verification, password reset) per hour at most.
 ACCOUNT_EMAILS_PER_HOUR = int(env("ACCOUNT_EMAILS_PER_HOUR", "5"))
+# Changes by organisation editors that wait for staff review: any of name, wz, address,
+# website (empty: none).
+PROFILE_REVIEWED_FIELDS = env_list("PROFILE_REVIEWED_FIELDS", "name,wz,address")
 # The name an authenticator app shows next to the code.
 OTP_TOTP_ISSUER = env("PORTAL_NAME", "Clusterportal")
 
@@ -250,6 +255,7 @@ DOCUMENTED_SETTINGS = [
     "LOGIN_FAILURES_PER_IP",
     "LOGIN_FAILURE_WINDOW",
     "ACCOUNT_EMAILS_PER_HOUR",
+    "PROFILE_REVIEWED_FIELDS",
     "TASKS_BACKEND",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",

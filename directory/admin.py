@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -38,6 +38,7 @@ from .admin_import import OrganisationImportExportAdminMixin
 from .choices import NETWORK_KINDS, PublicationStatus, Source
 from .models import (
     Certification,
+    ChangeRequest,
     ContactPerson,
     ExternalIdentifier,
     Membership,
@@ -782,3 +783,64 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description=_("organisations"), ordering="_organisation_count")
     def organisation_count(self, tag: Any) -> int:
         return tag._organisation_count
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    """The staff's queue: organisation editors' changes that need review, and visitors'
+    corrections. Accepting an edit applies it with the requester as its author."""
+
+    list_display = ("organisation", "kind", "summary", "author_label", "created", "status")
+    list_filter = ("status", "kind")
+    search_fields = ("organisation__name", "message", "author__email", "author_email")
+    readonly_fields = (
+        "organisation",
+        "kind",
+        "changes",
+        "current",
+        "message",
+        "author",
+        "author_email",
+        "status",
+        "created",
+        "decided_at",
+        "decided_by",
+    )
+    fields = (*readonly_fields, "decision_note")
+    actions = ["accept", "reject"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("what"))
+    def summary(self, obj: ChangeRequest) -> str:
+        if obj.kind == ChangeRequest.Kind.CORRECTION:
+            return obj.message[:80]
+        return ", ".join(f"{k}: {v}" for k, v in obj.changes.items())[:120]
+
+    @admin.display(description=_("from"))
+    def author_label(self, obj: ChangeRequest) -> str:
+        return str(obj.author or obj.author_email or _("anonymous visitor"))
+
+    @admin.action(description=_("Accept (edits are applied)"), permissions=["change"])
+    def accept(self, request: HttpRequest, queryset: QuerySet[ChangeRequest]) -> None:
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description=_("Reject"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[ChangeRequest]) -> None:
+        self._decide(request, queryset, accept=False)
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[ChangeRequest], accept: bool
+    ) -> None:
+        from . import actions
+
+        done = 0
+        for change in queryset:
+            try:
+                actions.decide_change(request.user, change, accept, change.decision_note)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(request, f"{change}: {error}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, _("%(n)d request(s) decided.") % {"n": done}, messages.SUCCESS)

@@ -13,6 +13,7 @@ from classification.models import WzCode
 from geo.models import District
 
 from .choices import OrganisationKind
+from .models import ContactPerson, Organisation, Site
 
 
 class DistrictChoiceField(forms.ModelChoiceField):
@@ -77,3 +78,120 @@ class OrganisationFilterForm(forms.Form):
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+
+
+# --- Self-service profile forms ----------------------------------------------------------
+
+
+class ProfileForm(forms.ModelForm):
+    """The fields an organisation editor maintains; WZ codes are typed as numbers."""
+
+    primary_wz_code = forms.CharField(
+        label=_("Main WZ 2008 code"),
+        required=False,
+        max_length=10,
+        help_text=_("A class or subclass, e.g. 28.41 or 28.41.0."),
+    )
+    website = forms.URLField(
+        label=_("website"), required=False, max_length=300, assume_scheme="https"
+    )
+    secondary_wz_codes = forms.CharField(
+        label=_("Further WZ 2008 codes"),
+        required=False,
+        max_length=500,
+        help_text=_("Separated by commas."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_description",
+            "description",
+            "short_description_en",
+            "description_en",
+            "website",
+            "email",
+            "phone",
+            "founding_year",
+            "employee_size_class",
+            "technologies",
+            "growth_fields",
+        ]
+        widgets = {
+            "technologies": forms.CheckboxSelectMultiple,
+            "growth_fields": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.instance
+        if organisation.pk:
+            self.fields["primary_wz_code"].initial = (
+                organisation.primary_wz.code if organisation.primary_wz else ""
+            )
+            self.fields["secondary_wz_codes"].initial = ", ".join(
+                sorted(w.code for w in organisation.secondary_wz.all())
+            )
+
+    def _codes(self, value: str) -> list[str]:
+        from .actions import wz_codes
+
+        codes = [c.strip() for c in value.replace(";", ",").split(",") if c.strip()]
+        wz_codes(codes)
+        return codes
+
+    def clean_primary_wz_code(self) -> str:
+        value = self.cleaned_data["primary_wz_code"].strip()
+        if value:
+            self._codes(value)
+        return value
+
+    def clean_secondary_wz_codes(self) -> list[str]:
+        return self._codes(self.cleaned_data["secondary_wz_codes"])
+
+    def profile_data(self) -> dict[str, Any]:
+        """What changed, in the shape ``actions.update_profile`` takes."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["primary_wz"] = self.cleaned_data["primary_wz_code"]
+        data["secondary_wz"] = self.cleaned_data["secondary_wz_codes"]
+        return data
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = ContactPerson
+        fields = ["title", "first_name", "last_name", "role", "phone", "email", "visibility"]
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["kind", "name", "street", "postal_code", "place"]
+
+    def clean_postal_code(self) -> str:
+        value = self.cleaned_data["postal_code"].strip()
+        if not (len(value) == 5 and value.isdigit()):
+            raise forms.ValidationError(_("A German postal code has five digits."))
+        return value
+
+
+class CorrectionForm(forms.Form):
+    message = forms.CharField(
+        label=_("What is wrong or missing?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    email = forms.EmailField(
+        label=_("Your email address (optional)"),
+        required=False,
+        help_text=_("Only if the staff may ask you about it. Only staff see it."),
+    )
+
+
+class MemberForm(forms.Form):
+    member = forms.CharField(
+        label=_("Organisation"),
+        max_length=255,
+        help_text=_("Its exact name or the last part of its profile address."),
+    )

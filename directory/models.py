@@ -331,3 +331,66 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.network}"
+
+
+class ChangeRequest(models.Model):
+    """A change to a profile that waits for staff: an organisation editor's change to a
+    field that needs review (``PROFILE_REVIEWED_FIELDS``), or a visitor's correction.
+
+    ``changes`` maps a field to the proposed value (``name``: text, ``primary_wz`` and
+    ``secondary_wz``: WZ 2008 codes, ``site``: an address with the site's id or none for
+    a new site); ``current`` keeps what the profile said when the request was made.
+    """
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", _("change by the organisation")
+        CORRECTION = "correction", _("correction suggested by a visitor")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    changes = models.JSONField(_("proposed values"), default=dict, blank=True)
+    current = models.JSONField(_("values when requested"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    author = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="change_requests",
+        verbose_name=_("author"),
+    )
+    author_email = models.EmailField(
+        _("email for questions"), blank=True, help_text=_("Optional; only staff see it.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_kind_display()} ({self.get_status_display()})"

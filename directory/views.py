@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import services
+from accounts.permissions import Action, can
+
+from . import actions, services
 from .choices import OrganisationKind, Source
 from .filtersets import OrganisationFilterSet
-from .models import Organisation
+from .forms import ContactForm, CorrectionForm, MemberForm, ProfileForm, SiteForm
+from .models import ChangeRequest, ContactPerson, Membership, Organisation, Site
 
 PAGE_SIZE = 25
 
@@ -85,5 +96,219 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "members": services.network_members(organisation) if organisation.is_network else None,
         "json_ld": services.organisation_json_ld(organisation, request),
         "is_staff": services.is_staff(request.user),
+        "may_edit": can(request.user, Action.EDIT, organisation),
+        # Anonymous visitors see the offer too; the claim page asks them to sign in.
+        "may_claim": can(request.user, Action.CLAIM, organisation)
+        or not request.user.is_authenticated,
     }
     return render(request, "directory/organisation_detail.html", context)
+
+
+# --- Self-service: organisation editors, network managers, corrections -----------------
+
+
+def _organisation_for(request: HttpRequest, slug: str, action: Action) -> Organisation:
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or not can(request.user, action, organisation):
+        if organisation is not None and not request.user.is_authenticated:
+            raise _LoginNeeded
+        raise Http404(_("No organisation you may change is published under this address."))
+    return organisation
+
+
+class _LoginNeeded(Exception):
+    pass
+
+
+def _editing(view: Any) -> Any:
+    """Anonymous visitors are sent to the login; others without the right get a 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginNeeded:
+            return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+@_editing
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation_for(request, slug, Action.EDIT)
+    form = ProfileForm(request.POST or None, instance=organisation)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            fresh = Organisation.objects.get(pk=organisation.pk)
+            try:
+                result = actions.update_profile(request.user, fresh, form.profile_data())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if result.saved:
+                    messages.success(request, _("Your changes are saved."))
+                if result.review is not None:
+                    messages.info(
+                        request,
+                        _("Your change to %(fields)s waits for review by the staff.")
+                        % {"fields": ", ".join(_field_labels(result.review.changes))},
+                    )
+                if not result.saved and result.review is None:
+                    messages.info(request, _("Nothing was changed."))
+                return redirect("directory:organisation-edit", slug=fresh.slug)
+    organisation = Organisation.objects.get(pk=organisation.pk)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "contacts": organisation.contacts.all(),
+        "sites": organisation.sites.all(),
+        "pending": organisation.change_requests.filter(
+            status=ChangeRequest.Status.PENDING, kind=ChangeRequest.Kind.EDIT
+        ),
+        "members": organisation.members.select_related("organisation")
+        if can(request.user, Action.MEMBERS, organisation)
+        else None,
+        "member_form": MemberForm(),
+    }
+    return render(request, "directory/organisation_edit.html", context, status=status)
+
+
+def _field_labels(changes: dict[str, Any]) -> list[str]:
+    labels = {
+        "name": _("name"),
+        "website": _("website"),
+        "primary_wz": _("WZ codes"),
+        "secondary_wz": _("WZ codes"),
+        "site": _("address"),
+    }
+    return list(dict.fromkeys(str(labels.get(k, k)) for k in changes))
+
+
+@_editing
+def contact_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    organisation = _organisation_for(request, slug, Action.CONTACTS)
+    contact = get_object_or_404(ContactPerson, pk=pk, organisation=organisation) if pk else None
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        actions.save_contact(request.user, organisation, form.save(commit=False))
+        messages.success(request, _("The contact is saved."))
+        return redirect("directory:organisation-edit", slug=slug)
+    return render(
+        request,
+        "directory/part_edit.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "title": _("Change contact") if contact else _("Add contact"),
+            "delete_url": reverse("directory:contact-delete", args=[slug, pk]) if pk else None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@_editing
+@require_POST
+def contact_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = _organisation_for(request, slug, Action.CONTACTS)
+    contact = get_object_or_404(ContactPerson, pk=pk, organisation=organisation)
+    actions.delete_contact(request.user, contact)
+    messages.success(request, _("The contact is removed."))
+    return redirect("directory:organisation-edit", slug=slug)
+
+
+@_editing
+def site_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    organisation = _organisation_for(request, slug, Action.SITES)
+    site = get_object_or_404(Site, pk=pk, organisation=organisation) if pk else None
+    form = SiteForm(request.POST or None, instance=site)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = actions.save_site(request.user, organisation, form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if review is not None:
+                messages.info(request, _("The address waits for review by the staff."))
+            else:
+                messages.success(request, _("The site is saved."))
+            return redirect("directory:organisation-edit", slug=slug)
+    return render(
+        request,
+        "directory/part_edit.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "title": _("Change site") if site else _("Add site"),
+            "delete_url": reverse("directory:site-delete", args=[slug, pk]) if pk else None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@_editing
+@require_POST
+def site_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = _organisation_for(request, slug, Action.SITES)
+    site = get_object_or_404(Site, pk=pk, organisation=organisation)
+    try:
+        actions.delete_site(request.user, site)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The site is removed."))
+    return redirect("directory:organisation-edit", slug=slug)
+
+
+@_editing
+@require_POST
+def member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    network = _organisation_for(request, slug, Action.MEMBERS)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        wanted = form.cleaned_data["member"].strip()
+        member = (
+            Organisation.objects.published().filter(Q(slug=wanted) | Q(name__iexact=wanted)).first()
+        )
+        if member is None:
+            messages.error(
+                request, _("No published organisation is called “%(name)s”.") % {"name": wanted}
+            )
+        else:
+            try:
+                actions.add_member(request.user, network, member)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("%(name)s is now a member.") % {"name": member.name})
+    return redirect("directory:organisation-edit", slug=slug)
+
+
+@_editing
+@require_POST
+def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = _organisation_for(request, slug, Action.MEMBERS)
+    membership = get_object_or_404(Membership, pk=pk, network=network)
+    actions.remove_member(request.user, membership)
+    messages.success(request, _("The membership is removed."))
+    return redirect("directory:organisation-edit", slug=slug)
+
+
+def suggest_correction(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = Organisation.objects.published().filter(slug=slug).first()
+    if organisation is None:
+        raise Http404(_("No organisation is published under this address."))
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.suggest_correction(
+            request.user, organisation, form.cleaned_data["message"], form.cleaned_data["email"]
+        )
+        messages.success(request, _("Thank you. The staff will check your suggestion."))
+        return redirect(organisation)
+    return render(
+        request,
+        "directory/correction.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -98,3 +98,54 @@ def test_staff_set_up_the_authenticator_and_reach_the_back_office(
     axe_check(page)
     page.goto(live_server.url + "/admin/")
     assert "Verwaltung" in page.title()
+
+
+def test_claim_a_profile_by_domain_code_and_edit_it(
+    live_server: Any, page: Page, django_user_model: Any
+) -> None:
+    from core.testing.browser import sign_in_with_code
+    from directory.tests.factories import OrganisationFactory, SiteFactory
+
+    organisation = OrganisationFactory.create(
+        name="Ilm Sensorik GmbH", website="https://www.ilm-sensorik.de", phone="03677 1"
+    )
+    SiteFactory.create(organisation=organisation, postal_code="98693", place="Ilmenau")
+    user = django_user_model.objects.create_user("tom@web.example", "tom@web.example", PASSWORD)
+    page.goto(live_server.url + reverse("accounts:login"))
+    sign_in_with_code(page, "tom@web.example", PASSWORD, user)
+    page.goto(live_server.url + organisation.get_absolute_url())
+    page.get_by_role("link", name=re.compile("Dieses Profil pflegen")).click()
+    assert "ilm-sensorik.de" in page.locator("main").inner_text()
+    axe_check(page)
+
+    page.get_by_role("textbox", name="Ihre Adresse bei der Organisation").fill(
+        "tom@ilm-sensorik.de"
+    )
+    page.get_by_role("button", name="Code senden").click()
+    assert page.locator("h1").inner_text() == "Code eingeben"
+    axe_check(page)
+    code = re.search(r"^\s+(\d{6})\s*$", str(mail.outbox[-1].body), re.M)
+    assert code
+    page.get_by_role("textbox", name="Code aus der E-Mail").fill(code.group(1))
+    page.get_by_role("button", name="Bestätigen").click()
+
+    assert page.locator("h1").inner_text() == "Ilm Sensorik GmbH bearbeiten"
+    axe_check(page)
+    page.get_by_role("textbox", name="Telefon").fill("03677 2")
+    page.get_by_role("textbox", name="Name:", exact=True).fill("Ilm Sensorik und Optik GmbH")
+    page.get_by_role("button", name="Speichern").click()
+    messages = page.locator(".messages").inner_text()
+    assert "gespeichert" in messages
+    assert "wartet auf die Prüfung" in messages
+    assert "Ilm Sensorik und Optik GmbH" in page.locator(".notice").inner_text()
+    axe_check(page)
+
+    page.get_by_role("link", name="Kontakt hinzufügen").click()
+    axe_check(page)
+    page.get_by_role("textbox", name="Nachname").fill("Berger")
+    page.get_by_label("Sichtbarkeit").select_option("public")
+    page.get_by_role("button", name="Speichern").click()
+    assert "Berger" in page.locator("main").inner_text()
+    organisation.refresh_from_db()
+    assert organisation.phone == "03677 2"
+    assert organisation.name == "Ilm Sensorik GmbH"

@@ -1,0 +1,262 @@
+"""Every role × every object × every action, through the pages and through the API.
+
+The expected answers are written out here by hand from the role table in
+docs/accounts.md, not computed from ``accounts.permissions``, so a wrong rule there fails
+here. Each case is judged by what a person would see: the page opens or not, the change
+happened or not.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.roles import ADMINISTRATOR, EDITOR, EXPERT
+from accounts.services import grant_editor, grant_role
+from core.testing import sign_in
+from directory.choices import PublicationStatus
+from directory.models import ChangeRequest, ContactPerson, Membership
+from directory.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "visitor",
+    "registered",
+    "organisation editor",
+    "network manager",
+    "expert",
+    "editor",
+    "administrator",
+]
+OBJECTS = ["own company", "foreign company", "network", "hidden company"]
+ACTIONS = ["view", "edit", "contacts", "members", "claim", "suggest", "back office", "review"]
+
+EVERYTHING = {(a, o) for a in ACTIONS for o in OBJECTS}
+PUBLISHED = ["own company", "foreign company", "network"]
+
+
+def allowed(*pairs: tuple[str, list[str]]) -> set[tuple[str, str]]:
+    return {(action, obj) for action, objects in pairs for obj in objects}
+
+
+READ = allowed(("view", PUBLISHED), ("suggest", PUBLISHED))
+EXPECTED: dict[str, set[tuple[str, str]]] = {
+    "visitor": READ,
+    "registered": READ | allowed(("claim", PUBLISHED)),
+    "organisation editor": READ
+    | allowed(
+        ("edit", ["own company"]),
+        ("contacts", ["own company"]),
+        ("claim", ["foreign company", "network"]),
+    ),
+    "network manager": READ
+    | allowed(
+        ("edit", ["network"]),
+        ("contacts", ["network"]),
+        ("members", ["network"]),
+        ("claim", ["own company", "foreign company"]),
+    ),
+    "expert": READ | allowed(("view", ["hidden company"]), ("back office", OBJECTS)),
+    "editor": READ
+    | allowed(
+        ("view", ["hidden company"]),
+        ("edit", OBJECTS),
+        ("contacts", OBJECTS),
+        ("members", ["network"]),
+        ("back office", OBJECTS),
+        ("review", OBJECTS),
+    ),
+    "administrator": READ
+    | allowed(
+        ("view", ["hidden company"]),
+        ("edit", OBJECTS),
+        ("contacts", OBJECTS),
+        ("members", ["network"]),
+        ("back office", OBJECTS),
+        ("review", OBJECTS),
+    ),
+}
+
+
+@pytest.fixture
+def world(django_user_model: Any) -> dict[str, Any]:
+    own = OrganisationFactory.create(name="Eigene Firma GmbH", website="https://eigene.example")
+    foreign = OrganisationFactory.create(name="Fremde Firma GmbH")
+    network = OrganisationFactory.create(name="Netzwerk e.V.", kind="network")
+    hidden = OrganisationFactory.create(name="Verborgen GmbH", status=PublicationStatus.HIDDEN)
+    member = OrganisationFactory.create(name="Neues Mitglied AG")
+    users: dict[str, Any] = {}
+    for role in ROLES[1:]:
+        name = role.replace(" ", ".")
+        users[role] = django_user_model.objects.create_user(name, f"{name}@example.org")
+    grant_editor(users["organisation editor"], own, "domain")
+    grant_editor(users["network manager"], network, "review")
+    grant_role(users["expert"], EXPERT)
+    grant_role(users["editor"], EDITOR)
+    grant_role(users["administrator"], ADMINISTRATOR)
+    return {
+        "users": users,
+        "objects": {
+            "own company": own,
+            "foreign company": foreign,
+            "network": network,
+            "hidden company": hidden,
+        },
+        "member": member,
+    }
+
+
+def client_for(world: dict[str, Any], role: str) -> Client:
+    client = Client()
+    if role != "visitor":
+        sign_in(client, world["users"][role])
+    return client
+
+
+def page_outcome(client: Client, action: str, org: Any, member: Any) -> bool:
+    """Whether the person could do ``action`` on ``org`` through the pages."""
+    slug = org.slug
+    if action == "view":
+        return client.get(reverse("directory:organisation-detail", args=[slug])).status_code == 200
+    if action == "edit":
+        return client.get(reverse("directory:organisation-edit", args=[slug])).status_code == 200
+    if action == "contacts":
+        before = ContactPerson.objects.filter(organisation=org).count()
+        client.post(
+            reverse("directory:contact-add", args=[slug]),
+            {"last_name": "Neu", "visibility": "staff"},
+        )
+        return ContactPerson.objects.filter(organisation=org).count() == before + 1
+    if action == "members":
+        client.post(reverse("directory:member-add", args=[slug]), {"member": member.slug})
+        return Membership.objects.filter(network=org, organisation=member).exists()
+    if action == "claim":
+        return client.get(reverse("accounts:claim", args=[slug])).status_code == 200
+    if action == "suggest":
+        before = ChangeRequest.objects.filter(organisation=org).count()
+        client.post(reverse("directory:correction", args=[slug]), {"message": "Falsch."})
+        return ChangeRequest.objects.filter(organisation=org).count() == before + 1
+    if action == "back office":
+        url = reverse("admin:directory_organisation_change", args=[org.pk])
+        return client.get(url).status_code == 200
+    if action == "review":
+        request = ChangeRequest.objects.create(
+            organisation=org, kind="correction", message="Bitte prüfen"
+        )
+        client.post(
+            reverse("admin:directory_changerequest_changelist"),
+            {"action": "reject", "_selected_action": [request.pk]},
+        )
+        request.refresh_from_db()
+        return request.status == "rejected"
+    raise AssertionError(action)
+
+
+API = "/api/v1/organisations/"
+
+
+def api_outcome(client: Client, action: str, org: Any, member: Any) -> bool | None:
+    """The same through the API (None: the API has no such action)."""
+    slug = org.slug
+    if action == "view":
+        return client.get(API + slug).status_code == 200
+    if action == "edit":
+        response = client.patch(
+            API + slug, json.dumps({"phone": "0361 42"}), content_type="application/json"
+        )
+        org.refresh_from_db()
+        return response.status_code == 200 and org.phone == "0361 42"
+    if action == "contacts":
+        response = client.post(
+            API + slug + "/contacts",
+            json.dumps({"last_name": "Api", "visibility": "public"}),
+            content_type="application/json",
+        )
+        return response.status_code == 201
+    if action == "members":
+        response = client.post(
+            API + slug + "/members",
+            json.dumps({"member": member.slug}),
+            content_type="application/json",
+        )
+        return response.status_code == 201
+    if action == "suggest":
+        response = client.post(
+            API + slug + "/corrections",
+            json.dumps({"message": "Falsch."}),
+            content_type="application/json",
+        )
+        return response.status_code == 201
+    return None
+
+
+def mismatches(world: dict[str, Any], role: str, outcome: Any) -> list[str]:
+    found = []
+    for obj_name, org in world["objects"].items():
+        for action in ACTIONS:
+            client = client_for(world, role)
+            result = outcome(client, action, org, world["member"])
+            if result is None:
+                continue
+            expected = (action, obj_name) in EXPECTED[role]
+            if result != expected:
+                found.append(
+                    f"{role} {'may' if expected else 'may not'} {action} on {obj_name},"
+                    f" but {'could not' if expected else 'could'}"
+                )
+    return found
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages(world: dict[str, Any], role: str) -> None:
+    assert mismatches(world, role, page_outcome) == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api(world: dict[str, Any], role: str) -> None:
+    assert mismatches(world, role, api_outcome) == []
+
+
+def test_the_matrix_covers_every_role_and_a_denial_for_each() -> None:
+    assert set(EXPECTED) == set(ROLES)
+    for role, granted in EXPECTED.items():
+        assert granted < EVERYTHING, f"{role} may do everything: the matrix tests nothing"
+
+
+def test_the_api_answers_401_without_a_session_and_403_without_the_right(
+    world: dict[str, Any],
+) -> None:
+    own = world["objects"]["own company"]
+    body = json.dumps({"phone": "1"})
+    anonymous = Client().patch(API + own.slug, body, content_type="application/json")
+    assert anonymous.status_code == 401
+    stranger = client_for(world, "registered")
+    assert stranger.patch(API + own.slug, body, content_type="application/json").status_code == 403
+    hidden = world["objects"]["hidden company"]
+    assert stranger.get(API + hidden.slug).status_code == 404
+
+
+def test_the_api_sends_reviewed_fields_to_review_and_names_bad_codes(
+    world: dict[str, Any],
+) -> None:
+    own = world["objects"]["own company"]
+    editor = client_for(world, "organisation editor")
+    renamed = editor.patch(
+        API + own.slug,
+        json.dumps({"name": "Umbenannt GmbH", "phone": "0361 7"}),
+        content_type="application/json",
+    )
+    assert renamed.status_code == 202
+    assert renamed.json() == {"saved": ["phone"], "review": {"name": "Umbenannt GmbH"}}
+    own.refresh_from_db()
+    assert own.name == "Eigene Firma GmbH" and own.phone == "0361 7"
+    bad = editor.patch(
+        API + own.slug, json.dumps({"primary_wz": "12.34.5"}), content_type="application/json"
+    )
+    assert bad.status_code == 422
+    assert "12.34.5" in bad.json()["detail"]
