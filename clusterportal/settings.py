@@ -170,6 +170,13 @@ ACCOUNT_EMAILS_PER_HOUR = int(env("ACCOUNT_EMAILS_PER_HOUR", "5"))
 # Changes by organisation editors that wait for staff review: any of name, wz, address,
 # website (empty: none).
 PROFILE_REVIEWED_FIELDS = env_list("PROFILE_REVIEWED_FIELDS", "name,wz,address")
+# Freshness: a profile confirmed longer ago than PROFILE_VERIFICATION_DAYS loses its
+# ranking boost and its editors are asked to confirm it; PROFILE_HIDE_UNCONFIRMED_DAYS
+# after that request without an answer it is hidden (0: never).
+PROFILE_VERIFICATION_DAYS = int(env("PROFILE_VERIFICATION_DAYS", "365"))
+PROFILE_HIDE_UNCONFIRMED_DAYS = int(env("PROFILE_HIDE_UNCONFIRMED_DAYS", "0"))
+# The portal's address, for links in emails sent by scheduled tasks (no request to ask).
+PORTAL_URL = env("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 # The name an authenticator app shows next to the code.
 OTP_TOTP_ISSUER = env("PORTAL_NAME", "Clusterportal")
 
@@ -256,6 +263,9 @@ DOCUMENTED_SETTINGS = [
     "LOGIN_FAILURE_WINDOW",
     "ACCOUNT_EMAILS_PER_HOUR",
     "PROFILE_REVIEWED_FIELDS",
+    "PROFILE_VERIFICATION_DAYS",
+    "PROFILE_HIDE_UNCONFIRMED_DAYS",
+    "PORTAL_URL",
     "TASKS_BACKEND",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",

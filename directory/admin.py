@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -57,7 +58,6 @@ BACK_OFFICE_JS = "accounts/admin.js"
 HISTORY_LIST_TEMPLATE = "admin/directory/history_list.html"
 
 # An organisation counts as freshly verified for this long (the "last verified" filter).
-VERIFICATION_VALID_DAYS = 365
 
 # The change history page lists at most this many changes to an organisation's parts.
 RELATED_HISTORY_LIMIT = 200
@@ -311,13 +311,13 @@ class LastVerifiedFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
-            ("recent", _("Within the last year")),
-            ("due", _("More than a year ago")),
+            ("recent", _("Confirmed recently")),
+            ("due", _("Confirmation overdue")),
             ("never", _("Never")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        cutoff = timezone.localdate() - datetime.timedelta(days=VERIFICATION_VALID_DAYS)
+        cutoff = timezone.localdate() - datetime.timedelta(days=settings.PROFILE_VERIFICATION_DAYS)
         if self.value() == "recent":
             return queryset.filter(last_verified__gte=cutoff)
         if self.value() == "due":
@@ -437,6 +437,7 @@ class OrganisationAdmin(OrganisationImportExportAdminMixin, SimpleHistoryAdmin):
         "status",
         "source",
         "last_verified",
+        "confirmation_due",
         "modified",
     )
     list_filter = (
@@ -543,6 +544,12 @@ class OrganisationAdmin(OrganisationImportExportAdminMixin, SimpleHistoryAdmin):
         if sites is None:
             return organisation.sites.filter(is_primary=True).first()
         return sites[0] if sites else None
+
+    @admin.display(description=_("confirmation overdue"), boolean=True)
+    def confirmation_due(self, obj: Organisation) -> bool:
+        from .freshness import is_due
+
+        return is_due(obj)
 
     @admin.display(description=_("WZ 2008"), ordering="primary_wz__code")
     def primary_wz_code(self, organisation: Organisation) -> str | None:

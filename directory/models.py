@@ -123,9 +123,20 @@ class Organisation(TimeStampedModel):
         _("source detail"), max_length=255, blank=True, help_text=_("File name, batch or URL.")
     )
     last_verified = models.DateField(_("last verified"), null=True, blank=True)
+    reverification_sent = models.DateTimeField(
+        _("re-verification requested"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When its editors were last asked to confirm the profile."),
+    )
+    hidden_unconfirmed = models.BooleanField(
+        _("hidden for want of confirmation"), default=False, editable=False
+    )
 
     history = HistoricalRecords(
-        m2m_fields=[secondary_wz, technologies, tags, growth_fields], excluded_fields=["modified"]
+        m2m_fields=[secondary_wz, technologies, tags, growth_fields],
+        excluded_fields=["modified", "reverification_sent"],
     )
     objects = OrganisationQuerySet.as_manager()
 

@@ -12,6 +12,11 @@ urlpatterns = [
         "organisationen/<slug:slug>/bearbeiten/", views.organisation_edit, name="organisation-edit"
     ),
     path("organisationen/<slug:slug>/korrektur/", views.suggest_correction, name="correction"),
+    path(
+        "organisationen/<slug:slug>/bestaetigen/<str:token>/",
+        views.confirm_profile,
+        name="confirm-profile",
+    ),
     path("organisationen/<slug:slug>/kontakte/neu/", views.contact_edit, name="contact-add"),
     path("organisationen/<slug:slug>/kontakte/<int:pk>/", views.contact_edit, name="contact-edit"),
     path(

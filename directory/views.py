@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Q
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Action, can
 
-from . import actions, services
+from . import actions, freshness, services
 from .choices import OrganisationKind, Source
 from .filtersets import OrganisationFilterSet
 from .forms import ContactForm, CorrectionForm, MemberForm, ProfileForm, SiteForm
@@ -312,3 +313,22 @@ def suggest_correction(request: HttpRequest, slug: str) -> HttpResponse:
         {"organisation": organisation, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+def confirm_profile(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The link of a re-verification email: one button confirms the profile.
+
+    The link itself (a GET) changes nothing, because mail scanners open links; the
+    signed token stands in for a login.
+    """
+    try:
+        organisation = freshness.organisation_for_token(token)
+    except (signing.BadSignature, Organisation.DoesNotExist) as exc:
+        raise Http404(_("This link is not valid (any more). Sign in to confirm.")) from exc
+    if organisation.slug != slug:
+        raise Http404(_("This link is not valid (any more). Sign in to confirm."))
+    if request.method == "POST":
+        freshness.confirm(organisation, request.user)
+        messages.success(request, _("Thank you: the profile is confirmed."))
+        return redirect(organisation)
+    return render(request, "directory/confirm_profile.html", {"organisation": organisation})

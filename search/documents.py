@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 
 from classification.models import WzCode
@@ -29,7 +30,6 @@ from .analysis import Analyser
 # Web Mercator square (level 8 ≈ 100 km cells, level 18 ≈ 95 m in Germany).
 CLUSTER_LEVELS: tuple[int, ...] = (6, 8, 10, 12, 14, 16, 18)
 # A profile not confirmed for this long loses the ranking boost of verified profiles.
-VERIFIED_FOR_DAYS = 365
 
 
 @dataclass
@@ -109,7 +109,7 @@ class DocumentReader:
         self.texts: dict[str, tuple[list[str], list[str]]] = {}
         self.paths = wz_paths()
         self.verified_since = (today or datetime.date.today()) - datetime.timedelta(
-            days=VERIFIED_FOR_DAYS
+            days=settings.PROFILE_VERIFICATION_DAYS
         )
 
     def published_ids(self) -> list[int]:
