@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Claim, ConsentRecord, OrganisationEditor
+from .models import Claim, ConsentRecord, OrganisationEditor, PrivacyPolicy
 
 admin.site.site_header = format_lazy("{} – {}", settings.PORTAL_NAME, _("Back office"))
 admin.site.site_title = admin.site.site_header
@@ -84,3 +87,28 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # evidence: records are never changed
+
+
+@admin.register(PrivacyPolicy)
+class PrivacyPolicyAdmin(admin.ModelAdmin):
+    """Versions of the privacy policy. A published version is not changed: a new one is
+    added (consents refer to the version they were given to)."""
+
+    list_display = ("version", "title", "published", "author")
+    fields = ("title", "body", "published")
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        if obj is not None and obj.published <= timezone.now():  # type: ignore[attr-defined]
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        latest = PrivacyPolicy.objects.order_by("-version").first()
+        if latest is None:
+            return {}
+        return {"title": latest.title, "body": latest.body}
+
+    def save_model(self, request: HttpRequest, obj: PrivacyPolicy, form: Any, change: bool) -> None:
+        if not change:
+            obj.author = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)

@@ -188,3 +188,42 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation} ({self.get_status_display()})"
+
+
+class PrivacyPolicy(models.Model):
+    """A version of the privacy policy; the newest published one is shown at /datenschutz/.
+
+    A change is a new version, so that every consent record names the text it was
+    given to (``ConsentRecord.text_version`` holds ``policy-<version>``).
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200, default="Datenschutzerklärung")
+    body = models.TextField(
+        _("text"), help_text=_("Plain text; an empty line starts a new paragraph.")
+    )
+    published = models.DateTimeField(_("published from"), default=timezone.now)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+
+    class Meta:
+        verbose_name = _("privacy policy")
+        verbose_name_plural = _("privacy policy versions")
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({_('version')} {self.version})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self.version:
+            latest = PrivacyPolicy.objects.aggregate(models.Max("version"))["version__max"]
+            self.version = (latest or 0) + 1
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -6,6 +6,10 @@ app_name = "accounts"
 
 urlpatterns = [
     path("konto/", views.account, name="account"),
+    path("konto/einwilligungen/", views.consents, name="consents"),
+    path("konto/meine-daten.json", views.data_download, name="data-download"),
+    path("konto/loeschen/", views.delete_account, name="delete"),
+    path("datenschutz/", views.privacy_policy, name="privacy"),
     path("konto/registrieren/", views.register, name="register"),
     path("konto/registrieren/gesendet/", views.register_sent, name="register-sent"),
     path("konto/registrieren/erneut/", views.resend, name="resend"),

@@ -9,10 +9,11 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,11 +22,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import privacy, services
 from .consents import PRIVACY_CONSENT
 from .forms import (
     ClaimCodeForm,
     CodeForm,
+    DeleteAccountForm,
     DomainClaimForm,
     LoginForm,
     RegistrationForm,
@@ -67,7 +69,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     first_name=data["first_name"],
                     last_name=data["last_name"],
                     consent_text=str(PRIVACY_CONSENT.text),
-                    consent_version=PRIVACY_CONSENT.version,
+                    consent_version=privacy.consent_version(),
                 )
             except services.TooManyAttempts as error:
                 form.add_error(None, str(error))
@@ -220,6 +222,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
+    state = privacy.consent_state(user)  # type: ignore[arg-type]
     return render(
         request,
         "accounts/account.html",
@@ -229,6 +232,9 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_totp": services.totp_device(user) is not None,  # type: ignore[arg-type]
             "recovery_left": services.recovery_codes_left(user),  # type: ignore[arg-type]
             "organisations": editable_organisations(user),
+            "consent_choices": [
+                (purpose, text, state[purpose]) for purpose, text in privacy.CONSENT_TEXTS.items()
+            ],
             "claims": user.claims.filter(status=Claim.Status.PENDING).select_related(  # type: ignore[union-attr]
                 "organisation"
             ),
@@ -355,3 +361,59 @@ def claim_code(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "accounts/claim_code.html", {"claim": pending, "form": form}, status=status
     )
+
+
+# --- Privacy ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def consents(request: HttpRequest) -> HttpResponse:
+    """Give or withdraw the optional consents; each change is a new record."""
+    state = privacy.consent_state(request.user)  # type: ignore[arg-type]
+    changed = 0
+    for purpose in privacy.CONSENT_TEXTS:
+        wanted = request.POST.get(purpose) == "on"
+        if wanted != state[purpose]:
+            privacy.record_consent(request.user, purpose, wanted, "account page")  # type: ignore[arg-type]
+            changed += 1
+    if changed:
+        messages.success(request, _("Your consents are saved."))
+    return redirect("accounts:account")
+
+
+@login_required
+def data_download(request: HttpRequest) -> HttpResponse:
+    """All data held about the account, as a JSON file."""
+    data = privacy.export_user_data(request.user)  # type: ignore[arg-type]
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    return response
+
+
+@login_required
+@sensitive_post_parameters("password")
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.user.check_password(form.cleaned_data["password"]):  # type: ignore[union-attr]
+            form.add_error("password", _("This is not your password."))
+        else:
+            user = request.user
+            auth_logout(request)
+            privacy.delete_account(user)  # type: ignore[arg-type]
+            messages.success(
+                request,
+                _("Your account is deleted. The organisation data you maintained remains."),
+            )
+            return redirect("directory:home")
+    return render(
+        request,
+        "accounts/delete_account.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def privacy_policy(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/privacy_policy.html", {"policy": privacy.current_policy()})

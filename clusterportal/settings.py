@@ -175,6 +175,10 @@ PROFILE_REVIEWED_FIELDS = env_list("PROFILE_REVIEWED_FIELDS", "name,wz,address")
 # after that request without an answer it is hidden (0: never).
 PROFILE_VERIFICATION_DAYS = int(env("PROFILE_VERIFICATION_DAYS", "365"))
 PROFILE_HIDE_UNCONFIRMED_DAYS = int(env("PROFILE_HIDE_UNCONFIRMED_DAYS", "0"))
+# Retention (days): accounts never confirmed; messages in decided change requests,
+# corrections and claims (emptied, the decision stays). apply_retention runs daily.
+RETENTION_UNCONFIRMED_ACCOUNT_DAYS = int(env("RETENTION_UNCONFIRMED_ACCOUNT_DAYS", "30"))
+RETENTION_MESSAGES_DAYS = int(env("RETENTION_MESSAGES_DAYS", "365"))
 # The portal's address, for links in emails sent by scheduled tasks (no request to ask).
 PORTAL_URL = env("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 # The name an authenticator app shows next to the code.
@@ -266,6 +270,8 @@ DOCUMENTED_SETTINGS = [
     "PROFILE_VERIFICATION_DAYS",
     "PROFILE_HIDE_UNCONFIRMED_DAYS",
     "PORTAL_URL",
+    "RETENTION_UNCONFIRMED_ACCOUNT_DAYS",
+    "RETENTION_MESSAGES_DAYS",
     "TASKS_BACKEND",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",

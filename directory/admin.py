@@ -736,6 +736,22 @@ class ContactPersonAdmin(OrganisationPartAdmin):
     list_display = ("__str__", "organisation_name", "role", "email", "visibility")
     list_filter = ("visibility",)
     search_fields = ("last_name", "first_name", "email", "role", "organisation__name")
+    actions = ["erase"]
+
+    @admin.action(
+        description=_("Erase on request (GDPR): remove with every earlier version"),
+        permissions=["delete"],
+    )
+    def erase(self, request: HttpRequest, queryset: QuerySet[ContactPerson]) -> None:
+        from accounts.privacy import erase_contact
+
+        count = 0
+        for contact in queryset:
+            erase_contact(contact)
+            count += 1
+        self.message_user(
+            request, _("%(n)d contact person(s) erased, history included.") % {"n": count}
+        )
 
 
 @admin.register(Offering)

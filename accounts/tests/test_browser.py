@@ -67,6 +67,17 @@ def test_register_confirm_sign_in_and_out(live_server: Any, page: Page) -> None:
     assert "lena@beispiel-werk.de" in page.locator("main").inner_text()
     axe_check(page)
 
+    page.get_by_label(re.compile("Newsletter")).check()
+    page.get_by_role("button", name="Einwilligungen speichern").click()
+    assert "gespeichert" in page.locator(".messages").inner_text()
+    assert page.get_by_label(re.compile("Newsletter")).is_checked()
+    axe_check(page)
+    page.get_by_role("link", name="Konto löschen").click()
+    assert page.locator("h1").inner_text() == "Konto löschen"
+    axe_check(page)
+    page.get_by_role("link", name="Datenschutzerklärung").first.click()
+    axe_check(page)
+
     page.get_by_role("button", name="Abmelden").click()
     assert page.get_by_role("link", name="Anmelden").is_visible()
     page.goto(live_server.url + reverse("accounts:account"))

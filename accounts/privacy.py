@@ -1,0 +1,237 @@
+"""Personal data as the GDPR asks: consents, access (a download), erasure, retention.
+
+- Consents are records, never changed: a withdrawal is a new record (``record_consent``).
+- ``export_user_data`` is everything held about an account, as JSON (Art. 15, 20).
+- ``delete_account`` anonymises the account and its traces but keeps the organisation
+  data it maintained, with the changes' history (Art. 17; the history then names an
+  anonymous account).
+- ``erase_contact`` removes a contact person together with every earlier version of it.
+- ``apply_retention`` deletes or empties what is kept no longer than its period
+  (daily: ``manage.py apply_retention``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .consents import PRIVACY_CONSENT
+from .models import (
+    Account,
+    AccountEmail,
+    Claim,
+    ConsentPurpose,
+    ConsentRecord,
+    LoginFailure,
+    OrganisationEditor,
+    PrivacyPolicy,
+)
+
+# What a person can consent to on their account page, with the wording shown.
+CONSENT_TEXTS: dict[str, str] = {
+    ConsentPurpose.NEWSLETTER: "Ich möchte den Newsletter der Agentur per E-Mail erhalten.",
+    ConsentPurpose.CONTACT: (
+        "Die Agentur darf mich zu Angeboten, Veranstaltungen und Kooperationen kontaktieren."
+    ),
+}
+
+
+def current_policy() -> PrivacyPolicy | None:
+    return PrivacyPolicy.objects.filter(published__lte=timezone.now()).order_by("-version").first()
+
+
+def consent_version() -> str:
+    """The version a privacy consent given now refers to: the published policy's."""
+    policy = current_policy()
+    return f"policy-{policy.version}" if policy else PRIVACY_CONSENT.version
+
+
+def record_consent(user: User, purpose: str, granted: bool, source: str) -> ConsentRecord:
+    text = CONSENT_TEXTS.get(purpose) or str(PRIVACY_CONSENT.text)
+    return ConsentRecord.objects.create(
+        user=user,
+        purpose=purpose,
+        granted=granted,
+        text=text,
+        text_version=consent_version(),
+        source=source,
+    )
+
+
+def consent_state(user: User) -> dict[str, bool]:
+    """Each purpose's latest decision (False where none was given)."""
+    state = dict.fromkeys(CONSENT_TEXTS, False)
+    records = ConsentRecord.objects.filter(user=user, purpose__in=list(state))
+    for record in records.order_by("created", "pk"):
+        state[record.purpose] = record.granted
+    return state
+
+
+def export_user_data(user: User) -> dict[str, Any]:
+    """Everything the portal holds about this account."""
+    from directory.models import ChangeRequest
+
+    account = Account.objects.filter(user=user).first()
+    return {
+        "exported": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "registered": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_verified": account.email_verified_at.isoformat()
+            if account and account.email_verified_at
+            else None,
+            "staff": user.is_staff,
+            "groups": sorted(user.groups.values_list("name", flat=True)),
+            "second_factor": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        },
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "granted": c.granted,
+                "text": c.text,
+                "text_version": c.text_version,
+                "source": c.source,
+                "time": c.created.isoformat(),
+            }
+            for c in ConsentRecord.objects.filter(user=user).order_by("created")
+        ],
+        "organisations_maintained": [
+            {"organisation": e.organisation.name, "since": e.created.isoformat(), "via": e.via}
+            for e in OrganisationEditor.objects.filter(user=user).select_related("organisation")
+        ],
+        "claims": [
+            {
+                "organisation": c.organisation.name,
+                "method": c.method,
+                "status": c.status,
+                "email": c.email,
+                "message": c.message,
+                "created": c.created.isoformat(),
+            }
+            for c in Claim.objects.filter(user=user).select_related("organisation")
+        ],
+        "change_requests": [
+            {
+                "organisation": r.organisation.name,
+                "kind": r.kind,
+                "changes": r.changes,
+                "message": r.message,
+                "status": r.status,
+                "created": r.created.isoformat(),
+            }
+            for r in ChangeRequest.objects.filter(author=user).select_related("organisation")
+        ],
+        "changes_made": _changes_made(user),
+    }
+
+
+def _changes_made(user: User) -> list[dict[str, Any]]:
+    """Entries of the change history that name this account as author."""
+    from directory.models import ContactPerson, Organisation, Site
+
+    entries = []
+    for model in (Organisation, Site, ContactPerson):
+        for h in model.history.filter(history_user=user).order_by("history_date"):  # type: ignore[attr-defined]
+            entries.append(
+                {
+                    "what": model._meta.verbose_name,
+                    "object": str(h.instance),
+                    "time": h.history_date.isoformat(),
+                    "type": {"+": "created", "~": "changed", "-": "deleted"}[h.history_type],
+                }
+            )
+    return entries
+
+
+@transaction.atomic
+def delete_account(user: User) -> None:
+    """Anonymise the account: no name, address, password, second factor, sessions or
+    roles remain; organisation data and its history stay (naming an anonymous account)."""
+    from directory.models import ChangeRequest
+
+    pk = user.pk
+    user.username = f"deleted-{pk}"
+    user.email = ""
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    Account.objects.filter(user=user).delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    OrganisationEditor.objects.filter(user=user).delete()
+    Claim.objects.filter(user=user).update(email="", message="", code_hash="")
+    ChangeRequest.objects.filter(author=user).update(author_email="", message="")
+    for session in Session.objects.all().iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(pk):
+            session.delete()
+
+
+@transaction.atomic
+def erase_contact(contact: Any) -> None:
+    """Remove a contact person and every stored earlier version of them (an erasure
+    request; an ordinary removal keeps the history)."""
+    from directory.models import ContactPerson
+
+    pk = contact.pk
+    contact.delete()
+    ContactPerson.history.filter(id=pk).delete()  # type: ignore[attr-defined]
+
+
+@dataclass
+class RetentionResult:
+    accounts: int = 0
+    messages: int = 0
+    claims: int = 0
+    throttling: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"deleted {self.accounts} unconfirmed account(s); emptied {self.messages} "
+            f"decided change request(s) and {self.claims} decided claim(s); "
+            f"dropped {self.throttling} throttling record(s)"
+        )
+
+
+@transaction.atomic
+def apply_retention(now: datetime.datetime | None = None) -> RetentionResult:
+    from directory.models import ChangeRequest
+
+    now = now or timezone.now()
+    result = RetentionResult()
+    unconfirmed = now - datetime.timedelta(days=settings.RETENTION_UNCONFIRMED_ACCOUNT_DAYS)
+    stale = User.objects.filter(
+        is_active=False, last_login__isnull=True, date_joined__lt=unconfirmed
+    ).exclude(username__startswith="deleted-")
+    result.accounts = stale.count()
+    stale.delete()
+    decided = now - datetime.timedelta(days=settings.RETENTION_MESSAGES_DAYS)
+    old_requests = ChangeRequest.objects.filter(decided_at__lt=decided).exclude(
+        message="", author_email=""
+    )
+    result.messages = old_requests.update(message="", author_email="")
+    old_claims = Claim.objects.filter(decided_at__lt=decided).exclude(message="", email="")
+    result.claims = old_claims.update(message="", email="")
+    window = now - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    result.throttling = LoginFailure.objects.filter(created__lt=window).delete()[0]
+    result.throttling += AccountEmail.objects.filter(
+        created__lt=now - datetime.timedelta(hours=1)
+    ).delete()[0]
+    return result
