@@ -37,6 +37,11 @@ from .models import (
 )
 
 # What a person can consent to on their account page, with the wording shown.
+# A changed wording gets a new version here; records keep text and version.
+CONSENT_VERSIONS: dict[str, str] = {
+    ConsentPurpose.NEWSLETTER: "newsletter-2026-11-30",
+    ConsentPurpose.CONTACT: "contact-2026-11-30",
+}
 CONSENT_TEXTS: dict[str, str] = {
     ConsentPurpose.NEWSLETTER: "Ich möchte den Newsletter der Agentur per E-Mail erhalten.",
     ConsentPurpose.CONTACT: (
@@ -62,7 +67,7 @@ def record_consent(user: User, purpose: str, granted: bool, source: str) -> Cons
         purpose=purpose,
         granted=granted,
         text=text,
-        text_version=consent_version(),
+        text_version=CONSENT_VERSIONS.get(purpose) or consent_version(),
         source=source,
     )
 
@@ -177,6 +182,14 @@ def delete_account(user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     OrganisationEditor.objects.filter(user=user).delete()
+    now = timezone.now()
+    # What the person asked for and staff have not decided yet is withdrawn with them.
+    Claim.objects.filter(user=user, status=Claim.Status.PENDING).update(
+        status=Claim.Status.REJECTED, decided_at=now, decision_note="account deleted"
+    )
+    ChangeRequest.objects.filter(author=user, status=ChangeRequest.Status.PENDING).update(
+        status=ChangeRequest.Status.REJECTED, decided_at=now, decision_note="account deleted"
+    )
     Claim.objects.filter(user=user).update(email="", message="", code_hash="")
     ChangeRequest.objects.filter(author=user).update(author_email="", message="")
     for session in Session.objects.all().iterator():
@@ -217,9 +230,14 @@ def apply_retention(now: datetime.datetime | None = None) -> RetentionResult:
     now = now or timezone.now()
     result = RetentionResult()
     unconfirmed = now - datetime.timedelta(days=settings.RETENTION_UNCONFIRMED_ACCOUNT_DAYS)
+    # Self-registrations never confirmed (staff-made or deactivated accounts stay).
     stale = User.objects.filter(
-        is_active=False, last_login__isnull=True, date_joined__lt=unconfirmed
-    ).exclude(username__startswith="deleted-")
+        is_active=False,
+        last_login__isnull=True,
+        date_joined__lt=unconfirmed,
+        account__isnull=False,
+        account__email_verified_at__isnull=True,
+    )
     result.accounts = stale.count()
     stale.delete()
     decided = now - datetime.timedelta(days=settings.RETENTION_MESSAGES_DAYS)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import logging
 import secrets
+import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -189,6 +191,9 @@ def revoke_role(user: AbstractUser, role_name: str) -> None:
 # --- Accounts: registration, verification, login, two factors --------------------------
 
 
+logger = logging.getLogger(__name__)
+
+
 class AccountError(Exception):
     """A request the account flows refuse, with a message for the person."""
 
@@ -231,7 +236,8 @@ class VerificationTokens(PasswordResetTokenGenerator):
     key_salt = "accounts.VerificationTokens"
 
     def _make_hash_value(self, user: User, timestamp: int) -> str:
-        return f"{user.pk}{user.is_active}{user.email}{timestamp}"  # type: ignore[attr-defined]
+        # The password hash: a later registration of the same address voids earlier links.
+        return f"{user.pk}{user.is_active}{user.email}{user.password}{timestamp}"
 
     def check_token(self, user: User | None, token: str | None) -> bool:
         """As Django's, but valid ``ACCOUNT_VERIFICATION_DAYS`` (not the reset timeout)."""
@@ -281,6 +287,14 @@ def _send(
     send_mail(f"{settings.PORTAL_NAME}: {subject}", body, None, [to])
 
 
+def _send_quietly(*args: Any) -> None:
+    """Send, but only log a failure: the decision it reports is already stored."""
+    try:
+        _send(*args)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("could not send an account email")
+
+
 def register(
     request: HttpRequest,
     *,
@@ -301,7 +315,7 @@ def register(
     email = normalise_email(email)
     limit_account_emails(email)
     existing = user_by_email(email)
-    if existing is not None:
+    if existing is not None and not _unconfirmed_registration(existing):
         _send(
             email,
             _("Registration with your address"),
@@ -312,12 +326,15 @@ def register(
         return None
     model = get_user_model()
     with transaction.atomic():
-        user = model(
-            username=email, email=email, first_name=first_name, last_name=last_name, is_active=False
-        )
+        # An address registered but never confirmed is registered anew: whoever
+        # registered it first cannot keep it (the link goes to the mailbox, and
+        # activating asks for the password of the latest registration).
+        user = existing or model(username=email, email=email, is_active=False)
+        user.first_name = first_name
+        user.last_name = last_name
         user.set_password(password)
         user.save()
-        Account.objects.create(user=user)
+        Account.objects.get_or_create(user=user)
         ConsentRecord.objects.create(
             user=user,
             purpose=ConsentPurpose.PRIVACY,
@@ -328,6 +345,18 @@ def register(
         )
     send_verification(request, user)
     return user
+
+
+def _unconfirmed_registration(user: User) -> bool:
+    """A self-registration whose address was never confirmed (staff-made or deactivated
+    accounts are not: they have no Account row without a verified date)."""
+    account = Account.objects.filter(user=user).first()
+    return (
+        not user.is_active
+        and user.last_login is None
+        and account is not None
+        and account.email_verified_at is None
+    )
 
 
 def send_verification(request: HttpRequest, user: User) -> None:
@@ -358,17 +387,29 @@ def resend_verification(request: HttpRequest, email: str) -> None:
     send_verification(request, user)
 
 
-def verify_email(uidb64: str, token: str) -> User:
-    """Activate the account a verification link names."""
+def verification_user(uidb64: str, token: str) -> User:
+    """The not yet active account a valid verification link names, or AccountError."""
     model = get_user_model()
     try:
         user = model.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
     except (ValueError, TypeError, OverflowError, model.DoesNotExist) as exc:
         raise AccountError(_("This link does not name an account.")) from exc
-    if user.is_active and getattr(getattr(user, "account", None), "email_verified_at", None):
-        return user
     if not verification_tokens.check_token(user, token):
         raise AccountError(_("This link has expired or was already used. Ask for a new one below."))
+    return user
+
+
+def verify_email(uidb64: str, token: str, password: str) -> User:
+    """Activate the account a verification link names, with the password chosen at
+    registration (so that only the person who registered and reads the mailbox can)."""
+    user = verification_user(uidb64, token)
+    if not user.check_password(password):
+        raise AccountError(
+            _(
+                "This is not the password chosen at registration. Register again with "
+                "this address to choose a new one."
+            )
+        )
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])
@@ -379,7 +420,14 @@ def verify_email(uidb64: str, token: str) -> User:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address as the web server saw it (set behind a proxy by the proxy)."""
+    """The client's address: ``REMOTE_ADDR``, or behind a reverse proxy the last entry of
+    the header named by ``CLIENT_IP_HEADER`` (the one the trusted proxy added)."""
+    header = settings.CLIENT_IP_HEADER
+    if header:
+        forwarded = request.META.get(header, "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
@@ -590,7 +638,16 @@ def start_domain_claim(
             _("The address must end in @%(domain)s (or a subdomain of it).") % {"domain": domain}
         )
     email = normalise_email(email)
+    pending = Claim.objects.filter(
+        user=user, organisation=organisation, method=Claim.Method.DOMAIN, status="pending"
+    ).first()
+    if pending is not None and pending.attempts >= CLAIM_CODE_ATTEMPTS:
+        # The tries belong to the claim, not to one code: new codes do not renew them.
+        raise AccountError(
+            _("Too many wrong codes for this profile. Please ask the staff for a review.")
+        )
     limit_account_emails(email)
+    limit_account_emails(f"user-{user.pk}@claims")  # also per account, whatever the address
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         claim = (
@@ -604,7 +661,6 @@ def start_domain_claim(
             .first()
         ) or Claim(user=user, organisation=organisation, method=Claim.Method.DOMAIN)
         claim.email = email
-        claim.attempts = 0
         claim.code_sent_at = timezone.now()
         claim.save()
         claim.code_hash = _code_hash(claim, code)
@@ -626,12 +682,28 @@ def confirm_claim_code(user: User, claim: Claim, code: str) -> OrganisationEdito
     """Check the code sent for a domain claim; the right one makes the user an editor."""
     if claim.user_id != user.pk or claim.method != Claim.Method.DOMAIN:
         raise AccountError(_("This claim is not yours."))
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        try:
+            return _check_claim_code(user, claim, code)
+        except AccountError as error:
+            refused = error  # leave the block normally: a counted try must be kept
+    raise refused
+
+
+def _check_claim_code(user: User, claim: Claim, code: str) -> OrganisationEditor:
+    if not can(user, Action.CLAIM, claim.organisation):
+        raise AccountError(_("This profile cannot be claimed with your account."))
     if claim.status != Claim.Status.PENDING:
         raise AccountError(_("This claim is already decided."))
     expired = claim.code_sent_at is None or timezone.now() - claim.code_sent_at > timedelta(
         hours=CLAIM_CODE_HOURS
     )
-    if expired or claim.attempts >= CLAIM_CODE_ATTEMPTS:
+    if claim.attempts >= CLAIM_CODE_ATTEMPTS:
+        raise AccountError(
+            _("Too many wrong codes for this profile. Please ask the staff for a review.")
+        )
+    if expired:
         raise AccountError(_("This code is no longer valid. Ask for a new one."))
     if not constant_time_compare(claim.code_hash, _code_hash(claim, _digits(code))):
         claim.attempts += 1
@@ -645,13 +717,12 @@ def confirm_claim_code(user: User, claim: Claim, code: str) -> OrganisationEdito
             )
             % {"n": left}
             if left
-            else _("This code is no longer valid. Ask for a new one.")
+            else _("Too many wrong codes for this profile. Please ask the staff for a review.")
         )
-    with transaction.atomic():
-        claim.status = Claim.Status.VERIFIED
-        claim.decided_at = timezone.now()
-        claim.save(update_fields=["status", "decided_at"])
-        return grant_editor(user, claim.organisation, OrganisationEditor.Via.DOMAIN)
+    claim.status = Claim.Status.VERIFIED
+    claim.decided_at = timezone.now()
+    claim.save(update_fields=["status", "decided_at"])
+    return grant_editor(user, claim.organisation, OrganisationEditor.Via.DOMAIN)
 
 
 def request_claim_review(user: User, organisation: Organisation, message: str) -> Claim:
@@ -688,7 +759,7 @@ def decide_claim(
         if accept:
             grant_editor(claim.user, claim.organisation, OrganisationEditor.Via.REVIEW, staff)
     if request is not None and claim.user.email:
-        _send(
+        _send_quietly(
             claim.user.email,
             _("Your claim for %(organisation)s") % {"organisation": claim.organisation.name},
             "accounts/email/claim_decided.txt",

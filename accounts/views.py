@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from . import privacy, services
 from .consents import PRIVACY_CONSENT
 from .forms import (
+    ActivateForm,
     ClaimCodeForm,
     CodeForm,
     DeleteAccountForm,
@@ -114,9 +115,13 @@ def resend(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:register-sent")
 
 
+@sensitive_post_parameters("password")
+@never_cache
 def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link from the verification email: a form that activates the account with its
+    password (opening the link changes nothing; mail scanners open links) and signs in."""
     try:
-        services.verify_email(uidb64, token)
+        services.verification_user(uidb64, token)
     except services.AccountError as error:
         return render(
             request,
@@ -124,8 +129,20 @@ def verify(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
             {"error": str(error), "resend": ResendForm()},
             status=400,
         )
-    messages.success(request, _("Your email address is confirmed. You can sign in now."))
-    return redirect("accounts:login")
+    form = ActivateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                user = services.verify_email(uidb64, token, form.cleaned_data["password"])
+            except services.AccountError as error:
+                form.add_error("password", str(error))
+            else:
+                services.complete_login(request, user, None)
+                messages.success(request, _("Your email address is confirmed. Welcome!"))
+                return redirect("accounts:account")
+    return render(request, "accounts/verify.html", {"form": form}, status=status)
 
 
 @sensitive_post_parameters("password")

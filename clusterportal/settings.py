@@ -165,6 +165,9 @@ PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 LOGIN_FAILURES_PER_ACCOUNT = int(env("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_IP = int(env("LOGIN_FAILURES_PER_IP", "30"))
 LOGIN_FAILURE_WINDOW = int(env("LOGIN_FAILURE_WINDOW", str(15 * 60)))
+# Behind a reverse proxy: the request header (Django's META name) whose last entry is the
+# client's address, e.g. HTTP_X_FORWARDED_FOR; empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
 # Emails about one address (verification, password reset) per hour at most.
 ACCOUNT_EMAILS_PER_HOUR = int(env("ACCOUNT_EMAILS_PER_HOUR", "5"))
 # Changes by organisation editors that wait for staff review: any of name, wz, address,
@@ -265,6 +268,7 @@ DOCUMENTED_SETTINGS = [
     "LOGIN_FAILURES_PER_ACCOUNT",
     "LOGIN_FAILURES_PER_IP",
     "LOGIN_FAILURE_WINDOW",
+    "CLIENT_IP_HEADER",
     "ACCOUNT_EMAILS_PER_HOUR",
     "PROFILE_REVIEWED_FIELDS",
     "PROFILE_VERIFICATION_DAYS",

@@ -195,11 +195,21 @@ def save_site(user: Any, organisation: Organisation, site: Site) -> ChangeReques
 
 
 @transaction.atomic
-def delete_site(user: Any, site: Site) -> None:
+def delete_site(user: Any, site: Site) -> ChangeRequest | None:
+    """Remove a site; where addresses are reviewed, the removal waits for staff too."""
     require(user, Action.SITES, site.organisation)
     if site.is_primary and site.organisation.sites.count() > 1:
         raise ValidationError(_("Make another site the main site before removing this one."))
+    if _needs_review(user, "address"):
+        address = {f: getattr(site, f) for f in SITE_ADDRESS_FIELDS}
+        return _change_request(
+            user,
+            site.organisation,
+            {"site": {"id": site.pk, "delete": True, **address}},
+            {"site": address},
+        )
     _with_author(site, user).delete()
+    return None
 
 
 # --- Network members -----------------------------------------------------------------
@@ -274,6 +284,15 @@ def _apply(request: ChangeRequest) -> None:
         organisation.secondary_wz.set(wz_codes(changes["secondary_wz"]))
     organisation.full_clean(validate_unique=False)
     _with_author(organisation, author).save()
+    if site_data and site_data.get("delete"):
+        doomed = Site.objects.filter(pk=site_data.get("id"), organisation=organisation).first()
+        if doomed is not None:
+            if doomed.is_primary and organisation.sites.count() > 1:
+                raise ValidationError(
+                    _("Make another site the main site before removing this one.")
+                )
+            _with_author(doomed, author).delete()
+        return
     if site_data:
         site = (
             Site.objects.filter(pk=site_data.get("id"), organisation=organisation).first()

@@ -141,9 +141,16 @@ def mark_verified(
             if organisation.last_verified == day:
                 continue
             organisation.last_verified = day
+            organisation.reverification_sent = None
+            fields = ["last_verified", "reverification_sent", "modified"]
+            if organisation.hidden_unconfirmed:
+                # Hidden only for want of a confirmation: confirmed, it shows again.
+                organisation.hidden_unconfirmed = False
+                organisation.status = PublicationStatus.PUBLISHED
+                fields += ["hidden_unconfirmed", "status"]
             organisation._history_user = user  # type: ignore[attr-defined]
             organisation._change_reason = reason  # type: ignore[attr-defined]
-            organisation.save(update_fields=["last_verified", "modified"])
+            organisation.save(update_fields=fields)
             changed += 1
     return changed
 

@@ -10,6 +10,8 @@ hides those whose request went unanswered for ``PROFILE_HIDE_UNCONFIRMED_DAYS``.
 from __future__ import annotations
 
 import datetime
+import logging
+import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from .choices import PublicationStatus
 from .models import Organisation
+
+logger = logging.getLogger(__name__)
 
 TOKEN_SALT = "directory.freshness"
 # The link in a request stays valid this long (a second request sends a new one).
@@ -52,13 +56,20 @@ def due(today: datetime.date | None = None) -> QuerySet[Organisation]:
 
 
 def confirmation_token(organisation: Organisation) -> str:
-    return signing.dumps({"o": organisation.pk}, salt=TOKEN_SALT, compress=True)
+    """A link for this round's request: it names the request's time, which confirming
+    clears, so that a link works once and an older one never."""
+    sent = organisation.reverification_sent.isoformat() if organisation.reverification_sent else ""
+    return signing.dumps({"o": organisation.pk, "s": sent}, salt=TOKEN_SALT, compress=True)
 
 
 def organisation_for_token(token: str) -> Organisation:
     """The organisation a confirmation link names, or ``signing.BadSignature``."""
     data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    return Organisation.objects.get(pk=data["o"])
+    organisation = Organisation.objects.get(pk=data["o"])
+    sent = organisation.reverification_sent
+    if not sent or data.get("s") != sent.isoformat():
+        raise signing.BadSignature("used or replaced")
+    return organisation
 
 
 @transaction.atomic
@@ -117,7 +128,13 @@ def check_profiles(
         )
         if not recipients:
             continue
-        _ask(organisation, recipients)
+        organisation.reverification_sent = now
+        try:
+            _ask(organisation, recipients)
+        except (OSError, smtplib.SMTPException):
+            # One failing delivery must not stop the round; the next run asks again.
+            logger.exception("could not ask %s to confirm %s", recipients, organisation.slug)
+            continue
         Organisation.objects.filter(pk=organisation.pk).update(reverification_sent=now)
         result.asked.append(organisation.pk)
         if progress:

@@ -13,6 +13,11 @@ urlpatterns = [
     ),
     path("organisationen/<slug:slug>/korrektur/", views.suggest_correction, name="correction"),
     path(
+        "organisationen/<slug:slug>/bestaetigen/",
+        views.confirm_profile_signed_in,
+        name="confirm-profile-signed-in",
+    ),
+    path(
         "organisationen/<slug:slug>/bestaetigen/<str:token>/",
         views.confirm_profile,
         name="confirm-profile",

@@ -254,11 +254,14 @@ def site_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organisation = _organisation_for(request, slug, Action.SITES)
     site = get_object_or_404(Site, pk=pk, organisation=organisation)
     try:
-        actions.delete_site(request.user, site)
+        review = actions.delete_site(request.user, site)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("The site is removed."))
+        if review is not None:
+            messages.info(request, _("The removal waits for review by the staff."))
+        else:
+            messages.success(request, _("The site is removed."))
     return redirect("directory:organisation-edit", slug=slug)
 
 
@@ -332,3 +335,13 @@ def confirm_profile(request: HttpRequest, slug: str, token: str) -> HttpResponse
         messages.success(request, _("Thank you: the profile is confirmed."))
         return redirect(organisation)
     return render(request, "directory/confirm_profile.html", {"organisation": organisation})
+
+
+@_editing
+@require_POST
+def confirm_profile_signed_in(request: HttpRequest, slug: str) -> HttpResponse:
+    """An editor confirms from the edit page that the profile is up to date."""
+    organisation = _organisation_for(request, slug, Action.EDIT)
+    freshness.confirm(organisation, request.user)
+    messages.success(request, _("Thank you: the profile is confirmed."))
+    return redirect("directory:organisation-edit", slug=slug)

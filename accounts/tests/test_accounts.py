@@ -72,13 +72,24 @@ def test_registration_sends_a_link_that_activates_the_account(client: Client) ->
     assert "bestätigt" in refused.content.decode()
     assert "_auth_user_id" not in client.session
 
-    confirmed = client.get(link_in(mail.outbox[0]))
+    # Opening the link changes nothing (mail scanners open links); the password does.
+    link = link_in(mail.outbox[0])
+    assert client.get(link).status_code == 200
+    user.refresh_from_db()
+    assert not user.is_active
+    wrong = client.post(link, {"password": "nicht-meins-2026"})
+    assert wrong.status_code == 400
+    assert not get_user_model().objects.get(pk=user.pk).is_active
+    confirmed = client.post(link, {"password": PASSWORD})
     assert confirmed.status_code == 302
-    assert confirmed["Location"] == LOGIN
+    assert confirmed["Location"] == ACCOUNT
     user.refresh_from_db()
     assert user.is_active
     assert user.account.email_verified_at is not None
+    # Used once: the link does not work again.
+    assert Client().get(link).status_code == 400
 
+    client.post(reverse("accounts:logout"))
     signed_in = login(client, "ANNA.BERGER@beispiel-werk.de ")
     assert signed_in.status_code == 302
     page = client.get(ACCOUNT).content.decode()
@@ -135,6 +146,8 @@ def test_registration_says_what_is_wrong_and_creates_nothing(
 
 def test_a_taken_address_gets_an_email_not_a_second_account(client: Client) -> None:
     register(client)
+    client.post(link_in(mail.outbox[0]), {"password": PASSWORD})
+    client.post(reverse("accounts:logout"))
     mail.outbox.clear()
     again = register(client, first_name="Mallory")
     # The page is the same as for a new address: nobody learns who is registered.
@@ -171,8 +184,25 @@ def test_an_expired_or_tampered_link_is_refused_and_a_new_one_can_be_sent(
     mail.outbox.clear()
     client.post(reverse("accounts:resend"), {"email": "anna.berger@beispiel-werk.de"})
     assert len(mail.outbox) == 1
-    assert client.get(link_in(mail.outbox[0])).status_code == 302
+    assert client.post(link_in(mail.outbox[0]), {"password": PASSWORD}).status_code == 302
     assert get_user_model().objects.get().is_active
+
+
+def test_someone_who_registered_an_address_first_cannot_keep_it(client: Client) -> None:
+    """Registering another person's address with one's own password must not lead to an
+    account the owner later activates with that password."""
+    register(client, password1="Angreifer-Pass-2026", password2="Angreifer-Pass-2026")
+    attackers_link = link_in(mail.outbox[-1])
+    # The owner registers; the address has no confirmed account, so it is registered anew.
+    owner = Client()
+    register(owner)
+    owners_link = link_in(mail.outbox[-1])
+    assert get_user_model().objects.count() == 1
+    # The first link is void now, and the owner's link wants the owner's password.
+    assert owner.get(attackers_link).status_code == 400
+    assert owner.post(owners_link, {"password": "Angreifer-Pass-2026"}).status_code == 400
+    assert owner.post(owners_link, {"password": PASSWORD}).status_code == 302
+    assert login(Client(), "anna.berger@beispiel-werk.de", "Angreifer-Pass-2026").status_code == 400
 
 
 def test_account_emails_to_one_address_are_limited_per_hour(client: Client, settings: Any) -> None:
@@ -316,3 +346,23 @@ def test_password_change_needs_the_old_password(client: Client, member: Any) -> 
     assert ok.status_code == 302
     # Still signed in after the change (the session hash is updated).
     assert client.get(ACCOUNT).status_code == 200
+
+
+def test_behind_a_proxy_the_forwarded_address_is_the_client(member: Any, settings: Any) -> None:
+    settings.LOGIN_FAILURES_PER_IP = 2
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    proxy = Client(REMOTE_ADDR="10.0.0.1")
+    for n in range(2):
+        proxy.post(
+            LOGIN,
+            {"email": f"u{n}@example.org", "password": "x" * 12},
+            HTTP_X_FORWARDED_FOR="198.51.100.9",
+        )
+    locked = proxy.post(
+        LOGIN, {"email": member.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.9"
+    )
+    assert locked.status_code == 429
+    other = proxy.post(
+        LOGIN, {"email": member.email, "password": PASSWORD}, HTTP_X_FORWARDED_FOR="203.0.113.5"
+    )
+    assert other.status_code == 302

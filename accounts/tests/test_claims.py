@@ -108,6 +108,11 @@ def test_five_wrong_codes_void_the_claim(jana: Client, organisation: Any) -> Non
         jana.post(sent["Location"], {"code": wrong})
     assert jana.post(sent["Location"], {"code": code}).status_code == 400
     assert not OrganisationEditor.objects.exists()
+    # New codes, to other addresses at the domain, do not renew the tries.
+    again = jana.post(claim_url(organisation), {"send_code": "1", "email": "k@beispiel-werk.de"})
+    assert again.status_code == 400
+    assert "Prüfung" in again.content.decode()
+    assert len(mail.outbox) == 1
 
 
 def test_without_a_website_only_a_review_is_offered(

@@ -260,3 +260,20 @@ def test_the_api_sends_reviewed_fields_to_review_and_names_bad_codes(
     )
     assert bad.status_code == 422
     assert "12.34.5" in bad.json()["detail"]
+
+
+def test_api_changes_need_the_csrf_token_of_the_session(world: dict[str, Any]) -> None:
+    own = world["objects"]["own company"]
+    browser = Client(enforce_csrf_checks=True)
+    sign_in(browser, world["users"]["organisation editor"])
+    body = json.dumps({"phone": "0361 66"})
+    forged = browser.patch(API + own.slug, body, content_type="application/json")
+    assert forged.status_code == 403
+    own.refresh_from_db()
+    assert own.phone != "0361 66"
+    browser.get(reverse("directory:organisation-edit", args=[own.slug]))  # sets the cookie
+    token = browser.cookies["csrftoken"].value
+    sent = browser.patch(
+        API + own.slug, body, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert sent.status_code == 200

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Account, Claim, ConsentRecord, OrganisationEditor, PrivacyPolicy
 from accounts.privacy import apply_retention
@@ -137,6 +138,9 @@ def test_the_data_download_holds_everything_about_the_account_and_nothing_else(
 def test_deleting_the_account_anonymises_it_and_keeps_the_organisation_data(
     mia: Client, member: Any
 ) -> None:
+    TOTPDevice.objects.create(user=member, name="app", confirmed=True)
+    other_device = Client()
+    sign_in(other_device, member)
     organisation = OrganisationFactory.create(name="Roth Feinmechanik GmbH")
     grant_editor(member, organisation, "domain")
     organisation._history_user = member
@@ -156,6 +160,7 @@ def test_deleting_the_account_anonymises_it_and_keeps_the_organisation_data(
     done = mia.post(reverse("accounts:delete"), {"password": PASSWORD})
     assert done.status_code == 302
     assert mia.get(reverse("accounts:account")).status_code == 302  # signed out
+    assert other_device.get(reverse("accounts:account")).status_code == 302  # everywhere
 
     user = get_user_model().objects.get(pk=member.pk)
     assert (user.username, user.email, user.first_name, user.last_name) == (
@@ -169,6 +174,8 @@ def test_deleting_the_account_anonymises_it_and_keeps_the_organisation_data(
     assert not OrganisationEditor.objects.filter(user=user).exists()
     request = ChangeRequest.objects.get()
     assert (request.author_email, request.message) == ("", "")
+    assert request.status == "rejected"  # staff cannot apply it any more
+    assert not TOTPDevice.objects.filter(user=user).exists()
     # The organisation and its history stay.
     organisation.refresh_from_db()
     assert organisation.phone == "0361 9"
@@ -214,8 +221,20 @@ def test_retention_deletes_unconfirmed_accounts_and_empties_old_messages(
 ) -> None:
     old = django_user_model.objects.create_user("alt@x.de", "alt@x.de", is_active=False)
     new = django_user_model.objects.create_user("neu@x.de", "neu@x.de", is_active=False)
-    get_user_model().objects.filter(pk=old.pk).update(
+    kept = django_user_model.objects.create_user("gesperrt@x.de", "gesperrt@x.de", is_active=False)
+    Account.objects.create(user=old)
+    Account.objects.create(user=new)
+    get_user_model().objects.filter(pk__in=[old.pk, kept.pk]).update(
         date_joined=timezone.now() - datetime.timedelta(days=31)
+    )
+    claim = Claim.objects.create(
+        user=new,
+        organisation=OrganisationFactory.create(),
+        method="review",
+        message="Ich",
+        email="n@x.de",
+        status="rejected",
+        decided_at=timezone.now() - datetime.timedelta(days=400),
     )
     organisation = OrganisationFactory.create()
     decided = ChangeRequest.objects.create(
@@ -232,6 +251,10 @@ def test_retention_deletes_unconfirmed_accounts_and_empties_old_messages(
     call_command("apply_retention", verbosity=0)
     assert not get_user_model().objects.filter(pk=old.pk).exists()
     assert get_user_model().objects.filter(pk=new.pk).exists()
+    # An account made or deactivated by staff (no self-registration) stays.
+    assert get_user_model().objects.filter(pk=kept.pk).exists()
+    claim.refresh_from_db()
+    assert (claim.message, claim.email, claim.status) == ("", "", "rejected")
     decided.refresh_from_db()
     pending.refresh_from_db()
     assert (decided.message, decided.author_email, decided.status) == ("", "", "rejected")

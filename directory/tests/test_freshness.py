@@ -68,6 +68,22 @@ def test_editors_of_due_profiles_are_asked_once_and_confirm_with_one_button(
     assert due_profile.last_verified == timezone.localdate()
     assert due_profile.reverification_sent is None
     assert "Zuletzt bestätigt" in client.get(due_profile.get_absolute_url()).content.decode()
+    # The link worked once.
+    assert client.get(path).status_code == 404
+
+
+def test_an_editor_confirms_from_the_edit_page(due_profile: Any) -> None:
+    from core.testing import sign_in
+
+    editor = Client()
+    sign_in(editor, due_profile.editors.get().user)
+    url = reverse("directory:confirm-profile-signed-in", args=[due_profile.slug])
+    assert editor.post(url).status_code == 302
+    due_profile.refresh_from_db()
+    assert due_profile.last_verified == timezone.localdate()
+    stranger = Client()
+    assert stranger.post(url).status_code == 302  # to the login
+    assert stranger.post(url)["Location"].startswith(reverse("accounts:login"))
 
 
 def test_a_forged_or_foreign_link_confirms_nothing(client: Client, due_profile: Any) -> None:

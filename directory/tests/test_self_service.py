@@ -276,3 +276,21 @@ def test_strangers_get_no_edit_page_and_visitors_are_sent_to_login(
     assert client.get(edit_url(organisation)).status_code == 404
     assert client.post(edit_url(organisation), {"name": "Gekapert"}).status_code == 404
     assert Organisation.objects.get(pk=organisation.pk).name == "Saale Optik GmbH"
+
+
+def test_removing_a_site_waits_for_review_where_addresses_are_reviewed(
+    ina: Client, organisation: Any, office: Client
+) -> None:
+    branch = SiteFactory.create(
+        organisation=organisation, postal_code="99084", place="Erfurt", is_primary=False
+    )
+    ina.post(reverse("directory:site-delete", args=[organisation.slug, branch.pk]))
+    assert Site.objects.filter(pk=branch.pk).exists()
+    request = ChangeRequest.objects.get()
+    assert request.changes["site"]["delete"] is True
+    office.post(
+        reverse("admin:directory_changerequest_changelist"),
+        {"action": "accept", "_selected_action": [request.pk]},
+    )
+    assert not Site.objects.filter(pk=branch.pk).exists()
+    assert organisation.sites.count() == 1
