@@ -33,11 +33,29 @@ ROLES = [
     "editor",
     "administrator",
 ]
-OBJECTS = ["own company", "foreign company", "network", "hidden company"]
-ACTIONS = ["view", "edit", "contacts", "members", "claim", "suggest", "back office", "review"]
+OBJECTS = [
+    "own company",
+    "foreign company",
+    "network",
+    "member company",
+    "hidden company",
+    "own archived company",
+]
+ACTIONS = [
+    "view",
+    "edit",
+    "contacts",
+    "sites",
+    "members",
+    "claim",
+    "suggest",
+    "back office",
+    "review",
+]
 
 EVERYTHING = {(a, o) for a in ACTIONS for o in OBJECTS}
-PUBLISHED = ["own company", "foreign company", "network"]
+PUBLISHED = ["own company", "foreign company", "network", "member company"]
+UNPUBLISHED = ["hidden company", "own archived company"]
 
 
 def allowed(*pairs: tuple[str, list[str]]) -> set[tuple[str, str]]:
@@ -45,41 +63,38 @@ def allowed(*pairs: tuple[str, list[str]]) -> set[tuple[str, str]]:
 
 
 READ = allowed(("view", PUBLISHED), ("suggest", PUBLISHED))
+STAFF_CURATION = allowed(
+    ("view", UNPUBLISHED),
+    ("edit", OBJECTS),
+    ("contacts", OBJECTS),
+    ("sites", OBJECTS),
+    ("members", ["network"]),
+    ("back office", OBJECTS),
+    ("review", OBJECTS),
+)
 EXPECTED: dict[str, set[tuple[str, str]]] = {
     "visitor": READ,
     "registered": READ | allowed(("claim", PUBLISHED)),
+    # Edits only their own published company: not the archived one they also held.
     "organisation editor": READ
     | allowed(
         ("edit", ["own company"]),
         ("contacts", ["own company"]),
-        ("claim", ["foreign company", "network"]),
+        ("sites", ["own company"]),
+        ("claim", ["foreign company", "network", "member company"]),
     ),
+    # Manages the network and its members, not a member's own profile.
     "network manager": READ
     | allowed(
         ("edit", ["network"]),
         ("contacts", ["network"]),
+        ("sites", ["network"]),
         ("members", ["network"]),
-        ("claim", ["own company", "foreign company"]),
+        ("claim", ["own company", "foreign company", "member company"]),
     ),
-    "expert": READ | allowed(("view", ["hidden company"]), ("back office", OBJECTS)),
-    "editor": READ
-    | allowed(
-        ("view", ["hidden company"]),
-        ("edit", OBJECTS),
-        ("contacts", OBJECTS),
-        ("members", ["network"]),
-        ("back office", OBJECTS),
-        ("review", OBJECTS),
-    ),
-    "administrator": READ
-    | allowed(
-        ("view", ["hidden company"]),
-        ("edit", OBJECTS),
-        ("contacts", OBJECTS),
-        ("members", ["network"]),
-        ("back office", OBJECTS),
-        ("review", OBJECTS),
-    ),
+    "expert": READ | allowed(("view", UNPUBLISHED), ("back office", OBJECTS)),
+    "editor": READ | STAFF_CURATION,
+    "administrator": READ | STAFF_CURATION,
 }
 
 
@@ -88,13 +103,19 @@ def world(django_user_model: Any) -> dict[str, Any]:
     own = OrganisationFactory.create(name="Eigene Firma GmbH", website="https://eigene.example")
     foreign = OrganisationFactory.create(name="Fremde Firma GmbH")
     network = OrganisationFactory.create(name="Netzwerk e.V.", kind="network")
+    in_network = OrganisationFactory.create(name="Mitglied im Netz GmbH")
+    Membership.objects.create(network=network, organisation=in_network)
     hidden = OrganisationFactory.create(name="Verborgen GmbH", status=PublicationStatus.HIDDEN)
+    archived = OrganisationFactory.create(
+        name="Eingestellt GmbH", status=PublicationStatus.ARCHIVED
+    )
     member = OrganisationFactory.create(name="Neues Mitglied AG")
     users: dict[str, Any] = {}
     for role in ROLES[1:]:
         name = role.replace(" ", ".")
         users[role] = django_user_model.objects.create_user(name, f"{name}@example.org")
     grant_editor(users["organisation editor"], own, "domain")
+    grant_editor(users["organisation editor"], archived, "domain")
     grant_editor(users["network manager"], network, "review")
     grant_role(users["expert"], EXPERT)
     grant_role(users["editor"], EDITOR)
@@ -105,7 +126,9 @@ def world(django_user_model: Any) -> dict[str, Any]:
             "own company": own,
             "foreign company": foreign,
             "network": network,
+            "member company": in_network,
             "hidden company": hidden,
+            "own archived company": archived,
         },
         "member": member,
     }
@@ -124,7 +147,15 @@ def page_outcome(client: Client, action: str, org: Any, member: Any) -> bool:
     if action == "view":
         return client.get(reverse("directory:organisation-detail", args=[slug])).status_code == 200
     if action == "edit":
-        return client.get(reverse("directory:organisation-edit", args=[slug])).status_code == 200
+        url = reverse("directory:organisation-edit", args=[slug])
+        if client.get(url).status_code != 200:
+            return False
+        form = client.get(url).context["form"]
+        data = {name: form[name].value() or "" for name in form.fields}
+        data.update({"phone": "0361 4711", "technologies": [], "growth_fields": []})
+        client.post(url, data)
+        org.refresh_from_db()
+        return org.phone == "0361 4711"
     if action == "contacts":
         before = ContactPerson.objects.filter(organisation=org).count()
         client.post(
@@ -132,11 +163,26 @@ def page_outcome(client: Client, action: str, org: Any, member: Any) -> bool:
             {"last_name": "Neu", "visibility": "staff"},
         )
         return ContactPerson.objects.filter(organisation=org).count() == before + 1
+    if action == "sites":
+        # Saved at once (staff) or waiting for review (organisation editors): either way
+        # the person could do it; a refusal leaves no trace.
+        sites, requests = org.sites.count(), ChangeRequest.objects.filter(organisation=org)
+        before = requests.count()
+        client.post(
+            reverse("directory:site-add", args=[slug]),
+            {"kind": "branch", "street": "Anger 1", "postal_code": "99084", "place": "Erfurt"},
+        )
+        return org.sites.count() == sites + 1 or requests.count() == before + 1
     if action == "members":
         client.post(reverse("directory:member-add", args=[slug]), {"member": member.slug})
         return Membership.objects.filter(network=org, organisation=member).exists()
     if action == "claim":
-        return client.get(reverse("accounts:claim", args=[slug])).status_code == 200
+        from accounts.models import Claim
+
+        client.post(
+            reverse("accounts:claim", args=[slug]), {"ask_review": "1", "message": "Ich bin es."}
+        )
+        return Claim.objects.filter(organisation=org).exists()
     if action == "suggest":
         before = ChangeRequest.objects.filter(organisation=org).count()
         client.post(reverse("directory:correction", args=[slug]), {"message": "Falsch."})
@@ -177,7 +223,9 @@ def api_outcome(client: Client, action: str, org: Any, member: Any) -> bool | No
             json.dumps({"last_name": "Api", "visibility": "public"}),
             content_type="application/json",
         )
-        return response.status_code == 201
+        created = ContactPerson.objects.filter(organisation=org, last_name="Api").exists()
+        assert (response.status_code == 201) == created
+        return created
     if action == "members":
         response = client.post(
             API + slug + "/members",
