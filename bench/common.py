@@ -7,6 +7,7 @@ through ``DATABASE_URL`` before Django starts, exactly as a deployment does it.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import platform
@@ -159,6 +160,21 @@ def database_version() -> str:
         return f"PostgreSQL {cursor.fetchone()[0]}"
 
 
+@functools.lru_cache(maxsize=1)
+def loop_seconds() -> float:
+    """Seconds for ten million additions in a Python loop (best of three): the machine's
+    single-core speed, so that figures of different machines can be told apart. The
+    machines of this project differ by up to two times (docs/performance.md)."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return round(best, 2)
+
+
 def machine() -> dict[str, Any]:
     memory = ""
     meminfo = Path("/proc/meminfo")
@@ -171,6 +187,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
         "load": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else [],
+        "loop_10M_s": loop_seconds(),
     }
 
 
