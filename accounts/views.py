@@ -263,7 +263,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset; an address gets at most ``ACCOUNT_EMAILS_PER_HOUR`` emails an hour,
     and the page looks the same whether or not the address has an account."""
 
-    template_name = "accounts/password_reset_form.html"
+    template_name = "accounts/password_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
@@ -282,14 +282,14 @@ password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html",
+    template_name="accounts/password_form.html",
     success_url=reverse_lazy("accounts:password-reset-complete"),
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
 password_change = auth_views.PasswordChangeView.as_view(
-    template_name="accounts/password_change.html",
+    template_name="accounts/password_form.html",
     success_url=reverse_lazy("accounts:password-change-done"),
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view(

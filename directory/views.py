@@ -187,6 +187,28 @@ def _field_labels(changes: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(str(labels.get(k, k)) for k in changes))
 
 
+def _part_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    form: Any,
+    title: str,
+    delete_name: str,
+    pk: int | None,
+) -> HttpResponse:
+    """The form page of a contact or a site (with its remove button once it exists)."""
+    return render(
+        request,
+        "directory/part_edit.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "title": title,
+            "delete_url": reverse(delete_name, args=[organisation.slug, pk]) if pk else None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
 @_editing
 def contact_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
     organisation = _organisation_for(request, slug, Action.CONTACTS)
@@ -196,17 +218,8 @@ def contact_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Http
         actions.save_contact(request.user, organisation, form.save(commit=False))
         messages.success(request, _("The contact is saved."))
         return redirect("directory:organisation-edit", slug=slug)
-    return render(
-        request,
-        "directory/part_edit.html",
-        {
-            "organisation": organisation,
-            "form": form,
-            "title": _("Change contact") if contact else _("Add contact"),
-            "delete_url": reverse("directory:contact-delete", args=[slug, pk]) if pk else None,
-        },
-        status=400 if form.errors else 200,
-    )
+    title = _("Change contact") if contact else _("Add contact")
+    return _part_page(request, organisation, form, title, "directory:contact-delete", pk)
 
 
 @_editing
@@ -235,17 +248,8 @@ def site_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpRes
             else:
                 messages.success(request, _("The site is saved."))
             return redirect("directory:organisation-edit", slug=slug)
-    return render(
-        request,
-        "directory/part_edit.html",
-        {
-            "organisation": organisation,
-            "form": form,
-            "title": _("Change site") if site else _("Add site"),
-            "delete_url": reverse("directory:site-delete", args=[slug, pk]) if pk else None,
-        },
-        status=400 if form.errors else 200,
-    )
+    title = _("Change site") if site else _("Add site")
+    return _part_page(request, organisation, form, title, "directory:site-delete", pk)
 
 
 @_editing
