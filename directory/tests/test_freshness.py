@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.services import grant_editor
 from directory import freshness
 from directory.models import Organisation
-from directory.tests.factories import OrganisationFactory
+from directory.tests.factories import ContactPersonFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,11 +142,20 @@ def test_a_lapsed_confirmation_loses_the_ranking_boost(settings: Any, tmp_path: 
     settings.SEARCH_INDEX_DIR = tmp_path / "index"
     services.engine().clear()
     lapsing = make_org(
-        "Aaa Gießerei GmbH", description="Guss.", last_verified=TODAY - datetime.timedelta(days=300)
+        "Aaa Gießerei GmbH",
+        description="Guss.",
+        last_verified=TODAY - datetime.timedelta(days=300),
     )
-    make_org("Bbb Gießerei GmbH", description="Guss.", last_verified=TODAY)
+    # Complete but never confirmed: ×1.1, between a confirmed profile (×1.25) and one
+    # whose confirmation lapsed (×1), so no tie decides the order.
+    complete = make_org(
+        "Bbb Gießerei GmbH",
+        description="Guss.",
+        offerings=["Formenbau"],
+        website="https://bbb.example",
+    )
+    ContactPersonFactory.create(organisation=complete)
     index_all()
-    # Both confirmed within the year: equal, the first by name leads.
     assert names("Guss") == ["Aaa Gießerei GmbH", "Bbb Gießerei GmbH"]
     # A year has passed for the first (the database changes without the index noticing).
     Organisation.objects.filter(pk=lapsing.pk).update(
