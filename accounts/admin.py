@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import Claim, ConsentRecord, OrganisationEditor, PrivacyPolicy
@@ -68,7 +69,7 @@ class ClaimAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationEditor)
-class OrganisationEditorAdmin(admin.ModelAdmin):
+class OrganisationEditorAdmin(SimpleHistoryAdmin):
     list_display = ("organisation", "user", "via", "created")
     list_filter = ("via",)
     search_fields = ("organisation__name", "user__email")

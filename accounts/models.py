@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Account(models.Model):
@@ -84,7 +85,8 @@ class LoginFailure(models.Model):
 
 
 class AccountEmail(models.Model):
-    """An account email sent (verification, password reset), for the hourly limit.
+    """An account email sent (verification, password reset) or another action limited
+    per hour (corrections from one client), for the hourly limits.
 
     Like ``LoginFailure`` it stores only a keyed hash of the address.
     """
@@ -120,6 +122,9 @@ class OrganisationEditor(models.Model):
     )
     via = models.CharField(_("verified by"), max_length=10, choices=Via.choices)
     created = models.DateTimeField(_("since"), default=timezone.now, editable=False)
+
+    # Who appointed or removed whom, and when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation editor")

@@ -260,19 +260,25 @@ class VerificationTokens(PasswordResetTokenGenerator):
 verification_tokens = VerificationTokens()
 
 
-def limit_account_emails(email: str) -> None:
-    """Refuse a further account email to an address that had its hourly share."""
-    key = _key("mail", email)
+def limit_per_hour(kind: str, value: str, limit: int, message: str) -> None:
+    """Refuse the ``limit``+1st action of a kind for one value (an address, a client)
+    within an hour; counts the action otherwise."""
+    key = _key(kind, value)
     since = timezone.now() - timedelta(hours=1)
     AccountEmail.objects.filter(created__lt=since).delete()
-    if AccountEmail.objects.filter(key=key, created__gte=since).count() >= (
-        settings.ACCOUNT_EMAILS_PER_HOUR
-    ):
-        raise TooManyAttempts(
-            _("We have sent several emails to this address in the last hour. Please wait."),
-            retry_after=3600,
-        )
+    if AccountEmail.objects.filter(key=key, created__gte=since).count() >= limit:
+        raise TooManyAttempts(message, retry_after=3600)
     AccountEmail.objects.create(key=key)
+
+
+def limit_account_emails(email: str) -> None:
+    """Refuse a further account email to an address that had its hourly share."""
+    limit_per_hour(
+        "mail",
+        email,
+        settings.ACCOUNT_EMAILS_PER_HOUR,
+        _("We have sent several emails to this address in the last hour. Please wait."),
+    )
 
 
 def _send(
@@ -604,15 +610,21 @@ def _code_hash(claim: Claim, code: str) -> str:
 def grant_editor(
     user: User, organisation: Organisation, via: str, by: User | None = None
 ) -> OrganisationEditor:
-    role, _created = OrganisationEditor.objects.get_or_create(
-        user=user, organisation=organisation, defaults={"via": via}
-    )
+    """Make ``user`` an editor of the organisation; the history names ``by`` (the staff
+    member who decided) or, for a confirmed domain code, the user."""
+    role = OrganisationEditor.objects.filter(user=user, organisation=organisation).first()
+    if role is None:
+        role = OrganisationEditor(user=user, organisation=organisation, via=via)
+        role._history_user = by or user  # type: ignore[attr-defined]
+        role.save()
     forget_roles(user)
     return role
 
 
-def revoke_editor(user: User, organisation: Organisation) -> None:
-    OrganisationEditor.objects.filter(user=user, organisation=organisation).delete()
+def revoke_editor(user: User, organisation: Organisation, by: User | None = None) -> None:
+    for role in OrganisationEditor.objects.filter(user=user, organisation=organisation):
+        role._history_user = by  # type: ignore[attr-defined]
+        role.delete()
     forget_roles(user)
 
 

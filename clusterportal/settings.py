@@ -168,6 +168,8 @@ LOGIN_FAILURE_WINDOW = int(env("LOGIN_FAILURE_WINDOW", str(15 * 60)))
 # Behind a reverse proxy: the request header (Django's META name) whose last entry is the
 # client's address, e.g. HTTP_X_FORWARDED_FOR; empty: REMOTE_ADDR.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER")
+# Corrections one client may suggest per hour (spam reaches the staff queue otherwise).
+CORRECTIONS_PER_HOUR = int(env("CORRECTIONS_PER_HOUR", "10"))
 # Emails about one address (verification, password reset) per hour at most.
 ACCOUNT_EMAILS_PER_HOUR = int(env("ACCOUNT_EMAILS_PER_HOUR", "5"))
 # Changes by organisation editors that wait for staff review: any of name, wz, address,
@@ -269,6 +271,7 @@ DOCUMENTED_SETTINGS = [
     "LOGIN_FAILURES_PER_IP",
     "LOGIN_FAILURE_WINDOW",
     "CLIENT_IP_HEADER",
+    "CORRECTIONS_PER_HOUR",
     "ACCOUNT_EMAILS_PER_HOUR",
     "PROFILE_REVIEWED_FIELDS",
     "PROFILE_VERIFICATION_DAYS",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, can, is_staff
+from accounts.services import limit_per_hour
 from classification.models import WzCode
 from geo.geocoding import apply_geocode
 
@@ -234,10 +235,17 @@ def remove_member(user: Any, membership: Membership) -> None:
 
 
 def suggest_correction(
-    user: Any, organisation: Organisation, message: str, email: str = ""
+    user: Any, organisation: Organisation, message: str, email: str = "", client: str = ""
 ) -> ChangeRequest:
     """A visitor's correction to a profile, for the staff's queue."""
     require(user, Action.SUGGEST, organisation)
+    if client:
+        limit_per_hour(
+            "correction",
+            client,
+            settings.CORRECTIONS_PER_HOUR,
+            _("You have sent several suggestions in the last hour. Please wait a little."),
+        )
     message = message.strip()
     if not message:
         raise ValidationError(_("Please describe what is wrong or missing."))

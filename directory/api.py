@@ -19,6 +19,7 @@ from ninja.security import django_auth
 from pydantic import Field
 
 from accounts.permissions import Action, can
+from accounts.services import TooManyAttempts, client_ip
 
 from . import actions, services
 from .models import ContactPerson, Organisation
@@ -188,7 +189,11 @@ def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Any:
 def suggest_correction(request: HttpRequest, slug: str, payload: CorrectionIn) -> Any:
     organisation = _organisation(request, slug, Action.SUGGEST)
     try:
-        actions.suggest_correction(request.user, organisation, payload.message, payload.email)
+        actions.suggest_correction(
+            request.user, organisation, payload.message, payload.email, client=client_ip(request)
+        )
     except ValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from error
+    except TooManyAttempts as error:
+        raise HttpError(429, str(error)) from error
     return Status(201, {"status": "received"})

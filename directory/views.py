@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import Action, can
+from accounts.services import TooManyAttempts, client_ip
 
 from . import actions, freshness, services
 from .choices import OrganisationKind, Source
@@ -309,9 +310,22 @@ def suggest_correction(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404(_("No organisation is published under this address."))
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.suggest_correction(
-            request.user, organisation, form.cleaned_data["message"], form.cleaned_data["email"]
-        )
+        try:
+            actions.suggest_correction(
+                request.user,
+                organisation,
+                form.cleaned_data["message"],
+                form.cleaned_data["email"],
+                client=client_ip(request),
+            )
+        except TooManyAttempts as error:
+            form.add_error(None, str(error))
+            return render(
+                request,
+                "directory/correction.html",
+                {"organisation": organisation, "form": form},
+                status=429,
+            )
         messages.success(request, _("Thank you. The staff will check your suggestion."))
         return redirect(organisation)
     return render(

@@ -81,6 +81,7 @@ def test_a_code_to_the_organisations_domain_makes_the_user_its_editor(
     assert OrganisationEditor.objects.filter(
         user=member, organisation=organisation, via="domain"
     ).exists()
+    assert OrganisationEditor.history.get().history_user == member
     claim.refresh_from_db()
     assert claim.status == "verified"
     assert jana.get(right["Location"]).status_code == 200
@@ -147,6 +148,8 @@ def test_without_a_website_only_a_review_is_offered(
     assert claim.status == "verified"
     assert claim.decided_by == staff
     assert OrganisationEditor.objects.filter(user=member, organisation=organisation).exists()
+    # The role's history names the staff member who decided.
+    assert OrganisationEditor.history.get().history_user == staff
     assert mail.outbox[-1].to == [member.email]
     assert "angenommen" in str(mail.outbox[-1].body)
 

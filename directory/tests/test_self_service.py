@@ -294,3 +294,24 @@ def test_removing_a_site_waits_for_review_where_addresses_are_reviewed(
     )
     assert not Site.objects.filter(pk=branch.pk).exists()
     assert organisation.sites.count() == 1
+
+
+def test_corrections_from_one_client_are_limited_per_hour(
+    client: Client, organisation: Any, settings: Any
+) -> None:
+    settings.CORRECTIONS_PER_HOUR = 2
+    url = reverse("directory:correction", args=[organisation.slug])
+    for n in range(2):
+        assert client.post(url, {"message": f"Hinweis {n}"}).status_code == 302
+    refused = client.post(url, {"message": "Noch einer"})
+    assert refused.status_code == 429
+    assert "Bitte warten Sie" in refused.content.decode()
+    api = client.post(
+        f"/api/v1/organisations/{organisation.slug}/corrections",
+        {"message": "Per API"},
+        content_type="application/json",
+    )
+    assert api.status_code == 429
+    assert ChangeRequest.objects.count() == 2
+    # Another client is not affected.
+    assert Client(REMOTE_ADDR="192.0.2.44").post(url, {"message": "Anderer"}).status_code == 302
