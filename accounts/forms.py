@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from .consents import PRIVACY_CONSENT
@@ -95,10 +94,6 @@ class CodeForm(forms.Form):
 
 class ResendForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=150)
-
-
-class ThrottledPasswordResetForm(PasswordResetForm):
-    """Django's reset form; the view limits how many emails one address gets."""
 
 
 class DomainClaimForm(forms.Form):

@@ -590,6 +590,7 @@ def recovery_codes_left(user: User) -> int:
 # --- Claims: a registered user becomes an organisation's editor --------------------------
 
 CLAIM_CODE_ATTEMPTS = 5
+CLAIM_CODE_HOURS = 24
 
 
 def organisation_domain(organisation: Organisation) -> str:
@@ -685,9 +686,6 @@ def start_domain_claim(
         request,
     )
     return claim
-
-
-CLAIM_CODE_HOURS = 24
 
 
 def confirm_claim_code(user: User, claim: Claim, code: str) -> OrganisationEditor:
