@@ -123,6 +123,8 @@ def child(args: argparse.Namespace) -> None:
             services.rebuild_index()
             result["build_seconds"] = round(time.perf_counter() - started, 1)
         result["documents"] = engine.count()
+        if hasattr(engine, "searcher"):
+            result["segments"] = engine.searcher().num_segments
         size = getattr(engine, "size_bytes", None)
         result["index_bytes"] = size() if size else postgres_size()
         client = Client()
@@ -311,7 +313,9 @@ def report(result: dict[str, Any]) -> None:
             if built is not None
             else ": index reused"
         )
-        + f", {common.human_bytes(result['index_bytes'])}; "
+        + f", {common.human_bytes(result['index_bytes'])}"
+        + (f" in {result['segments']} segment(s)" if "segments" in result else "")
+        + "; "
         f"load {result['load_before']} → {result['load_after']}"
     )
     if "cover_30km_ms" in result:

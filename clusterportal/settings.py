@@ -213,6 +213,8 @@ SEARCH_INDEX_DIR = Path(env("SEARCH_INDEX_DIR", str(DATA_DIR / "search"))).resol
 SEARCH_AUTO_UPDATE = env_bool("SEARCH_AUTO_UPDATE", default=True)
 # Tantivy: search the page while the facets are counted (two threads per search).
 SEARCH_PARALLEL = env_bool("SEARCH_PARALLEL", default=True)
+# Tantivy: memory for a rebuild's writer (MB); an index that fits is written as one segment.
+SEARCH_WRITER_MEMORY_MB = int(env("SEARCH_WRITER_MEMORY_MB", "2000"))
 
 # Geocoding: "offline" uses the imported postal codes and municipalities only.
 # "nominatim" asks a Nominatim-compatible service at GEOCODER_URL first and falls back to offline.
@@ -284,6 +286,7 @@ DOCUMENTED_SETTINGS = [
     "SEARCH_INDEX_DIR",
     "SEARCH_AUTO_UPDATE",
     "SEARCH_PARALLEL",
+    "SEARCH_WRITER_MEMORY_MB",
     "GEOCODER",
     "GEOCODER_URL",
     "GEOCODER_TIMEOUT",

@@ -27,7 +27,7 @@ from geo.models import District
 
 from . import vocabulary
 from .analysis import highlight_spans
-from .backends.base import Cluster, EngineResult, SearchEngine
+from .backends.base import Cluster, Hit, SearchEngine
 from .documents import DocumentReader, read_in_chunks
 from .query import FACETS, QueryPlan, SearchQuery, plan_query
 
@@ -187,8 +187,12 @@ def plan(query: SearchQuery) -> QueryPlan:
 def search(query: SearchQuery, relax: bool = True) -> SearchResults:
     started = time.perf_counter()
     query_plan = plan(query)
-    result = engine().search(query, query_plan)
-    items = _items(result, query_plan)
+    page: list[list[ResultItem]] = []
+    # The hits are read from the database while the engine still counts the facets.
+    result = engine().search(
+        query, query_plan, on_page=lambda hits: page.append(_items(hits, query_plan))
+    )
+    items = page[0] if page else _items(result.hits, query_plan)
     facets = _label_facets(query, result.facets, result.total) if query.facets else []
     relaxations = _relaxations(query) if relax and result.total == 0 else []
     return SearchResults(
@@ -311,7 +315,7 @@ def _snippet(text: str, spans: list[tuple[int, int]], width: int = 220) -> SafeS
     return mark_safe(("…" if start else "") + body + ("…" if end < len(text) else ""))
 
 
-def _items(result: EngineResult, query_plan: QueryPlan) -> list[ResultItem]:
+def _items(found: list[Hit], query_plan: QueryPlan) -> list[ResultItem]:
     wz_codes = {
         code
         for group in query_plan.groups
@@ -319,8 +323,8 @@ def _items(result: EngineResult, query_plan: QueryPlan) -> list[ResultItem]:
         if alt.kind == "wz"
         for code in alt.terms
     }
-    organisations = organisations_for([h.id for h in result.hits], with_codes=bool(wz_codes))
-    hits = {h.id: h for h in result.hits}
+    organisations = organisations_for([h.id for h in found], with_codes=bool(wz_codes))
+    hits = {h.id: h for h in found}
     analyser = vocabulary.analyser()
     terms, prefixes = query_plan.highlight_terms, query_plan.highlight_prefixes
     items = []

@@ -78,7 +78,15 @@ class SearchEngine(TermStats):
 
     # -- reading ------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery, plan: QueryPlan) -> EngineResult:
+    def search(
+        self,
+        query: SearchQuery,
+        plan: QueryPlan,
+        on_page: Callable[[list[Hit]], None] | None = None,
+    ) -> EngineResult:
+        """The page of hits, their number and the facet counts. ``on_page``, where
+        given, is called once with the page's hits in the calling thread as soon as
+        they are known, possibly while the facets are still being counted."""
         raise NotImplementedError
 
     def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:

@@ -242,7 +242,12 @@ class PostgresEngine(SearchEngine):
             params += [b.south, b.north, b.west, b.east]
         return " AND ".join(conditions), params
 
-    def search(self, query: SearchQuery, plan: QueryPlan) -> EngineResult:
+    def search(
+        self,
+        query: SearchQuery,
+        plan: QueryPlan,
+        on_page: Callable[[list[Hit]], None] | None = None,
+    ) -> EngineResult:
         must, ranked = self._tsquery(plan)
         where, params = self._where(query, must)
         with connection.cursor() as cursor:
@@ -253,6 +258,9 @@ class PostgresEngine(SearchEngine):
                 if query.limit > 0
                 else []
             )
+        if on_page is not None:
+            on_page(hits)
+        with connection.cursor() as cursor:
             facets = self._facets(cursor, query, must) if query.facets else {}
         return EngineResult(hits=hits, total=total, facets=facets)
 
@@ -340,8 +348,11 @@ class PostgresEngine(SearchEngine):
 
 
 def _distance_sql() -> str:
-    """Haversine distance in km to the point given as (lat, lat, lon) parameters."""
+    """Haversine distance in km to the point given as (lat, lat, lon) parameters; NULL
+    for a document without coordinates (``least`` alone would skip the NULL and give
+    half the Earth's circumference)."""
     return (
-        f"(2 * {EARTH_KM} * asin(least(1, sqrt(power(sin(radians(lat - %s) / 2), 2) + "
-        "cos(radians(%s)) * cos(radians(lat)) * power(sin(radians(lon - %s) / 2), 2)))))"
+        f"(CASE WHEN lat IS NULL OR lon IS NULL THEN NULL ELSE 2 * {EARTH_KM} * "
+        "asin(least(1, sqrt(power(sin(radians(lat - %s) / 2), 2) + "
+        "cos(radians(%s)) * cos(radians(lat)) * power(sin(radians(lon - %s) / 2), 2)))) END)"
     )

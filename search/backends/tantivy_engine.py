@@ -27,7 +27,7 @@ import tantivy
 from django.conf import settings
 from tantivy import Occur, Query
 
-from ..documents import CLUSTER_LEVELS, SearchDocument
+from ..documents import CLUSTER_LEVELS, SearchDocument, cell_id
 from ..geo import cover_circle
 from ..query import (
     FACETS,
@@ -64,8 +64,16 @@ SAMPLE_BUCKETS = 64
 # The WZ codes once more, one field per level: the facet counts only the level it shows.
 WZ_LEVEL_FIELDS = ("wz1", "wz2", "wz3", "wz4", "wz5")
 FACET_SIZE = {"wz": 4000, "district": 500, "network": 500}
-WRITER_HEAP = 256_000_000
-SCHEMA_VERSION = "8"
+# Facets with exactly one value per document (to_json writes "unknown" and "none" where
+# an organisation has none): their filters can be turned around, and they nest in one
+# facet pass whatever is selected (TantivyEngine._facets_with_choices).
+SINGLE_VALUED = frozenset({"kind", "size", "district"})
+# With a selection, all facets are counted in one pass over the result without the
+# facet filters; exactly where that set is estimated at up to this many times
+# FACET_SAMPLE_ABOVE (one exact pass costs less than a sampled one plus the exact
+# passes its small sets need).
+NESTED_EXACT_FACTOR = 2.5
+SCHEMA_VERSION = "9"
 # Documents in the cells a radius cuts, checked one by one (a band ~100 m wide).
 EDGE_LIMIT = 50_000
 CIRCLE_TTL = 30.0
@@ -82,10 +90,10 @@ MAX_FACTOR = math.prod(QUALITY_FACTORS.values()) * (1 + 1e-9)
 
 
 def build_schema() -> tantivy.Schema:
-    """The fields; keys that queries look up by the thousand (organisation ids for the
-    documents on a circle's edge, the cells of a circle) are raw text terms: a set of
-    text terms is found through the term dictionary's automaton, several times faster
-    than the same number of integer terms."""
+    """The fields; what queries look up by the thousand (the cells of a circle and the
+    documents on its edge, see ``cell_term``) are raw text terms: a set of text terms is
+    found through the term dictionary's automaton, several times faster than the same
+    number of integer terms. ``key`` (the id as a term) is for deleting a document."""
     sb = tantivy.SchemaBuilder()
     sb.add_unsigned_field("id", fast=True)
     sb.add_text_field("key", tokenizer_name="raw", index_option="basic")
@@ -111,8 +119,31 @@ def build_schema() -> tantivy.Schema:
     return sb.build()
 
 
+# The position of a document without coordinates (outside every box and circle).
+NOWHERE = -999.0
+# Cell terms follow the Z-order curve (rows and columns bit-interleaved, written in hex):
+# a cell's term is a prefix of the terms of every cell inside it, and cells near each
+# other are near in the term dictionary, where Tantivy finds neighbours several times
+# faster than terms spread over it (docs/performance.md). Levels are even, so a level
+# is a whole number of hex digits: level L is the first L/2 digits of the finest one.
+POINT_LEVEL = CLUSTER_LEVELS[-1]
+_SPREAD = [sum(((v >> i) & 1) << (2 * i) for i in range(8)) for v in range(256)]
+
+
+def _spread(v: int) -> int:
+    return _SPREAD[v & 0xFF] | _SPREAD[(v >> 8) & 0xFF] << 16 | _SPREAD[(v >> 16) & 0xFF] << 32
+
+
 def cell_term(level: int, cell: int) -> str:
-    return f"{level}:{cell}"
+    """The term of a cell (``row * 2^level + col``, as ``search.geo`` numbers them)."""
+    row, col = divmod(cell, 1 << level)
+    return "z" + format(_spread(row) << 1 | _spread(col), f"0{level // 2}x")
+
+
+def point_term(lat: float, lon: float, pk: int) -> str:
+    """A document's own term in the cell field: its finest cell, then its id. The
+    documents of any cell follow that cell's term in the dictionary."""
+    return cell_term(POINT_LEVEL, cell_id(lat, lon, POINT_LEVEL)) + "." + str(pk)
 
 
 def wz_level(code: str) -> int:
@@ -166,13 +197,19 @@ def to_json(doc: SearchDocument) -> str:
         # Tantivy's weight_by_field multiplies the score by log2(2 + boost).
         "boost": 2.0 ** quality_factor(doc.quality) - 2.0,
     }
-    if doc.lat is not None and doc.lon is not None:
+    if doc.lat is None or doc.lon is None:
+        # Every document has a position in the columns: Tantivy scans a column with gaps
+        # for a range three times slower than a full one.
+        data["lat"] = data["lon"] = NOWHERE
+        data["cells"] = ["none"]
+    else:
         data["lat"] = doc.lat
         data["lon"] = doc.lon
         cells = doc.cells()
         for level, cell in cells.items():
             data[f"c{level}"] = str(cell)
-        data["cells"] = [cell_term(level, cell) for level, cell in cells.items()]
+        finest = cell_term(POINT_LEVEL, cells[POINT_LEVEL])
+        data["cells"] = [finest[: 1 + level // 2] for level in cells] + [f"{finest}.{doc.id}"]
     return json.dumps(data)
 
 
@@ -189,6 +226,7 @@ class TantivyEngine(SearchEngine):
         # Edge documents change with the index: circles are kept briefly, per version.
         self._circles: dict[tuple[float, float, float, int, int], tuple[float, Query, int]] = {}
         self._version = 0
+        self._extent_of: tuple[tuple[tuple[int, int], float], BBox | None] | None = None
 
     # -- generations ----------------------------------------------------------------------
 
@@ -255,10 +293,14 @@ class TantivyEngine(SearchEngine):
     # -- writing --------------------------------------------------------------------------
 
     def _writer(self, index: tantivy.Index, heap: int = 50_000_000) -> tantivy.IndexWriter:
+        """One writing thread: Tantivy writes a segment per thread (and whenever the
+        thread's memory is full), and a rebuild that ends as one segment searches
+        fastest (``SEARCH_WRITER_MEMORY_MB``). Python prepares the documents slower than
+        one thread indexes them."""
         # One writer at a time per index; another process may hold it for a moment.
         for attempt in range(50):
             try:
-                return index.writer(heap_size=heap, num_threads=1 if heap < WRITER_HEAP else 0)
+                return index.writer(heap_size=heap, num_threads=1)
             except ValueError:
                 if attempt == 49:
                     raise
@@ -294,7 +336,8 @@ class TantivyEngine(SearchEngine):
     ) -> None:
         generation = self._new_generation()
         index = self._open(generation)
-        writer = self._writer(index, WRITER_HEAP)
+        memory = getattr(settings, "SEARCH_WRITER_MEMORY_MB", 2000)
+        writer = self._writer(index, max(50, min(memory, 4000)) * 1_000_000)
         done = 0
         try:
             for batch in batches:
@@ -431,10 +474,31 @@ class TantivyEngine(SearchEngine):
         return Query.boolean_query(clauses)
 
     def _filter_clauses(self, query: SearchQuery, without: str | None = None) -> list[Query]:
+        return self._facet_clauses(query.facet_filters(without)) + self._geo_clauses(query)
+
+    def _facet_clauses(self, filters: dict[str, list[str]]) -> list[Query]:
+        """A facet filter is a set of documents Tantivy builds for every search: for a
+        facet with one value per document, the values not chosen where they are the
+        smaller set ("every kind but the seven others" instead of "company", which
+        970,000 of a million are)."""
+        searcher = self.searcher()
         clauses = []
-        for facet, values in query.facet_filters(without).items():
-            clauses.append(Query.term_set_query(self.schema, facet, list(values)))
-        return clauses + self._geo_clauses(query)
+        for facet, values in filters.items():
+            chosen = Query.term_set_query(self.schema, facet, list(values))
+            if facet in SINGLE_VALUED:
+                counts = dict(searcher.terms_with_prefix(facet, ""))
+                others = [v for v in counts if v not in values]
+                if sum(counts[v] for v in others) < sum(counts.get(v, 0) for v in values):
+                    chosen = Query.boolean_query(
+                        [
+                            (Occur.Must, Query.all_query()),
+                            (Occur.MustNot, Query.term_set_query(self.schema, facet, others)),
+                        ]
+                        if others
+                        else [(Occur.Must, Query.all_query())]
+                    )
+            clauses.append(chosen)
+        return clauses
 
     def _geo_clauses(self, query: SearchQuery) -> list[Query]:
         clauses = []
@@ -476,52 +540,88 @@ class TantivyEngine(SearchEngine):
     def _make_circle(
         self, searcher: tantivy.Searcher, center: Any, radius_km: float
     ) -> tuple[Query, int]:
-        """The circle as one set of cell terms plus the edge documents inside it, and an
-        upper bound of the documents it holds."""
+        """The circle as one set of terms of the cell field: the cells wholly inside
+        and the documents inside it from the cells its edge cuts (their own terms, next
+        to their cell's in the dictionary); and an upper bound of the documents it holds.
+        One term set is one pass over the dictionary and one set of documents: a union
+        of two sets cost a quarter more."""
         cover = cover_circle(center, radius_km)
-        inside = [cell_term(level, c) for level, cells in cover.cells.items() for c in cells]
-        parts = []
-        bound = sum(searcher.doc_freq("cells", term) for term in inside)
-        if inside:
-            parts.append((Occur.Should, Query.term_set_query(self.schema, "cells", inside)))
+        terms = [cell_term(level, c) for level, cells in cover.cells.items() for c in cells]
+        bound = sum(searcher.doc_freq("cells", term) for term in terms)
         if cover.edge:
             edge = Query.term_set_query(
                 self.schema, "cells", [cell_term(cover.edge_level, c) for c in cover.edge]
             )
             found = searcher.search(edge, EDGE_LIMIT, count=False)
             addresses = [address for _score, address in found.hits]
-            lats = searcher.fast_field_values("lat", addresses)
-            lons = searcher.fast_field_values("lon", addresses)
-            ids = searcher.fast_field_values("id", addresses)
+            ids = self._ids_of(searcher, addresses)
             within = [
-                str(pk)
-                for pk, lat, lon in zip(ids, lats, lons, strict=True)
-                if pk is not None
-                and lat is not None
-                and lon is not None
-                and distance_km(center.lat, center.lon, lat, lon) <= radius_km
+                point_term(*at, pk)
+                for pk, at in zip(ids, _coordinates(searcher, addresses), strict=True)
+                if at is not None and distance_km(center.lat, center.lon, *at) <= radius_km
             ]
-            if within:
-                parts.append((Occur.Should, Query.term_set_query(self.schema, "key", within)))
-                bound += len(within)
-        if not parts:
+            terms += within
+            bound += len(within)
+        if not terms:
             return Query.empty_query(), 0
-        return (parts[0][1] if len(parts) == 1 else Query.boolean_query(parts)), bound
+        return Query.term_set_query(self.schema, "cells", terms), bound
 
     def _bbox(self, query: SearchQuery) -> Query:
         assert query.bbox is not None
         return self._bbox_query(query.bbox)
 
     def _bbox_query(self, box: BBox) -> Query:
+        """Documents inside ``box``: every document with a position where the box holds
+        all of them (the whole region on the map: no column to scan), otherwise the
+        ranges of latitude and longitude."""
+
         def between(name: str, low: float, high: float) -> Query:
             return Query.range_query(self.schema, name, tantivy.FieldType.Float, low, high)
 
+        extent = self._extent()
+        if extent is None or (
+            box.south <= extent.south
+            and box.north >= extent.north
+            and box.west <= extent.west
+            and box.east >= extent.east
+        ):
+            return self._located()
         return Query.boolean_query(
             [
                 (Occur.Must, between("lat", box.south, box.north)),
                 (Occur.Must, between("lon", box.west, box.east)),
             ]
         )
+
+    def _located(self) -> Query:
+        """Every document with a position."""
+        return Query.boolean_query(
+            [
+                (Occur.Must, Query.all_query()),
+                (Occur.MustNot, Query.term_query(self.schema, "cells", "none")),
+            ]
+        )
+
+    def _extent(self) -> BBox | None:
+        """The box around every document with a position (None: there is none), kept
+        like circles: per version of the index, for CIRCLE_TTL seconds at most."""
+        searcher = self.searcher()
+        key = (self._version, int(searcher.num_docs))
+        now = time.monotonic()
+        if self._extent_of is not None:
+            (known, since), extent = self._extent_of
+            if known == key and now - since < CIRCLE_TTL:
+                return extent
+        stats = searcher.aggregate(
+            self._located(),
+            {"lat": {"stats": {"field": "lat"}}, "lon": {"stats": {"field": "lon"}}},
+        )
+        lat, lon = stats.get("lat") or {}, stats.get("lon") or {}
+        extent = None
+        if lat.get("count"):
+            extent = BBox(south=lat["min"], west=lon["min"], north=lat["max"], east=lon["max"])
+        self._extent_of = ((key, now), extent)
+        return extent
 
     def _compose(self, text: Query | None, filters: list[Query]) -> Query:
         """The words (scored) and the filters (not scored); the profile quality's factor is
@@ -535,46 +635,57 @@ class TantivyEngine(SearchEngine):
             clauses.append((Occur.Must, Query.const_score_query(f, 0.0)))
         return Query.boolean_query(clauses)
 
-    def search(self, query: SearchQuery, plan: QueryPlan) -> EngineResult:
-        """The page and the facets; their passes run side by side where they can
-        (Tantivy releases the GIL while it searches; ``SEARCH_PARALLEL``).
+    def search(
+        self,
+        query: SearchQuery,
+        plan: QueryPlan,
+        on_page: Callable[[list[Hit]], None] | None = None,
+    ) -> EngineResult:
+        """The page and the facets; the facets are counted beside the page, in a thread
+        of the pool (Tantivy releases the GIL while it searches; ``SEARCH_PARALLEL``).
 
-        Facets with a selection: the page and then the facets without one in a second
-        thread, the selected facets in this one. Otherwise the page in the second
-        thread, the facets here. A task of the pool never waits for another one.
+        The page is searched in the calling thread, which then runs ``on_page`` (what
+        the caller makes of the hits, such as reading them from the database) while
+        the facets are still being counted. A task of the pool never waits for another
+        one; the facets without a selection wait at most for the page's number of hits.
         """
         searcher = self.searcher()
         text = self._text_query(plan, searcher)
         full = self._compose(text, self._filter_clauses(query))
+
+        def page() -> tuple[list[Hit], int]:
+            return self._page(searcher, query, full, query.offset, query.limit, plan)
+
         if not query.facets:
-            hits, total = self._page(searcher, query, full, query.offset, query.limit, plan)
+            hits, total = page()
+            if on_page is not None:
+                on_page(hits)
             return EngineResult(hits=hits, total=total)
         terms = self._facet_terms(query)
         chosen = [f for f in FACETS if query.filters.get(f) and f != "wz"]
-        plain = [f for f in FACETS if f not in chosen]
         if chosen:
-
-            def page_and_plain() -> tuple[list[Hit], int, dict[str, dict[str, int]], bool]:
-                hits, total = self._page(searcher, query, full, query.offset, query.limit, plan)
-                counts, scaled = self._plain_facets(
-                    searcher, query, plan, full, plain, terms, lambda: total, guess=False
-                )
-                return hits, total, counts, scaled
-
-            work = _submit(page_and_plain)
-            facets, approximate = self._chosen_facets(searcher, query, plan, text, chosen, terms)
-            hits, total, counts, scaled = work.result()
+            work = _submit(self._facets_with_choices, searcher, query, plan, text, chosen, terms)
+            hits, total = page()
         else:
-            page = _submit(self._page, searcher, query, full, query.offset, query.limit, plan)
-            facets, approximate = {}, False
-            counts, scaled = self._plain_facets(
-                searcher, query, plan, full, plain, terms, lambda: page.result()[1], guess=True
+            counted: Future[int] = Future()
+            facets_of = partial(
+                self._plain_facets, searcher, query, plan, full, list(FACETS), terms
             )
-            hits, total = page.result()
-        facets.update(counts)
-        return EngineResult(
-            hits=hits, total=total, facets=facets, facets_approximate=approximate or scaled
-        )
+            if _parallel():
+                work = _submit(facets_of, counted.result, True)
+                try:
+                    hits, total = page()
+                except BaseException as exc:
+                    counted.set_exception(exc)
+                    raise
+                counted.set_result(total)
+            else:
+                hits, total = page()
+                work = _submit(facets_of, lambda: total, True)
+        if on_page is not None:
+            on_page(hits)
+        facets, approximate = work.result()
+        return EngineResult(hits=hits, total=total, facets=facets, facets_approximate=approximate)
 
     def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:
         searcher = self.searcher()
@@ -663,11 +774,9 @@ class TantivyEngine(SearchEngine):
         self, searcher: tantivy.Searcher, query: SearchQuery, addresses: list[Any], hits: list[Hit]
     ) -> None:
         assert query.center is not None
-        lats = searcher.fast_field_values("lat", addresses)
-        lons = searcher.fast_field_values("lon", addresses)
-        for hit, lat, lon in zip(hits, lats, lons, strict=True):
-            if lat is not None and lon is not None:
-                hit.distance_km = distance_km(query.center.lat, query.center.lon, lat, lon)
+        for hit, at in zip(hits, _coordinates(searcher, addresses), strict=True):
+            if at is not None:
+                hit.distance_km = distance_km(query.center.lat, query.center.lon, *at)
 
     def _nearest(
         self,
@@ -767,7 +876,7 @@ class TantivyEngine(SearchEngine):
                 result = searcher.aggregate(counted(full), aggs)
         return {f: _buckets(result.get(f), scale) for f in plain}, scale > 1
 
-    def _chosen_facets(
+    def _facets_with_choices(
         self,
         searcher: tantivy.Searcher,
         query: SearchQuery,
@@ -776,37 +885,88 @@ class TantivyEngine(SearchEngine):
         chosen: list[str],
         terms: Callable[[str], dict[str, Any]],
     ) -> tuple[dict[str, dict[str, int]], bool]:
-        """Each chosen facet counted under the other filters.
+        """Every facet when some have a selection, in one aggregation pass.
 
-        One pass over the result without facet filters, sampled by an upper bound of its
-        size, with a filter aggregation per facet that also counts the facet's own set.
-        A facet whose set the sample shows to be small (or near the threshold) is
-        counted again exactly, by a query restricted to that set.
+        Each facet counts under every filter but its own (docs/search.md). The pass
+        runs over the words and the area (with the WZ filter, under which its facet
+        counts too); inside it, terms aggregations nest the facets with a selection,
+        each restricted to its selected values (``include``). A chosen facet's counts
+        are its buckets summed over the selected values of the others; the facets
+        without a selection are summed over the selected values of all. Exact as long
+        as a document falls into one bucket per level: a facet with one value per
+        document, or one selected value. A facet with several selected values that a
+        document may have together (growth fields, certifications, networks) is a
+        filter of the pass instead, and counts its own values in a pass of its own.
+
+        Counted exactly where the pass's set is estimated small enough, otherwise on a
+        sample; a set the sample shows to be small is counted again exactly.
         """
+        filters = query.facet_filters()
+        nested = [f for f in chosen if f in SINGLE_VALUED or len(filters[f]) == 1]
+        apart = [f for f in chosen if f not in nested]
+        plain = [f for f in FACETS if f not in chosen]
+        pass_filters = {f: v for f, v in filters.items() if f not in nested}
+        base = self._compose(text, self._facet_clauses(pass_filters) + self._geo_clauses(query))
         count = {"value_count": {"field": "id"}}
         aggs: dict[str, Any] = {"_n": count}
-        for f in chosen:
-            others = query.facet_filters(without=f)
-            own = terms(f)
-            aggs[f] = (
-                {"filter": _filter_string(others), "aggs": {f: own, "_n": count}} if others else own
-            )
-        base = self._compose(text, self._geo_clauses(query))
-        counted, scale = self._sample(self._size_bound(searcher, query, plan)[0])
-        result = searcher.aggregate(counted(base), aggs)
+        branches = {"": (nested, plain)}
+        branches.update({f: ([o for o in nested if o != f], [f]) for f in nested})
+        for branch, (levels, own) in branches.items():
+            leaf = {f"{branch}:{f}": terms(f) for f in own} | {f"{branch}:_n": count}
+            aggs.update(_nest(branch, levels, filters, leaf))
+
+        def run(scale_for: int) -> tuple[dict[str, Any], float]:
+            counted, scale = self._sample(scale_for)
+            return searcher.aggregate(counted(base), aggs), scale
+
+        estimate = self._estimate(searcher, query, plan, pass_filters)
+        exact_up_to = NESTED_EXACT_FACTOR * FACET_SAMPLE_ABOVE
+        result, scale = run(0 if estimate <= exact_up_to else estimate)
+        if scale > 1 and _value(result.get("_n")) * scale <= exact_up_to:
+            result, scale = run(0)  # the estimate was far off: the set is small
         facets: dict[str, dict[str, int]] = {}
         approximate = False
-        for f in chosen:
-            part = result.get(f) or {}
-            filtered = bool(query.facet_filters(without=f))
-            size = (part.get("_n") if filtered else result["_n"]) or {}
-            if scale == 1 or (size.get("value") or 0) * scale > FACET_SAMPLE_ABOVE * 1.25:
-                facets[f] = _buckets(part.get(f) if filtered else part, scale)
-                approximate |= scale > 1
+        for branch, (levels, own) in branches.items():
+            n, counts = _summed(result, branch, levels, own)
+            if scale > 1 and n * scale <= FACET_SAMPLE_ABOVE * 1.25:
+                # A small set inside a sampled one: counted exactly, on its own.
+                only = self._compose(text, self._filter_clauses(query, without=branch or None))
+                exact = searcher.aggregate(only, {f: terms(f) for f in own})
+                facets.update({f: _buckets(exact.get(f)) for f in own})
                 continue
-            own_set = self._compose(text, self._filter_clauses(query, without=f))
-            facets[f] = _buckets(searcher.aggregate(own_set, {f: terms(f)}).get(f))
+            facets.update({f: _scaled(counts[f], scale) for f in own})
+            approximate |= scale > 1
+        for f in apart:
+            only = self._compose(text, self._filter_clauses(query, without=f))
+            own_estimate = self._estimate(searcher, query, plan, query.facet_filters(without=f))
+            counted, own_scale = self._sample(own_estimate)
+            result = searcher.aggregate(counted(only), {f: terms(f), "_n": count})
+            if own_scale > 1 and _value(result.get("_n")) * own_scale <= FACET_SAMPLE_ABOVE:
+                result, own_scale = searcher.aggregate(only, {f: terms(f)}), 1.0
+            facets[f] = _buckets(result.get(f), own_scale)
+            approximate |= own_scale > 1
         return facets, approximate
+
+    def _estimate(
+        self,
+        searcher: tantivy.Searcher,
+        query: SearchQuery,
+        plan: QueryPlan,
+        filters: dict[str, list[str]],
+    ) -> int:
+        """About how many documents match the words, the area and ``filters``, from term
+        statistics, as if they were independent of each other. Only a guess (words and
+        places go together): whoever uses it checks it against what it counted."""
+        no_area = dataclasses.replace(query, center=None, radius_km=None)
+        words, _known = self._size_bound(searcher, no_area, plan)
+        total = max(1, int(searcher.num_docs))
+        share = words / total
+        if query.is_geo:
+            assert query.center is not None and query.radius_km is not None
+            share *= min(1.0, self._circle_bound(query.center, query.radius_km) / total)
+        for facet, values in filters.items():
+            share *= min(1.0, sum(searcher.doc_freq(facet, v) for v in values) / total)
+        return int(share * total)
 
     def _result_bound(
         self, searcher: tantivy.Searcher, query: SearchQuery, plan: QueryPlan
@@ -875,12 +1035,10 @@ class TantivyEngine(SearchEngine):
         if total <= max_points:
             addresses = [address for _score, address in result.hits]
             ids = self._ids_of(searcher, addresses)
-            lats = searcher.fast_field_values("lat", addresses)
-            lons = searcher.fast_field_values("lon", addresses)
             points = [
-                Cluster(lat, lon, 1, pk)
-                for pk, lat, lon in zip(ids, lats, lons, strict=True)
-                if lat is not None and lon is not None
+                Cluster(*at, 1, pk)
+                for pk, at in zip(ids, _coordinates(searcher, addresses), strict=True)
+                if at is not None
             ]
             return points, total
         field = f"c{level}"
@@ -909,7 +1067,7 @@ def _submit(fn: Callable[..., Any], *args: Any) -> Future[Any]:
     when ``SEARCH_PARALLEL`` is off. Each concurrent search holds at most one of the
     pool's threads."""
     global _executor
-    if not getattr(settings, "SEARCH_PARALLEL", True):
+    if not _parallel():
         done: Future[Any] = Future()
         try:
             done.set_result(fn(*args))
@@ -935,6 +1093,69 @@ os.register_at_fork(after_in_child=_forget_executor)
 def _count(searcher: tantivy.Searcher, query: Query) -> int:
     # Tantivy wants at least one hit collected; the count is what is asked for.
     return int(searcher.search(query, 1, count=True).count or 0)  # type: ignore[attr-defined]
+
+
+def _coordinates(
+    searcher: tantivy.Searcher, addresses: list[Any]
+) -> list[tuple[float, float] | None]:
+    lats = searcher.fast_field_values("lat", addresses)
+    lons = searcher.fast_field_values("lon", addresses)
+    return [
+        (lat, lon) if lat is not None and lon is not None and lat != NOWHERE else None
+        for lat, lon in zip(lats, lons, strict=True)
+    ]
+
+
+def _parallel() -> bool:
+    return bool(getattr(settings, "SEARCH_PARALLEL", True))
+
+
+def _nest(
+    branch: str, levels: list[str], filters: dict[str, list[str]], leaf: dict[str, Any]
+) -> dict[str, Any]:
+    """``leaf`` inside one terms aggregation per facet of ``levels``, each restricted to
+    that facet's selected values; the names start with ``branch``."""
+    agg = leaf
+    for facet in reversed(levels):
+        values = list(filters[facet])
+        terms = {"field": facet, "include": values, "size": len(values)}
+        agg = {f"{branch}/{facet}": {"terms": terms, "aggs": agg}}
+    return agg
+
+
+def _leaves(node: dict[str, Any], branch: str, levels: list[str]) -> Iterator[dict[str, Any]]:
+    if not levels:
+        yield node
+        return
+    for bucket in (node.get(f"{branch}/{levels[0]}") or {}).get("buckets", []):
+        yield from _leaves(bucket, branch, levels[1:])
+
+
+def _summed(
+    result: dict[str, Any], branch: str, levels: list[str], facets: list[str]
+) -> tuple[int, dict[str, dict[str, int]]]:
+    """The documents of a branch of ``_nest`` and its facets' counts, summed over the
+    selected values of its levels."""
+    n = 0
+    counts: dict[str, dict[str, int]] = {f: {} for f in facets}
+    for leaf in _leaves(result, branch, levels):
+        n += _value(leaf.get(f"{branch}:_n"))
+        for f in facets:
+            into = counts[f]
+            for b in (leaf.get(f"{branch}:{f}") or {}).get("buckets", []):
+                key = str(b["key"])
+                into[key] = into.get(key, 0) + int(b["doc_count"])
+    return n, counts
+
+
+def _value(metric: dict[str, Any] | None) -> int:
+    return int((metric or {}).get("value") or 0)
+
+
+def _scaled(counts: dict[str, int], scale: float) -> dict[str, int]:
+    if scale > 1:
+        return {k: max(1, round(v * scale)) for k, v in counts.items()}
+    return counts
 
 
 def _buckets(result: dict[str, Any] | None, scale: float = 1.0) -> dict[str, int]:

@@ -144,6 +144,46 @@ def test_facet_counts_match_a_plain_database_count(mixed, text, filters):
         assert got == expected, facet
 
 
+@pytest.mark.parametrize(
+    "case", ["two growth fields", "one network and three sizes", "area, text and two certificates"]
+)
+def test_facets_under_several_selections_match_a_plain_database_count(mixed, case):
+    """Every facet counts under all filters but its own, whatever mix is selected: facets
+    with one value per organisation (kind, size, district), a facet of which an
+    organisation may have several values with one or with several selected, an area."""
+    networks = mixed
+    # The fixture's values, in the models' own order.
+    growth = [str(pk) for pk in GrowthField.objects.values_list("pk", flat=True)[:3]]
+    certs = [str(pk) for pk in CertificationStandard.objects.values_list("pk", flat=True)[:3]]
+    text, area = "", None
+    if case == "two growth fields":
+        filters = {"growth": growth[:2], "kind": ["company"], "size": ["micro", "small", "medium"]}
+    elif case == "one network and three sizes":
+        filters = {"network": [str(networks[0].pk)], "size": ["micro", "small", "medium"]}
+    else:
+        text, area = "Optik", 50.0
+        filters = {"cert": certs[:2], "kind": ["company", "university"], "growth": growth}
+    text_q = Q(name__icontains=text) | Q(description__icontains=text) if text else Q()
+    if area is not None:
+        text_q &= Q(pk__in=within(area))
+    query = SearchQuery(
+        text=text,
+        filters=filters,
+        center=ILMENAU if area else None,
+        radius_km=area,
+        limit=100,
+    )
+    results = services.search(query)
+    assert results.total == len(db_ids(text_q, filters)) > 0
+    assert not results.facets_approximate
+    shown = {f.name: {v.value: v.count for v in f.values} for f in results.facets}
+    for facet in ("kind", "size", "district", "growth", "cert", "network"):
+        expected = db_facet_counts(text_q, filters, facet)
+        expected.pop("unknown", None)  # no size class given: not offered as a filter
+        got = {k: v for k, v in shown[facet].items() if v}
+        assert got == expected, (case, facet)
+
+
 def test_wz_facet_walks_the_hierarchy(mixed):
     results = services.search(SearchQuery(limit=0))
     wz = next(f for f in results.facets if f.name == "wz")
@@ -233,6 +273,29 @@ def test_map_gives_clusters_whose_counts_add_up(mixed, monkeypatch):
     }
     assert count == len(in_jena) > 0
     assert {p.id for p in points} == in_jena
+
+
+def test_an_organisation_without_coordinates_is_found_but_on_no_map(mixed, monkeypatch):
+    """An address that could not be geocoded: the organisation is found by its words,
+    lies in no circle and on no map, however large the box, and comes last by distance."""
+    from directory.models import Site
+
+    nowhere = make_org("Ungeortet Optik GmbH", place="jena")
+    Site.objects.filter(organisation=nowhere).update(latitude=None, longitude=None)
+    index_all()
+    assert names("Ungeortet") == ["Ungeortet Optik GmbH"]
+    monkeypatch.setattr(services, "MAP_MAX_POINTS", 500)
+    for box in (BBox(50.2, 9.8, 51.7, 12.7), BBox(-89.0, -179.0, 89.0, 179.0)):
+        points, count = services.map_clusters(SearchQuery(bbox=box), zoom=7)
+        assert count == Organisation.objects.count() - 1
+        assert nowhere.pk not in {p.id for p in points}
+    far = services.search(SearchQuery(center=ILMENAU, radius_km=500, limit=100, facets=False))
+    assert nowhere.pk not in {i.organisation.pk for i in far.items}
+    by_distance = services.search(
+        SearchQuery(text="Optik", center=ILMENAU, sort="distance", limit=100, facets=False)
+    )
+    assert by_distance.items[-1].organisation.pk == nowhere.pk
+    assert by_distance.items[-1].distance_km is None
 
 
 def test_empty_result_suggests_what_to_relax(mixed):
