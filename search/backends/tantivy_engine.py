@@ -328,9 +328,12 @@ class TantivyEngine(SearchEngine):
             index.reload()
             self._version += 1
 
+    def encode(self, doc: SearchDocument) -> str:
+        return to_json(doc)
+
     def rebuild(
         self,
-        batches: Iterator[list[SearchDocument]],
+        batches: Iterator[list[Any]],
         total: int,
         progress: Callable[[int], None],
     ) -> None:
@@ -342,7 +345,7 @@ class TantivyEngine(SearchEngine):
         try:
             for batch in batches:
                 for doc in batch:
-                    writer.add_json(to_json(doc))
+                    writer.add_json(doc)
                 done += len(batch)
                 progress(done)
             writer.commit()
@@ -907,21 +910,26 @@ class TantivyEngine(SearchEngine):
         plain = [f for f in FACETS if f not in chosen]
         pass_filters = {f: v for f, v in filters.items() if f not in nested}
         base = self._compose(text, self._facet_clauses(pass_filters) + self._geo_clauses(query))
+        estimate = self._estimate(searcher, query, plan, pass_filters)
+        exact_up_to = NESTED_EXACT_FACTOR * FACET_SAMPLE_ABOVE
+        sampled = estimate > exact_up_to
+        # Sizes of the sets are needed only to judge a sample (a nested bucket has its
+        # own number of documents; a count per document costs a millisecond).
         count = {"value_count": {"field": "id"}}
-        aggs: dict[str, Any] = {"_n": count}
+        aggs: dict[str, Any] = {"_n": count} if sampled else {}
         branches = {"": (nested, plain)}
         branches.update({f: ([o for o in nested if o != f], [f]) for f in nested})
         for branch, (levels, own) in branches.items():
-            leaf = {f"{branch}:{f}": terms(f) for f in own} | {f"{branch}:_n": count}
+            leaf = {f"{branch}:{f}": terms(f) for f in own}
+            if sampled and not levels:
+                leaf[f"{branch}:_n"] = count
             aggs.update(_nest(branch, levels, filters, leaf))
 
         def run(scale_for: int) -> tuple[dict[str, Any], float]:
             counted, scale = self._sample(scale_for)
             return searcher.aggregate(counted(base), aggs), scale
 
-        estimate = self._estimate(searcher, query, plan, pass_filters)
-        exact_up_to = NESTED_EXACT_FACTOR * FACET_SAMPLE_ABOVE
-        result, scale = run(0 if estimate <= exact_up_to else estimate)
+        result, scale = run(estimate if sampled else 0)
         if scale > 1 and _value(result.get("_n")) * scale <= exact_up_to:
             result, scale = run(0)  # the estimate was far off: the set is small
         facets: dict[str, dict[str, int]] = {}
@@ -1139,7 +1147,7 @@ def _summed(
     n = 0
     counts: dict[str, dict[str, int]] = {f: {} for f in facets}
     for leaf in _leaves(result, branch, levels):
-        n += _value(leaf.get(f"{branch}:_n"))
+        n += _value(leaf.get(f"{branch}:_n")) if not levels else int(leaf.get("doc_count", 0))
         for f in facets:
             into = counts[f]
             for b in (leaf.get(f"{branch}:{f}") or {}).get("buckets", []):

@@ -197,5 +197,9 @@ def test_a_large_rebuild_analyses_in_worker_processes(engine, settings, tmp_path
     chunks = list(documents.read_in_chunks(reader, ids, chunk=7))
     assert [len(c) for c in chunks] == [7, 7, 7, 7, 2]
     assert [d for c in chunks for d in c] == alone
+    # What the engine writes is made in the workers too, the same as in one process.
+    encode = services.engine().encode
+    encoded = list(documents.read_in_chunks(reader, ids, chunk=7, encode=encode))
+    assert [e for c in encoded for e in c] == [encode(d) for d in alone]
     assert services.rebuild_index(chunk=7).documents == 30
     assert len(names("Werkzeugbau")) == 30
