@@ -252,7 +252,7 @@ class DocumentReader:
 
 
 # A rebuild of more organisations than this analyses them in worker processes (one per
-# core beyond the first) while the calling process writes the index.
+# core) while the calling process writes the index.
 PARALLEL_ABOVE = 50_000
 _worker_reader: DocumentReader | None = None
 _worker_encode: list[Callable[[SearchDocument], Any]] = []
