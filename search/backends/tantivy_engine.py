@@ -74,6 +74,7 @@ SINGLE_VALUED = frozenset({"kind", "size", "district"})
 # FACET_SAMPLE_ABOVE (one exact pass costs less than a sampled one plus the exact
 # passes its small sets need).
 NESTED_EXACT_FACTOR = 2.5
+NESTED_MAX_COMBINATIONS = 64
 SCHEMA_VERSION = "9"
 # Documents in the cells a radius cuts, checked one by one (a band ~100 m wide).
 EDGE_LIMIT = 50_000
@@ -949,6 +950,11 @@ class TantivyEngine(SearchEngine):
         """
         filters = query.facet_filters()
         nested = [f for f in chosen if f in SINGLE_VALUED or len(filters[f]) == 1]
+        # Every combination of selected values is a branch of the nesting: past a few
+        # dozen (twenty districts, five sizes, ...), the facet with the most values
+        # becomes a filter of the pass and counts itself apart.
+        while math.prod(len(filters[f]) for f in nested) > NESTED_MAX_COMBINATIONS:
+            nested.remove(max(nested, key=lambda f: len(filters[f])))
         apart = [f for f in chosen if f not in nested]
         plain = [f for f in FACETS if f not in chosen]
         pass_filters = {f: v for f, v in filters.items() if f not in nested}

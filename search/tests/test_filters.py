@@ -144,13 +144,20 @@ def test_facet_counts_match_a_plain_database_count(mixed, text, filters):
         assert got == expected, facet
 
 
+@pytest.mark.parametrize("combinations", [64, 2])
 @pytest.mark.parametrize(
     "case", ["two growth fields", "one network and three sizes", "area, text and two certificates"]
 )
-def test_facets_under_several_selections_match_a_plain_database_count(mixed, case):
+def test_facets_under_several_selections_match_a_plain_database_count(
+    mixed, case, combinations, monkeypatch
+):
     """Every facet counts under all filters but its own, whatever mix is selected: facets
     with one value per organisation (kind, size, district), a facet of which an
-    organisation may have several values with one or with several selected, an area."""
+    organisation may have several values with one or with several selected, an area;
+    also where too many combinations of selected values make a facet count apart."""
+    from search.backends import tantivy_engine
+
+    monkeypatch.setattr(tantivy_engine, "NESTED_MAX_COMBINATIONS", combinations)
     networks = mixed
     # The fixture's values, in the models' own order.
     growth = [str(pk) for pk in GrowthField.objects.values_list("pk", flat=True)[:3]]
