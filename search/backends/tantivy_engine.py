@@ -1218,22 +1218,4 @@ def _scaled(counts: dict[str, int], scale: float) -> dict[str, int]:
 def _buckets(result: dict[str, Any] | None, scale: float = 1.0) -> dict[str, int]:
     if not result:
         return {}
-    counts = {str(b["key"]): int(b["doc_count"]) for b in result.get("buckets", [])}
-    if scale > 1:
-        counts = {k: max(1, round(v * scale)) for k, v in counts.items()}
-    return counts
-
-
-def _filter_string(filters: dict[str, list[str]]) -> str:
-    """Facet filters in Tantivy's query language, for a filter aggregation.
-
-    The values are codes the form validated (kinds, WZ codes, ids); a quote or a
-    backslash in one is a programming error, not input to escape.
-    """
-    parts = []
-    for facet, values in sorted(filters.items()):
-        for value in values:
-            if '"' in value or "\\" in value:
-                raise ValueError(f"not a facet value: {value!r}")
-        parts.append("(" + " OR ".join(f'{facet}:"{value}"' for value in values) + ")")
-    return " AND ".join(parts)
+    return _scaled({str(b["key"]): int(b["doc_count"]) for b in result.get("buckets", [])}, scale)
