@@ -18,6 +18,7 @@ from directory.models import (
     Organisation,
     Site,
 )
+from directory.signals import bulk_organisations_changed
 
 log = logging.getLogger(__name__)
 
@@ -109,3 +110,10 @@ for through in (
     Organisation.growth_fields.through,
 ):
     m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"search-m2m-{through.__name__}")
+
+
+def _bulk_changed(sender: Any, ids: set[int], **kwargs: Any) -> None:
+    queue(set(ids))
+
+
+bulk_organisations_changed.connect(_bulk_changed, dispatch_uid="search-bulk-organisations")
