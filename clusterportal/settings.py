@@ -31,6 +31,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", default=True)
+# Under DEBUG, Django's technical 404 page (with the URL list) instead of the portal's own.
+DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", default=False)
 SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "search.middleware.SearchUnavailableMiddleware",
+    "clusterportal.middleware.PortalNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "clusterportal.urls"
@@ -248,6 +251,7 @@ LOGGING = {
 # Settings an operator may set through the environment. tests check each is documented.
 DOCUMENTED_SETTINGS = [
     "DEBUG",
+    "DEBUG_TECHNICAL_404",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
