@@ -31,6 +31,7 @@ from .forms import (
     DeleteAccountForm,
     DomainClaimForm,
     LoginForm,
+    OutboxPasswordResetForm,
     RegistrationForm,
     ResendForm,
     ReviewClaimForm,
@@ -264,6 +265,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     and the page looks the same whether or not the address has an account."""
 
     template_name = "accounts/password_form.html"
+    form_class = OutboxPasswordResetForm
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
@@ -299,10 +301,17 @@ logout = auth_views.LogoutView.as_view()
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
-    """The back office signs in through the portal's login (with its second factor)."""
-    target = reverse("accounts:login")
-    next_url = request.GET.get("next") or reverse("admin:index")
-    return redirect(f"{target}?next={next_url}")
+    """The back office signs in through the portal's login (with its second factor).
+
+    A signed-in account without back-office access is told so: sending it to the login
+    again would bounce between the two login pages forever.
+    """
+    next_url = _next_url(request, default=reverse("admin:index"))
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url, reverse("accounts:login"))
+    if request.user.is_active and request.user.is_staff:
+        return HttpResponseRedirect(next_url)
+    return render(request, "accounts/staff_only.html", status=403)
 
 
 # --- Claims --------------------------------------------------------------------------
