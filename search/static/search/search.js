@@ -12,10 +12,41 @@
   function setupAutocomplete() {
     var input = document.getElementById("id_q");
     var list = document.getElementById("search-suggestions");
-    if (!input || !list) { return; }
-    function close() { list.innerHTML = ""; }
+    var form = document.getElementById("search-form");
+    if (!input || !list || !form) { return; }
+    // Every keystroke starts a new generation; closing the list (submit, Escape, focus
+    // leaving) ends the current one. An answer that belongs to an ended generation
+    // arrives too late: it is dropped, so it can neither reopen the list nor reach
+    // the address bar (the suggestions never push a URL).
+    var typed = 0;
+    var closedAt = 0;
+    function close() {
+      closedAt = typed;
+      list.innerHTML = "";
+    }
+    function stale() {
+      return closedAt === typed || (document.activeElement !== input && !list.contains(document.activeElement));
+    }
+    input.addEventListener("input", function () { typed += 1; });
+    input.addEventListener("htmx:beforeRequest", function (event) {
+      if (stale()) { event.preventDefault(); return; }
+      event.detail.xhr.suggestionGeneration = typed;
+    });
+    list.addEventListener("htmx:beforeSwap", function (event) {
+      var generation = event.detail.xhr.suggestionGeneration;
+      if (generation === undefined || generation <= closedAt || stale()) {
+        event.detail.shouldSwap = false;
+      }
+    });
     input.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { close(); }
+      if (event.key === "Escape") {
+        // Escape closes the list and clears the box (Chromium clears a search box
+        // by itself; other browsers do the same through this).
+        event.preventDefault();
+        close();
+        input.value = "";
+      }
+      if (event.key === "Enter") { close(); }
       if (event.key === "ArrowDown" && list.children.length) {
         event.preventDefault();
         list.querySelector("a").focus();
@@ -26,9 +57,17 @@
       var index = items.indexOf(document.activeElement);
       if (event.key === "ArrowDown" && index < items.length - 1) { event.preventDefault(); items[index + 1].focus(); }
       if (event.key === "ArrowUp") { event.preventDefault(); (index > 0 ? items[index - 1] : input).focus(); }
-      if (event.key === "Escape") { close(); input.focus(); }
+      if (event.key === "Escape") { event.preventDefault(); close(); input.focus(); }
     });
-    document.getElementById("search-form").addEventListener("submit", close);
+    // A click on a suggestion must not close the list before the link is followed.
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    function closeWhenFocusLeaves(event) {
+      var next = event.relatedTarget;
+      if (next !== input && !(next && list.contains(next))) { close(); }
+    }
+    input.addEventListener("focusout", closeWhenFocusLeaves);
+    list.addEventListener("focusout", closeWhenFocusLeaves);
+    form.addEventListener("submit", close);
   }
 
   function setupMap() {
