@@ -61,6 +61,7 @@ class WzCodeAdmin(admin.ModelAdmin):
         "title",
         "title_long",
         "explanatory_title",
+        "title_en",
         "includes",
         "also_includes",
         "remarks",
@@ -72,7 +73,16 @@ class WzCodeAdmin(admin.ModelAdmin):
         (None, {"fields": ["version", "code", "level", "section", "parent"]}),
         (
             _("Titles"),
-            {"fields": ["title", "title_long", "title_mid", "title_short", "explanatory_title"]},
+            {
+                "fields": [
+                    "title",
+                    "title_long",
+                    "title_mid",
+                    "title_short",
+                    "explanatory_title",
+                    "title_en",
+                ]
+            },
         ),
         (_("Notes"), {"fields": ["remarks", "includes", "also_includes", "excludes"]}),
         (_("Hierarchy and correspondence"), {"fields": ["children_list", "wz2025_sources"]}),

@@ -8,9 +8,20 @@ show and search WZ 2025 as well.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .choices import WzLevel, WzVersion
+
+
+def english_shown() -> bool:
+    """Whether the active language is English (German is the source of every name)."""
+    return (get_language() or "").split("-")[0] == "en"
+
+
+def localised(german: str, english: str) -> str:
+    """The English text when English is shown and there is one, otherwise the German."""
+    return english if english and english_shown() else german
 
 
 class WzCode(models.Model):
@@ -27,6 +38,8 @@ class WzCode(models.Model):
     title_long = models.CharField(_("long title"), max_length=500, blank=True)
     title_mid = models.CharField(_("mid title"), max_length=200, blank=True)
     title_short = models.CharField(_("short title"), max_length=200, blank=True)
+    # From the NACE Rev. 2 English titles (levels 1–4); a subclass carries its class's.
+    title_en = models.CharField(_("English title"), max_length=500, blank=True)
     # Text, not a short title: Destatis puts a 700-character note here (53.10, 53.10.0).
     explanatory_title = models.TextField(_("explanatory title"), blank=True)
     remarks = models.TextField(_("general remarks"), blank=True)
@@ -44,6 +57,16 @@ class WzCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        """The title a visitor reads: the NACE English title when English is shown."""
+        return localised(self.title, self.title_en)
+
+    @property
+    def display_lang(self) -> str:
+        """The language of ``display_title``, for the ``lang`` attribute."""
+        return "en" if self.title_en and english_shown() else "de"
 
     def ancestors(self) -> list[WzCode]:
         """From the section down to this item (parents are few, at most four queries)."""
@@ -87,6 +110,15 @@ class Vocabulary(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name a visitor reads: the English name when English is shown and there is one."""
+        return localised(self.name, self.name_en)
+
+    @property
+    def display_lang(self) -> str:
+        return "en" if self.name_en and english_shown() else "de"
 
 
 class Technology(Vocabulary):

@@ -125,6 +125,7 @@ class ImportStats:
         labels = {
             "codes": _("codes"),
             "correspondences": _("correspondence links"),
+            "english_titles": _("English titles"),
             "growth_fields": _("growth fields"),
             "technologies": _("technologies"),
             "certification_standards": _("certification standards"),
