@@ -70,6 +70,41 @@
     form.addEventListener("submit", close);
   }
 
+  // New results in place (a facet, a page, the form): after a facet or page link, focus
+  // goes to the results' heading (it names the count), not back to the page's start;
+  // changes made in the form keep focus there and are announced instead. Wide screens
+  // show the filters open where CSS cannot open the folded panel by itself.
+  function setupResults() {
+    var wide = window.matchMedia ? window.matchMedia("(min-width: 50.01rem)") : null;
+    var cssOpens = window.CSS && window.CSS.supports && window.CSS.supports("selector(::details-content)");
+    var announcer = document.getElementById("results-announcement");
+    var focusHeading = false;
+    function openOnWide() {
+      var panel = document.querySelector(".facet-panel");
+      if (panel && !cssOpens && wide && wide.matches) { panel.open = true; }
+    }
+    function isResults(event) { return event.detail.target && event.detail.target.id === "search-results"; }
+    document.body.addEventListener("htmx:beforeRequest", function (event) {
+      if (!isResults(event)) { return; }
+      var elt = event.detail.elt;
+      focusHeading = Boolean(elt && elt.closest && elt.closest(".facets, .pagination"));
+    });
+    document.body.addEventListener("htmx:afterSwap", function (event) { if (isResults(event)) { openOnWide(); } });
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      if (!isResults(event)) { return; }
+      var heading = document.getElementById("results-heading");
+      if (!heading) { return; }
+      if (focusHeading) {
+        heading.focus();
+      } else if (announcer) {
+        announcer.textContent = heading.textContent.replace(/\s+/g, " ").trim();
+      }
+      focusHeading = false;
+    });
+    if (wide && wide.addEventListener) { wide.addEventListener("change", openOnWide); }
+    openOnWide();
+  }
+
   function setupMap() {
     var configNode = document.getElementById("search-map-config");
     if (!configNode || typeof window.L === "undefined") { return; }
@@ -161,6 +196,6 @@
     window.addEventListener("popstate", function () { window.setTimeout(refresh, 50); });
   }
 
-  function init() { setupAutocomplete(); setupMap(); }
+  function init() { setupAutocomplete(); setupResults(); setupMap(); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
