@@ -20,7 +20,7 @@ from django.test import Client
 
 from core.testing import sign_in
 
-pytest_plugins = ["core.testing.browser"]
+pytest_plugins = ["core.testing.browser", "messaging.testing"]
 
 
 @pytest.fixture(scope="session", autouse=True)

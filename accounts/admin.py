@@ -113,3 +113,29 @@ class PrivacyPolicyAdmin(admin.ModelAdmin):
         if not change:
             obj.author = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
+
+
+# --- Waiting items beside their queue ----------------------------------------------------
+
+_app_list = admin.site.get_app_list
+
+
+def _app_list_with_waiting(request: HttpRequest, app_label: str | None = None) -> list[Any]:
+    """The back office's index and side bar name the queues with what waits in them,
+    e.g. "Claims (3)", for the staff who may open them."""
+    apps = _app_list(request, app_label)
+    counts = getattr(request, "_waiting_counts", None)
+    if counts is None:
+        from .notifications import waiting_counts
+
+        counts = waiting_counts() if getattr(request.user, "is_staff", False) else {}
+        request._waiting_counts = counts  # type: ignore[attr-defined]
+    for app in apps:
+        for model in app["models"]:
+            waiting = counts.get(model["model"]._meta.label_lower)
+            if waiting:
+                model["name"] = f"{model['name']} ({waiting})"
+    return apps
+
+
+admin.site.get_app_list = _app_list_with_waiting  # type: ignore[method-assign]

@@ -8,7 +8,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from . import notifications
         from .signals import setup_groups_after_migrate
+
+        notifications.connect()
 
         post_migrate.connect(
             setup_groups_after_migrate, sender=self, dispatch_uid="accounts.setup_groups"

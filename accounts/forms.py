@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from .consents import PRIVACY_CONSENT
@@ -137,3 +139,21 @@ class ActivateForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
         help_text=_("The one you chose when you registered."),
     )
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's reset form, whose link leaves through the outbox like every other mail."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from .services import send_password_reset
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        send_password_reset(to_email, subject, context)

@@ -28,6 +28,7 @@ EDIT_AND_DELETE = ("view", "add", "change", "delete")
 # fails when an installed project app is missing here.
 PROJECT_APPS: tuple[str, ...] = (
     "core",
+    "messaging",
     "classification",
     "geo",
     "directory",

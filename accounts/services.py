@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
-import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -21,10 +20,8 @@ from django.contrib.auth.models import AbstractUser, Group, Permission, User
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, get_random_string, salted_hmac
@@ -36,6 +33,8 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from messaging import services as outbox
 
 from .models import (
     Account,
@@ -282,23 +281,38 @@ def limit_account_emails(email: str) -> None:
 
 
 def _send(
-    to: str, subject: str, template: str, context: dict[str, Any], request: HttpRequest
+    to: str,
+    subject: str,
+    template: str,
+    context: dict[str, Any],
+    request: HttpRequest | None,
+    *,
+    key: str | None = None,
 ) -> None:
-    context = {
-        **context,
-        "portal_name": settings.PORTAL_NAME,
-        "base_url": request.build_absolute_uri("/").rstrip("/"),
-    }
-    body = render_to_string(template, context, request=request)
-    send_mail(f"{settings.PORTAL_NAME}: {subject}", body, None, [to])
+    """Write an account email into the outbox (``messaging``), in the caller's
+    transaction; it leaves after the commit. ``template`` names the text part, the HTML
+    part is its ``.html`` twin. Links point to the host the request came to."""
+    base_url = (
+        request.build_absolute_uri("/").rstrip("/") if request is not None else settings.PORTAL_URL
+    )
+    outbox.enqueue(
+        to=to,
+        subject=subject,
+        template=template.removesuffix(".txt"),
+        context={**context, "base_url": base_url},
+        key=key,
+    )
 
 
-def _send_quietly(*args: Any) -> None:
-    """Send, but only log a failure: the decision it reports is already stored."""
-    try:
-        _send(*args)
-    except (OSError, smtplib.SMTPException):
-        logger.exception("could not send an account email")
+def send_password_reset(to: str, subject: str, context: dict[str, Any]) -> None:
+    """The password-reset link (Django's reset form builds the context), through the outbox."""
+    outbox.enqueue(
+        to=to,
+        subject=subject,
+        template="accounts/email/password_reset",
+        context=context,
+        key=f"password-reset:{context['uid']}:{context['token']}",
+    )
 
 
 def register(
@@ -349,7 +363,7 @@ def register(
             text_version=consent_version,
             source=source,
         )
-    send_verification(request, user)
+        send_verification(request, user)
     return user
 
 
@@ -678,13 +692,14 @@ def start_domain_claim(
         claim.save()
         claim.code_hash = _code_hash(claim, code)
         claim.save(update_fields=["code_hash"])
-    _send(
-        email,
-        _("Your code for %(organisation)s") % {"organisation": organisation.name},
-        "accounts/email/claim_code.txt",
-        {"user": user, "organisation": organisation, "code": code, "hours": CLAIM_CODE_HOURS},
-        request,
-    )
+        _send(
+            email,
+            _("Your code for %(organisation)s") % {"organisation": organisation.name},
+            "accounts/email/claim_code.txt",
+            {"user": user, "organisation": organisation, "code": code, "hours": CLAIM_CODE_HOURS},
+            request,
+            key=f"claim-code:{claim.pk}:{claim.code_hash}",
+        )
     return claim
 
 
@@ -735,8 +750,10 @@ def _check_claim_code(user: User, claim: Claim, code: str) -> OrganisationEditor
     return grant_editor(user, claim.organisation, OrganisationEditor.Via.DOMAIN)
 
 
+@transaction.atomic
 def request_claim_review(user: User, organisation: Organisation, message: str) -> Claim:
-    """Ask staff to confirm the user as the profile's editor."""
+    """Ask staff to confirm the user as the profile's editor (the reviewers get an email
+    in the same transaction: ``accounts.notifications``)."""
     _require_claimable(user, organisation)
     if not message.strip():
         raise AccountError(_("Please tell the staff who you are in the organisation."))
@@ -768,11 +785,12 @@ def decide_claim(
         claim.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
         if accept:
             grant_editor(claim.user, claim.organisation, OrganisationEditor.Via.REVIEW, staff)
-    if request is not None and claim.user.email:
-        _send_quietly(
-            claim.user.email,
-            _("Your claim for %(organisation)s") % {"organisation": claim.organisation.name},
-            "accounts/email/claim_decided.txt",
-            {"claim": claim, "accepted": accept},
-            request,
-        )
+        if claim.user.email:
+            _send(
+                claim.user.email,
+                _("Your claim for %(organisation)s") % {"organisation": claim.organisation.name},
+                "accounts/email/claim_decided.txt",
+                {"claim": claim, "accepted": accept},
+                request,
+                key=f"claim-decided:{claim.pk}",
+            )

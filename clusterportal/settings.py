@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "core",
+    "messaging",
     "classification",
     "geo",
     "directory",
@@ -203,6 +204,16 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 
 TASKS = {
+# The outbox (docs/messaging.md): messages sent per minute at most (0: no limit), tries
+# before a message fails, the pause before the first retry (doubled for each further
+# one), how long a message may stay "sending" before its outcome counts as unknown, and
+# an optional address for mailto unsubscribes beside the link.
+MESSAGING_RATE_PER_MINUTE = int(env("MESSAGING_RATE_PER_MINUTE", "60"))
+MESSAGING_MAX_ATTEMPTS = int(env("MESSAGING_MAX_ATTEMPTS", "5"))
+MESSAGING_RETRY_SECONDS = int(env("MESSAGING_RETRY_SECONDS", "60"))
+MESSAGING_SENDING_TIMEOUT = int(env("MESSAGING_SENDING_TIMEOUT", "600"))
+MESSAGING_UNSUBSCRIBE_MAILTO = env("MESSAGING_UNSUBSCRIBE_MAILTO")
+
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
@@ -270,6 +281,11 @@ DOCUMENTED_SETTINGS = [
     "EMAIL_USE_SSL",
     "EMAIL_TIMEOUT",
     "SESSION_COOKIE_AGE",
+    "MESSAGING_RATE_PER_MINUTE",
+    "MESSAGING_MAX_ATTEMPTS",
+    "MESSAGING_RETRY_SECONDS",
+    "MESSAGING_SENDING_TIMEOUT",
+    "MESSAGING_UNSUBSCRIBE_MAILTO",
     "STAFF_SESSION_AGE",
     "ACCOUNT_VERIFICATION_DAYS",
     "PASSWORD_RESET_TIMEOUT",

@@ -18,6 +18,7 @@ urlpatterns = [
         name="data-sources",
     ),
     path("", include("accounts.urls")),
+    path("", include("messaging.urls")),
     path("", include("search.urls")),
     path("", include("directory.urls")),
 ]

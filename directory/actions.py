@@ -234,10 +234,12 @@ def remove_member(user: Any, membership: Membership) -> None:
 # --- Review --------------------------------------------------------------------------
 
 
+@transaction.atomic
 def suggest_correction(
     user: Any, organisation: Organisation, message: str, email: str = "", client: str = ""
 ) -> ChangeRequest:
-    """A visitor's correction to a profile, for the staff's queue."""
+    """A visitor's correction to a profile, for the staff's queue (whose reviewers are
+    told in the same transaction)."""
     require(user, Action.SUGGEST, organisation)
     if client:
         limit_per_hour(

@@ -11,23 +11,24 @@ from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from messaging import services as outbox
+from messaging.choices import MailList
+
 from .choices import PublicationStatus
 from .models import Organisation
+from .signals import organisations_changed
 
 logger = logging.getLogger(__name__)
 
@@ -129,13 +130,10 @@ def check_profiles(
         if not recipients:
             continue
         organisation.reverification_sent = now
-        try:
+        with transaction.atomic():
+            # The request and its mails together: the outbox sends (and retries) them.
             _ask(organisation, recipients)
-        except (OSError, smtplib.SMTPException):
-            # One failing delivery must not stop the round; the next run asks again.
-            logger.exception("could not ask %s to confirm %s", recipients, organisation.slug)
-            continue
-        Organisation.objects.filter(pk=organisation.pk).update(reverification_sent=now)
+            Organisation.objects.filter(pk=organisation.pk).update(reverification_sent=now)
         result.asked.append(organisation.pk)
         if progress:
             progress(f"asked {organisation.name}")
@@ -145,10 +143,7 @@ def check_profiles(
         last_verified__gte=cutoff(today) - datetime.timedelta(days=REINDEX_SLACK_DAYS),
     )
     result.reindexed = list(lapsed.values_list("pk", flat=True))
-    if result.reindexed:
-        from search.tasks import update_index
-
-        update_index.enqueue(result.reindexed)
+    organisations_changed(result.reindexed, sender=check_profiles)
     # 3. Hide profiles whose request went unanswered too long.
     if settings.PROFILE_HIDE_UNCONFIRMED_DAYS > 0:
         limit = now - datetime.timedelta(days=settings.PROFILE_HIDE_UNCONFIRMED_DAYS)
@@ -166,16 +161,21 @@ def _ask(organisation: Organisation, recipients: list[str]) -> None:
     link = settings.PORTAL_URL + reverse(
         "directory:confirm-profile", args=[organisation.slug, confirmation_token(organisation)]
     )
-    body = render_to_string(
-        "directory/email/reverify.txt",
-        {
-            "organisation": organisation,
-            "link": link,
-            "edit": settings.PORTAL_URL
-            + reverse("directory:organisation-edit", args=[organisation.slug]),
-            "portal_name": settings.PORTAL_NAME,
-            "hide_days": settings.PROFILE_HIDE_UNCONFIRMED_DAYS,
-        },
-    )
+    context = {
+        "organisation": organisation,
+        "link": link,
+        "edit": settings.PORTAL_URL
+        + reverse("directory:organisation-edit", args=[organisation.slug]),
+        "hide_days": settings.PROFILE_HIDE_UNCONFIRMED_DAYS,
+    }
     subject = _("Is the profile of %(name)s still up to date?") % {"name": organisation.name}
-    send_mail(f"{settings.PORTAL_NAME}: {subject}", body, None, recipients)
+    sent = organisation.reverification_sent.isoformat() if organisation.reverification_sent else ""
+    for recipient in recipients:
+        outbox.enqueue(
+            to=recipient,
+            subject=subject,
+            template="directory/email/reverify",
+            context=context,
+            key=f"reverify:{organisation.pk}:{sent}:{recipient}",
+            category=MailList.PROFILE_REMINDERS,
+        )

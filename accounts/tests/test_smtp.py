@@ -19,7 +19,16 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from messaging.choices import Status
+from messaging.models import Message
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _mail_sent_at_once() -> None:
+    """Here the mail takes the real way: written into the outbox with the registration,
+    sent by the task after the commit."""
 
 
 class Inbox:
@@ -54,19 +63,22 @@ def smtp_server(settings: Any) -> Iterator[Inbox]:
 
 
 def test_the_verification_email_arrives_over_smtp_and_its_link_works(
-    client: Client, smtp_server: Inbox
+    client: Client, smtp_server: Inbox, django_capture_on_commit_callbacks: Any
 ) -> None:
     password = "Werkbank-Fräse-2026"
-    client.post(
-        reverse("accounts:register"),
-        {
-            "email": "jana@beispiel-werk.de",
-            "password1": password,
-            "password2": password,
-            "accept_privacy": "on",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:register"),
+            {
+                "email": "jana@beispiel-werk.de",
+                "password1": password,
+                "password2": password,
+                "accept_privacy": "on",
+            },
+        )
+        assert smtp_server.envelopes == []  # written with the account, sent after the commit
     assert len(smtp_server.envelopes) == 1
+    assert Message.objects.get(to="jana@beispiel-werk.de").status == Status.SENT
     envelope = smtp_server.envelopes[0]
     assert envelope.mail_from == "portal@agentur.example"
     assert envelope.rcpt_tos == ["jana@beispiel-werk.de"]
@@ -77,6 +89,8 @@ def test_the_verification_email_arrives_over_smtp_and_its_link_works(
     body = part.get_content()
     link = re.search(r"http://testserver(/konto/bestaetigen/\S+)", body)
     assert link, body
+    html = message.get_body(preferencelist=("html",))
+    assert html is not None and link.group(1) in html.get_content()
 
     assert client.post(link.group(1), {"password": password}).status_code == 302
     assert get_user_model().objects.get(email="jana@beispiel-werk.de").is_active

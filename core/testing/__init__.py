@@ -21,6 +21,7 @@ TRANSACTIONAL_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "core",
+    "messaging",
     "directory",
     "accounts",
 ]

@@ -34,7 +34,7 @@ def due_profile(django_user_model: Any) -> Any:
 
 
 def test_editors_of_due_profiles_are_asked_once_and_confirm_with_one_button(
-    client: Client, due_profile: Any, django_user_model: Any
+    client: Client, due_profile: Any, django_user_model: Any, mail_sent_at_once: None
 ) -> None:
     fresh = OrganisationFactory.create(name="Frisch GmbH", last_verified=TODAY)
     grant_editor(
