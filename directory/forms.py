@@ -23,7 +23,7 @@ class DistrictChoiceField(forms.ModelChoiceField):
 
 class WzSectionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.code} – {obj.title}"
+        return f"{obj.code} – {obj.display_title}"
 
 
 class OrganisationFilterForm(forms.Form):
@@ -67,7 +67,7 @@ class OrganisationFilterForm(forms.Form):
         )
         self.fields["section"].queryset = (  # type: ignore[attr-defined]
             WzCode.objects.filter(version=WzVersion.WZ2008, level=WzLevel.SECTION)
-            .only("code", "title", "section")
+            .only("code", "title", "title_en", "section")
             .order_by("code")
         )
 

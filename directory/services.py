@@ -38,7 +38,7 @@ _WZ_PARENT_CHAIN = "parent__parent__parent__parent"
 
 # The licence of the district boundaries (BKG VG5000) asks for this line wherever they show.
 BOUNDARY_ATTRIBUTION = next(
-    (a.text for a in ATTRIBUTIONS if "BKG" in a.text), "© GeoBasis-DE / BKG (Daten verändert)"
+    (a.text for a in ATTRIBUTIONS if "bkg.bund.de" in a.url), "© GeoBasis-DE / BKG 2021"
 )
 
 # Head-count bounds of the EU SME classes, for schema.org QuantitativeValue.

@@ -14,12 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from classification.models import CertificationStandard, GrowthField, WzCode
+from classification.models import (
+    CertificationStandard,
+    GrowthField,
+    WzCode,
+    english_shown,
+    localised,
+)
 from core.progress import Progress, silent
 from directory.choices import NETWORK_KINDS, EmployeeSizeClass, OrganisationKind
 from directory.models import Organisation, Site
@@ -224,6 +231,7 @@ HIT_FIELDS = (
     "status",
     "primary_wz__code",
     "primary_wz__title",
+    "primary_wz__title_en",
 )
 SITE_COLUMNS = (
     "id",
@@ -272,10 +280,11 @@ def organisations_for(ids: list[int], with_codes: bool = False) -> list[Organisa
             org.primary_site_list.append(site)  # type: ignore[attr-defined]
     if with_codes:
         through = Organisation.secondary_wz.through.objects.filter(organisation_id__in=list(by_id))
-        for org_id, pk, code, title in through.values_list(
-            "organisation_id", "wzcode_id", "wzcode__code", "wzcode__title"
+        for org_id, pk, code, title, title_en in through.values_list(
+            "organisation_id", "wzcode_id", "wzcode__code", "wzcode__title", "wzcode__title_en"
         ):
-            by_id[org_id].secondary_wz_list.append(WzCode(id=pk, code=code, title=title))  # type: ignore[attr-defined]
+            wz = WzCode(id=pk, code=code, title=title, title_en=title_en)
+            by_id[org_id].secondary_wz_list.append(wz)  # type: ignore[attr-defined]
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
@@ -368,10 +377,10 @@ LABELS_TTL = 60.0  # seconds; labels are reference data and names that rarely ch
 class _Labels:
     loaded: float
     district: dict[str, str]
-    growth: dict[str, str]
-    cert: dict[str, str]
+    growth: dict[str, tuple[str, str]]  # id → (name, English name)
+    cert: dict[str, tuple[str, str]]
     network: dict[str, str]
-    wz: dict[str, tuple[str, str | None]]  # code → (title, parent code)
+    wz: dict[str, tuple[str, str | None, str]]  # code → (title, parent code, English title)
     wz_children: dict[str | None, list[str]]
     # Ids asked for that are no network (any more): not looked up again for a minute.
     not_networks: set[str] = field(default_factory=set)
@@ -385,16 +394,20 @@ def _labels() -> _Labels:
     now = time.monotonic()
     if _labels_cache and now - _labels_cache[0].loaded < LABELS_TTL:
         return _labels_cache[0]
-    codes = WzCode.objects.filter(version="2008").values_list("code", "title", "parent__code")
-    wz: dict[str, tuple[str, str | None]] = {code: (title, parent) for code, title, parent in codes}
+    codes = WzCode.objects.filter(version="2008").values_list(
+        "code", "title", "parent__code", "title_en"
+    )
+    wz: dict[str, tuple[str, str | None, str]] = {
+        code: (title, parent, english) for code, title, parent, english in codes
+    }
     children: dict[str | None, list[str]] = {}
-    for code, (_title, parent) in wz.items():
+    for code, (_title, parent, _english) in wz.items():
         children.setdefault(parent, []).append(code)
     labels = _Labels(
         loaded=now,
         district=dict(District.objects.values_list("ags", "name")),
-        growth={str(pk): n for pk, n in GrowthField.objects.values_list("pk", "name")},
-        cert={str(pk): n for pk, n in CertificationStandard.objects.values_list("pk", "name")},
+        growth=_names(GrowthField),
+        cert=_names(CertificationStandard),
         # Networks are organisations (a million rows): their names are read by id when a
         # facet first shows them, never by scanning the table.
         network={},
@@ -403,6 +416,11 @@ def _labels() -> _Labels:
     )
     _labels_cache[:] = [labels]
     return labels
+
+
+def _names(model: type[GrowthField] | type[CertificationStandard]) -> dict[str, tuple[str, str]]:
+    rows = model._default_manager.values_list("pk", "name", "name_en")
+    return {str(pk): (name, english) for pk, name, english in rows}
 
 
 def forget_labels() -> None:
@@ -420,8 +438,9 @@ def _label_facets(
         "kind": {str(k): str(v) for k, v in OrganisationKind.choices},
         "size": {str(k): str(v) for k, v in EmployeeSizeClass.choices},
         "district": cached.district,
-        "growth": cached.growth,
-        "cert": cached.cert,
+        # English names when English is shown (the cache holds both languages).
+        "growth": {pk: localised(*names) for pk, names in cached.growth.items()},
+        "cert": {pk: localised(*names) for pk, names in cached.cert.items()},
         "network": cached.network,
     }
     stale = any(
@@ -481,7 +500,9 @@ def _wz_facet(labels: _Labels, counts: dict[str, int], selected: set[str], total
         children = labels.wz_children.get(None, [])
 
     def value(code: str, selected: bool) -> FacetValue:
-        return FacetValue(code, f"{code} {labels.wz[code][0]}", counts.get(code, 0), selected)
+        title, _parent, english = labels.wz[code]
+        label = f"{code} {localised(title, english)}"
+        return FacetValue(code, label, counts.get(code, 0), selected)
 
     trail = [value(code, True) for code in trail_codes]
     for crumb in trail:
@@ -590,8 +611,10 @@ def suggest(prefix: str, limit: int = 8) -> list[Suggestion]:
         for item in result.items
     ]
     seen = {s.label.lower() for s in suggestions}
-    for code in WzCode.objects.filter(version="2008", level__gte=4, title__icontains=text)[:3]:
-        label = f"{code.code} {code.title_short or code.title}"
+    named = Q(title__icontains=text) | (Q(title_en__icontains=text) if english_shown() else Q())
+    for code in WzCode.objects.filter(named, version="2008", level__gte=4)[:3]:
+        german = code.title_short or code.title
+        label = f"{code.code} {localised(german, code.title_en)}"
         if label.lower() not in seen:
             suggestions.append(
                 Suggestion(label, f"{reverse('search:search')}?wz={code.code}", "wz")

@@ -1,0 +1,128 @@
+"""A visitor who switches to English reads WZ titles, growth fields and the footer in English.
+
+WZ titles come from the NACE Rev. 2 English titles in the reference data (four levels; a
+WZ subclass shows its class's title); growth fields from their English names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from classification.models import GrowthField, WzCode
+
+from .helpers import index_all, make_org
+
+pytestmark = pytest.mark.django_db
+
+# German-only words of the footer's attribution line.
+GERMAN_FOOTER_WORDS = ("Postleitzahlen", "Verwaltungsgebiete", "Daten verändert", "Hochschulen")
+
+
+@pytest.fixture(autouse=True)
+def _reset_language() -> Iterator[None]:
+    """LocaleMiddleware leaves the last request's language active in this thread."""
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def machining(engine_name):
+    org = make_org(
+        "Fräserei Beispiel GmbH",
+        description="Fräsen und Drehen von Präzisionsteilen.",
+        wz="25.62.0",
+        secondary_wz=["28.41.0"],
+        growth=["Industrielle Produktion und Systeme"],
+    )
+    index_all()
+    return org
+
+
+def english(client: Client) -> Client:
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    return client
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def footer_of(html: str) -> str:
+    match = re.search(r"<footer.*?</footer>", html, re.S)
+    assert match, "the page has a footer"
+    return match.group(0)
+
+
+def test_profile_in_english_shows_nace_titles_and_english_growth_fields(client, machining):
+    german_title = WzCode.objects.get(version="2008", code="25.62.0").title
+    html = english(client).get(machining.get_absolute_url()).content.decode()
+    text = text_of(html)
+
+    # The subclass 25.62.0 shows its class's English title, as does the class itself.
+    assert "25.62.0 Machining" in text
+    assert "25.62 Machining" in text
+    assert "C Manufacturing" in text  # the section, not in capitals
+    assert "25.6 Treatment and coating of metals; machining" in text
+    assert "28.41.0 Manufacture of metal forming machinery" in text
+    assert german_title not in text
+    assert "Verarbeitendes Gewerbe" not in text
+    assert "Industrial production and systems" in text
+    assert "Industrielle Produktion und Systeme" not in text
+    # English text is not marked as German.
+    assert '<span lang="de">Machining' not in html
+
+
+def test_profile_in_german_keeps_the_official_german_titles(client, machining):
+    title = WzCode.objects.get(version="2008", code="25.62.0").title
+    text = text_of(client.get(machining.get_absolute_url()).content.decode())
+    assert f"25.62.0 {title}" in text
+    assert "Machining" not in text
+    assert "Industrielle Produktion und Systeme" in text
+
+
+def test_search_page_in_english_labels_facets_and_hits_in_english(client, machining):
+    growth = GrowthField.objects.get(name="Industrielle Produktion und Systeme")
+    english(client)
+
+    text = text_of(client.get("/suche/", {"q": "Fräsen"}).content.decode())
+    assert "C Manufacturing" in text
+    assert "Industrial production and systems" in text
+    assert "Industrielle Produktion und Systeme" not in text
+    assert "Verarbeitendes Gewerbe" not in text
+
+    # One level further down the WZ facet, and a hit found through the WZ notes.
+    text = text_of(client.get("/suche/", {"wz": "C", "growth": str(growth.pk)}).content.decode())
+    assert "25 Manufacture of fabricated metal products, except machinery and equipment" in text
+    text = text_of(client.get("/suche/", {"q": "Erodieren"}).content.decode())
+    assert "Fräserei Beispiel GmbH" in text
+    assert "Matching industry: 25.62.0 Machining" in text
+
+
+def test_organisation_list_and_suggestions_in_english(client, machining):
+    english(client)
+    text = text_of(client.get(reverse("directory:organisation-list")).content.decode())
+    assert "25.62.0 Machining" in text
+
+    labels = [s["label"] for s in client.get("/api/v1/suggest", {"q": "Machining"}).json()]
+    assert "25.62.0 Machining" in labels
+
+
+@pytest.mark.parametrize("url", ["/", "/suche/", "/organisationen/"])
+def test_footer_in_english_has_no_german_only_words(client, url):
+    footer = footer_of(english(client).get(url).content.decode())
+    assert "Reference data" in footer
+    for word in GERMAN_FOOTER_WORDS:
+        assert word not in footer, f"{word!r} is German in the English footer of {url}"
+
+
+def test_footer_in_german_keeps_the_attribution_the_licence_requires(client):
+    footer = footer_of(client.get("/").content.decode())
+    assert "© GeoBasis-DE / BKG 2021 (Daten verändert)" in footer
+    assert "Postleitzahlen" in footer
