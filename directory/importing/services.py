@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 from collections import defaultdict
 from collections.abc import Sequence
 
+from ..signals import organisations_changed
 from .columns import TARGETS, Mapping, suggest_mapping
 from .compare import (
     Stored,
@@ -181,6 +182,9 @@ def import_organisations(
                 writer.create([r for r in rows if r.match_id is None])
                 writer.update([r for r in rows if r.match_id is not None and r.changes], stored)
                 writer.organisation_history()
+                # Bulk writes send no model signals: the search (and whatever else keeps
+                # derived data) queues its update for the commit from this.
+                organisations_changed(writer.touched, sender=import_organisations)
         except IntegrityError as error:
             result.entries.append(
                 ReportEntry(

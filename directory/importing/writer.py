@@ -85,6 +85,7 @@ class Writer:
         self.source_detail = source_detail[:255]
         self.progress = progress
         self.history_orgs: dict[int, str] = {}  # organisation id → "+" or "~"
+        self.created: list[int] = []
         self._slugs: set[str] | None = None
         self._tags: dict[str, Tag] | None = None
         self.geocoder = _CachedGeocoder()
@@ -172,6 +173,7 @@ class Writer:
             )
             organisations.append(values)
             row.match_id = org_id
+            self.created.append(org_id)
         inserter.insert(Organisation, organisations)
 
         links: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -431,6 +433,11 @@ class Writer:
         self._create(new_offerings, Offering)
         self._create(new_certifications, Certification)
         self._create(new_memberships, Membership)
+
+    @property
+    def touched(self) -> set[int]:
+        """Every organisation created, or updated in itself or in its related rows."""
+        return {*self.created, *self.history_orgs}
 
     # organisation history with its many-to-many fields
 
