@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from classification.models import GrowthField, Technology, localised
 from core.exports import Column
 
 from .choices import (
@@ -138,6 +139,14 @@ class _Labels:
         self.status = _choice_labels(PublicationStatus)
         self.size = _choice_labels(EmployeeSizeClass)
         self.visibility = _choice_labels(Visibility)
+        # Growth fields and technologies in the active language (the importer reads both).
+        self.growth = _names(GrowthField)
+        self.technology = _names(Technology)
+
+
+def _names(model: type[GrowthField] | type[Technology]) -> dict[str, str]:
+    rows = model._default_manager.values_list("name", "name_en")
+    return {name: localised(name, english) for name, english in rows}
 
 
 def _choice_labels(choices: Any) -> dict[str, str]:
@@ -173,6 +182,7 @@ def _chunk_rows(
             "employee_size_class",
             "primary_wz__code",
             "primary_wz__title",
+            "primary_wz__title_en",
         )
     }
     links = {
@@ -269,11 +279,17 @@ def _chunk_rows(
             "founding_year": values["founding_year"],
             "employees": labels.size.get(values["employee_size_class"], ""),
             "primary_wz": values["primary_wz__code"] or "",
-            "primary_wz_title": values["primary_wz__title"] or "",
+            "primary_wz_title": localised(
+                values["primary_wz__title"] or "", values["primary_wz__title_en"] or ""
+            ),
             "secondary_wz": links["secondary_wz"].get(org_id, []),
-            "technologies": links["technologies"].get(org_id, []),
+            "technologies": [
+                labels.technology.get(n, n) for n in links["technologies"].get(org_id, [])
+            ],
             "tags": links["tags"].get(org_id, []),
-            "growth_fields": links["growth_fields"].get(org_id, []),
+            "growth_fields": [
+                labels.growth.get(n, n) for n in links["growth_fields"].get(org_id, [])
+            ],
             "certifications": certifications.get(org_id, []),
             "products": [name for kind, name in items if kind == OfferingKind.PRODUCT],
             "services": [name for kind, name in items if kind == OfferingKind.SERVICE],

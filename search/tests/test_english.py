@@ -126,3 +126,19 @@ def test_footer_in_german_keeps_the_attribution_the_licence_requires(client):
     footer = footer_of(client.get("/").content.decode())
     assert "© GeoBasis-DE / BKG 2021 (Daten verändert)" in footer
     assert "Postleitzahlen" in footer
+
+
+def test_an_export_in_english_has_english_wz_titles_and_growth_fields(machining):
+    from directory.exporting import organisation_rows
+    from directory.models import Organisation
+
+    one = Organisation.objects.filter(pk=machining.pk)
+    with translation.override("en"):
+        (row,) = organisation_rows(one, None)
+    assert row["primary_wz_title"] == "Machining"
+    assert row["growth_fields"] == ["Industrial production and systems"]
+
+    with translation.override("de"):
+        (row,) = organisation_rows(one, None)
+    assert row["primary_wz_title"] == WzCode.objects.get(version="2008", code="25.62.0").title
+    assert row["growth_fields"] == ["Industrielle Produktion und Systeme"]
