@@ -24,6 +24,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from messaging import services as outbox
+
 from .consents import PRIVACY_CONSENT
 from .models import (
     Account,
@@ -139,6 +141,7 @@ def export_user_data(user: User) -> dict[str, Any]:
             for r in ChangeRequest.objects.filter(author=user).select_related("organisation")
         ],
         "changes_made": _changes_made(user),
+        "emails": outbox.messages_to(user.email) if user.email else [],
     }
 
 
@@ -167,6 +170,7 @@ def delete_account(user: User) -> None:
     from directory.models import ChangeRequest
 
     pk = user.pk
+    outbox.forget_address(user.email)
     user.username = f"deleted-{pk}"
     user.email = ""
     user.first_name = ""
@@ -214,12 +218,13 @@ class RetentionResult:
     messages: int = 0
     claims: int = 0
     throttling: int = 0
+    emails: int = 0
 
     def __str__(self) -> str:
         return (
             f"deleted {self.accounts} unconfirmed account(s); emptied {self.messages} "
             f"decided change request(s) and {self.claims} decided claim(s); "
-            f"dropped {self.throttling} throttling record(s)"
+            f"dropped {self.throttling} throttling record(s) and {self.emails} old email(s)"
         )
 
 
@@ -247,6 +252,7 @@ def apply_retention(now: datetime.datetime | None = None) -> RetentionResult:
     result.messages = old_requests.update(message="", author_email="")
     old_claims = Claim.objects.filter(decided_at__lt=decided).exclude(message="", email="")
     result.claims = old_claims.update(message="", email="")
+    result.emails = outbox.delete_finished(decided)
     window = now - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
     result.throttling = LoginFailure.objects.filter(created__lt=window).delete()[0]
     result.throttling += AccountEmail.objects.filter(

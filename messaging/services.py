@@ -257,10 +257,16 @@ def _claim(limit: int, now: datetime) -> list[Message]:
             .order_by("next_attempt", "pk")
             .values_list("pk", flat=True)[:limit]
         )
-        Message.objects.filter(pk__in=ids).update(
-            status=Status.SENDING, modified=now, attempts=F("attempts") + 1
-        )
-    return list(Message.objects.filter(pk__in=ids).order_by("next_attempt", "pk"))
+        # Row by row, each only if still queued: a second sender that read the same rows
+        # (SQLite has no row locks) gets none of them.
+        mine = [
+            pk
+            for pk in ids
+            if Message.objects.filter(pk=pk, status=Status.QUEUED).update(
+                status=Status.SENDING, modified=now, attempts=F("attempts") + 1
+            )
+        ]
+    return list(Message.objects.filter(pk__in=mine).order_by("next_attempt", "pk"))
 
 
 def headers_for(message: Message) -> dict[str, str]:
@@ -399,3 +405,37 @@ def resend(messages: Iterable[Message]) -> int:
 def unknown_count() -> int:
     """Messages staff must look at: the sender stopped while sending them."""
     return Message.objects.filter(status=Status.UNKNOWN).count()
+
+
+# --- Personal data -------------------------------------------------------------------------
+
+
+def messages_to(address: str) -> list[dict[str, Any]]:
+    """What the outbox holds for an address, for the person's data download (bodies
+    left out: they hold one-time links and codes)."""
+    return [
+        {
+            "subject": m.subject,
+            "list": m.category,
+            "status": m.status,
+            "created": m.created.isoformat(),
+            "sent": m.sent_at.isoformat() if m.sent_at else None,
+        }
+        for m in Message.objects.filter(to=normalise_address(address)).order_by("created")
+    ]
+
+
+def forget_address(address: str) -> int:
+    """Delete every message to an address (an erased account); what was not sent yet is
+    not sent. Suppression entries stay: they exist so that the address gets no mail."""
+    if not address.strip():
+        return 0
+    return Message.objects.filter(to=normalise_address(address)).delete()[0]
+
+
+def delete_finished(before: datetime) -> int:
+    """Delete messages that reached their end (sent, failed, suppressed) before this
+    time; messages whose outcome is unknown wait for staff."""
+    return Message.objects.filter(
+        status__in=[Status.SENT, Status.FAILED, Status.SUPPRESSED], modified__lt=before
+    ).delete()[0]
