@@ -9,6 +9,7 @@ so that a rebuild of a million organisations reads the database in minutes.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import math
 import multiprocessing
 import os
@@ -52,6 +53,22 @@ class SearchDocument:
     lat: float | None = None
     lon: float | None = None
     updated: int = 0  # milliseconds since the epoch
+
+    def version(self) -> int:
+        """A fingerprint of everything the index holds for this organisation (63 bits,
+        stored beside the document), so that ``search.consistency`` finds documents whose
+        content differs from the database's, not only missing ones. Lists and analysed
+        texts count as sets and bags of terms: the order in which the database returns
+        related rows is no part of the content."""
+        parts = []
+        for name, value in vars(self).items():
+            if isinstance(value, list):
+                value = sorted(value)
+            elif name.endswith("_terms"):
+                value = sorted(value.split())
+            parts.append(f"{name}={value!r}")
+        digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") >> 1
 
     def cells(self) -> dict[int, int]:
         if self.lat is None or self.lon is None:

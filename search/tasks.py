@@ -21,3 +21,15 @@ def rebuild_index() -> int:
     from . import services
 
     return services.rebuild_index().documents
+
+
+@task()
+def check_search_index(repair: bool = True) -> dict[str, int]:
+    """Compare the index with the database and repair what differs (scheduled daily;
+    cron runs the command of the same name)."""
+    from . import consistency
+
+    drift = consistency.check()
+    if repair and not drift.clean:
+        consistency.repair(drift)
+    return {"missing": len(drift.missing), "stale": len(drift.stale), "extra": len(drift.extra)}

@@ -76,6 +76,11 @@ class SearchEngine(TermStats):
     def count(self) -> int:
         raise NotImplementedError
 
+    def versions(self) -> Iterator[tuple[int, int]]:
+        """(id, ``SearchDocument.version()``) of every document in the index, in no
+        particular order; an id held twice comes twice. For ``search.consistency``."""
+        raise NotImplementedError
+
     def problems(self) -> list[str]:
         """What keeps the index from answering, for ``manage.py check`` (none: [])."""
         return []

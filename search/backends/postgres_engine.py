@@ -42,7 +42,7 @@ ARRAY_FACETS = ("wz", "growth", "network", "cert")
 EARTH_KM = 6371.0088
 COLUMNS = (
     "id, name_sort, kind, size, district, wz, growth, network, cert, quality, lat, lon, "
-    "cells, updated, body"
+    "cells, updated, version, body"
 )
 BODY = (
     "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || "
@@ -73,6 +73,7 @@ def _row(doc: SearchDocument) -> list[Any]:
         doc.lon,
         [cells.get(level, -1) for level in CLUSTER_LEVELS],
         doc.updated,
+        doc.version(),
         doc.name_terms,
         doc.offers_terms,
         doc.description_terms,
@@ -83,7 +84,7 @@ def _row(doc: SearchDocument) -> list[Any]:
 
 INSERT = (
     f"INSERT INTO search_pg_document ({COLUMNS}) VALUES "
-    f"(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {BODY})"
+    f"(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {BODY})"
 )
 
 
@@ -146,6 +147,12 @@ class PostgresEngine(SearchEngine):
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM search_pg_document")
             return int(cursor.fetchone()[0])
+
+    def versions(self) -> Iterator[tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, version FROM search_pg_document")
+            while rows := cursor.fetchmany(10_000):
+                yield from ((int(pk), int(version)) for pk, version in rows)
 
     def clear(self) -> None:
         with transaction.atomic(), connection.cursor() as cursor:

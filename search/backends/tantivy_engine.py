@@ -75,7 +75,7 @@ SINGLE_VALUED = frozenset({"kind", "size", "district"})
 # passes its small sets need).
 NESTED_EXACT_FACTOR = 2.5
 NESTED_MAX_COMBINATIONS = 64
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 # Documents in the cells a radius cuts, checked one by one (a band ~100 m wide).
 EDGE_LIMIT = 50_000
 CIRCLE_TTL = 30.0
@@ -110,6 +110,8 @@ def build_schema() -> tantivy.Schema:
     sb.add_float_field("lat", indexed=True, fast=True)
     sb.add_float_field("lon", indexed=True, fast=True)
     sb.add_integer_field("updated", fast=True)
+    # SearchDocument.version(): what the consistency check compares with the database.
+    sb.add_unsigned_field("version", fast=True)
     # Relevance is multiplied by log2(2 + boost): boost = 2^factor - 2 (see to_json).
     sb.add_float_field("boost", fast=True)
     # Map clusters count per cell of one level (fast text columns: Tantivy's terms
@@ -219,6 +221,7 @@ def to_json(doc: SearchDocument) -> str:
         "sample": str(sample_bucket(doc.id)),
         "name_sort": doc.name_sort,
         "updated": doc.updated,
+        "version": doc.version(),
         # Tantivy's weight_by_field multiplies the score by log2(2 + boost).
         "boost": 2.0 ** quality_factor(doc.quality) - 2.0,
     }
@@ -390,6 +393,19 @@ class TantivyEngine(SearchEngine):
 
     def count(self) -> int:
         return int(self.searcher().num_docs)
+
+    def versions(self) -> Iterator[tuple[int, int]]:
+        searcher = self.searcher()
+        total = int(searcher.num_docs)
+        if not total:
+            return
+        addresses = [a for _score, a in searcher.search(Query.all_query(), total, count=False).hits]
+        for start in range(0, len(addresses), 10_000):
+            chunk = addresses[start : start + 10_000]
+            ids = searcher.fast_field_values("id", chunk)
+            versions = searcher.fast_field_values("version", chunk)
+            for pk, version in zip(ids, versions, strict=True):
+                yield int(pk or 0), int(version or 0)
 
     def clear(self) -> None:
         with self._lock:

@@ -1,0 +1,111 @@
+"""Does the search index hold what the database says it should? If not, make it so.
+
+The database decides: every published organisation has exactly one document in the
+index, and that document's version (``SearchDocument.version``, a fingerprint of its
+content) equals the version of the document read from the database now; nothing else
+is in the index. Every write path keeps it so (model signals, and
+``directory.signals.organisations_changed`` for bulk writes); this check finds what
+slipped through anyway (a write path that forgot, an index task that failed, a crash
+between a commit and its index update, reference data or the lexicon changed since the
+documents were written) and repairs it. ``manage.py check_search_index`` runs it.
+
+An organisation changed while the check runs may show as drift until its queued
+update has run: drift that a second run does not report again was in flight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from core.progress import Progress, silent
+
+from . import services, vocabulary
+from .documents import DocumentReader, SearchDocument, read_in_chunks
+
+# Organisations re-indexed per engine update while repairing.
+REPAIR_CHUNK = 2000
+
+
+@dataclass
+class Drift:
+    """What differs between the database and the index of ``engine``."""
+
+    engine: str
+    published: int = 0
+    indexed: int = 0
+    # Published, not in the index.
+    missing: list[int] = field(default_factory=list)
+    # In the index with other content than the database's (or more than once).
+    stale: list[int] = field(default_factory=list)
+    # In the index, not published (hidden, archived, deleted).
+    extra: list[int] = field(default_factory=list)
+    # Why the index cannot answer at all (an index of an earlier schema version).
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        """Every organisation whose document must be written or removed."""
+        return sorted({*self.missing, *self.stale, *self.extra})
+
+    @property
+    def clean(self) -> bool:
+        return not self.ids and not self.problems
+
+
+def _version(doc: SearchDocument) -> tuple[int, int]:
+    return doc.id, doc.version()
+
+
+def check(progress: Progress = silent, chunk: int = 2000) -> Drift:
+    """Compare every published organisation's document with the index.
+
+    Reads the documents as a rebuild does (in worker processes for a large database),
+    but keeps only their versions.
+    """
+    engine = services.engine()
+    drift = Drift(engine=engine.name, problems=engine.problems())
+    if drift.problems:
+        return drift
+    reader = DocumentReader(vocabulary.analyser())
+    ids = reader.published_ids()
+    label = _("Reading the organisations")
+    progress(0, len(ids), label)
+    expected: dict[int, int] = {}
+    for batch in read_in_chunks(reader, ids, chunk=chunk, encode=_version):
+        expected.update(batch)
+        progress(len(expected), len(ids), label)
+    if len(expected) < len(ids):  # some were unpublished meanwhile
+        progress(len(ids), len(ids), label)
+    indexed: dict[int, int] = {}
+    twice: set[int] = set()
+    for pk, version in engine.versions():
+        if pk in indexed:
+            twice.add(pk)
+        indexed[pk] = version
+        drift.indexed += 1
+    drift.published = len(expected)
+    drift.missing = sorted(pk for pk in expected if pk not in indexed)
+    drift.extra = sorted(pk for pk in indexed if pk not in expected)
+    drift.stale = sorted(
+        pk
+        for pk, version in expected.items()
+        if pk in indexed and (indexed[pk] != version or pk in twice)
+    )
+    return drift
+
+
+def repair(drift: Drift, progress: Progress = silent) -> int:
+    """Write what ``drift`` found (published documents anew, the others removed); an
+    index that cannot answer is rebuilt. Returns how many organisations were written
+    or removed."""
+    if drift.problems:
+        return services.rebuild_index(progress=progress).documents
+    ids = drift.ids
+    label = _("Repairing the search index")
+    progress(0, len(ids), label)
+    for start in range(0, len(ids), REPAIR_CHUNK):
+        services.index_organisations(ids[start : start + REPAIR_CHUNK])
+        progress(min(start + REPAIR_CHUNK, len(ids)), len(ids), label)
+    return len(ids)

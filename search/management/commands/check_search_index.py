@@ -1,0 +1,92 @@
+"""Compare the search index with the database; with ``--repair`` make them agree.
+
+Exit status 1 when the index differs and ``--repair`` was not given, so that cron or a
+monitoring system can alert (docs/operations/scheduled-tasks.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from core.progress import TerminalProgress
+from search import consistency
+
+# Ids named per kind of drift in the report; the rest are counted.
+SHOWN_IDS = 20
+
+
+def _ids(ids: list[int]) -> str:
+    shown = ", ".join(str(pk) for pk in ids[:SHOWN_IDS])
+    return shown + (" …" if len(ids) > SHOWN_IDS else "")
+
+
+class Command(BaseCommand):
+    help = (
+        "Compare the search index with the database (organisations missing from the index, "
+        "indexed with outdated content, or indexed though not published); with --repair, "
+        "index them anew. Exits with status 1 on drift without --repair."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--repair",
+            action="store_true",
+            help="Re-index missing and outdated organisations and remove the others.",
+        )
+        parser.add_argument("--no-progress", action="store_true", help="Hide the progress bars.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        progress = TerminalProgress(stream=self.stderr, disable=options["no_progress"])
+        try:
+            drift = consistency.check(progress=progress)
+            self._report(drift)
+            if drift.clean:
+                self.stdout.write(self.style.SUCCESS(_("The search index matches the database.")))
+                return
+            if not options["repair"]:
+                raise CommandError(
+                    _(
+                        "The search index differs from the database. Run "
+                        "`manage.py check_search_index --repair` to repair it."
+                    ),
+                    returncode=1,
+                )
+            written = consistency.repair(drift, progress=progress)
+        finally:
+            progress.close()
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Repaired: %(count)s organisations indexed anew or removed.")
+                % {"count": f"{written:,}"}
+            )
+        )
+
+    def _report(self, drift: consistency.Drift) -> None:
+        for problem in drift.problems:
+            self.stdout.write(self.style.ERROR(problem))
+        if drift.problems:
+            return
+        self.stdout.write(
+            _(
+                "Search index (%(engine)s): %(published)s published organisations, "
+                "%(indexed)s documents."
+            )
+            % {
+                "engine": drift.engine,
+                "published": f"{drift.published:,}",
+                "indexed": f"{drift.indexed:,}",
+            }
+        )
+        lines = (
+            (_("Missing (published, not in the index)"), drift.missing),
+            (_("Stale (indexed with other content than the database's)"), drift.stale),
+            (_("Extra (in the index, not published)"), drift.extra),
+        )
+        for label, ids in lines:
+            line = f"{label}: {len(ids):,}"
+            if ids:
+                line += f" ({_ids(ids)})"
+            self.stdout.write(self.style.WARNING(line) if ids else line)
