@@ -20,6 +20,7 @@ from pydantic import Field
 
 from accounts.permissions import Action, can
 from accounts.services import TooManyAttempts, client_ip
+from core.api import InputError, InputSchema, TooManyRequests, errors
 
 from . import actions, services
 from .models import ContactPerson, Organisation
@@ -49,7 +50,7 @@ class OrganisationOut(Schema):
     contacts: list[ContactOut]
 
 
-class ProfileIn(Schema):
+class ProfileIn(InputSchema):
     name: str | None = Field(None, max_length=255)
     short_description: str | None = Field(None, max_length=500)
     description: str | None = None
@@ -65,7 +66,7 @@ class ProfileChangeOut(Schema):
     review: dict[str, Any] | None = Field(None, description="Values waiting for staff review.")
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     title: str = Field("", max_length=50)
     first_name: str = Field("", max_length=100)
     last_name: str = Field(..., min_length=1, max_length=100)
@@ -75,13 +76,22 @@ class ContactIn(Schema):
     visibility: str = Field("staff", description="public, registered or staff")
 
 
-class CorrectionIn(Schema):
+class CorrectionIn(InputSchema):
     message: str = Field(..., min_length=1, max_length=5000)
     email: str = Field("", max_length=254)
 
 
-class MemberIn(Schema):
+class MemberIn(InputSchema):
     member: str = Field(..., description="The member organisation's slug.")
+
+
+class MemberOut(Schema):
+    network: str
+    member: str
+
+
+class CorrectionOut(Schema):
+    status: str = Field(description='"received": waiting for staff.')
 
 
 def _organisation(request: HttpRequest, slug: str, action: Action) -> Organisation:
@@ -115,14 +125,18 @@ def _out(organisation: Organisation, request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/organisations/{slug}", response=OrganisationOut, summary="One profile")
+@router.get(
+    "/organisations/{slug}",
+    response={200: OrganisationOut, **errors(404, 422)},
+    summary="One profile",
+)
 def organisation(request: HttpRequest, slug: str) -> dict[str, Any]:
     return _out(_organisation(request, slug, Action.VIEW), request)
 
 
 @router.patch(
     "/organisations/{slug}",
-    response={200: ProfileChangeOut, 202: ProfileChangeOut},
+    response={200: ProfileChangeOut, 202: ProfileChangeOut, **errors(400, 401, 403, 404, 422)},
     auth=django_auth,
     summary="Change a profile (organisation editors, staff)",
 )
@@ -132,7 +146,7 @@ def change_organisation(request: HttpRequest, slug: str, payload: ProfileIn) -> 
     try:
         result = actions.update_profile(request.user, organisation, data)
     except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from error
+        raise InputError.from_django(error) from error
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from error
     review = result.review.changes if result.review is not None else None
@@ -141,7 +155,7 @@ def change_organisation(request: HttpRequest, slug: str, payload: ProfileIn) -> 
 
 @router.post(
     "/organisations/{slug}/contacts",
-    response={201: ContactOut},
+    response={201: ContactOut, **errors(400, 401, 403, 404, 422)},
     auth=django_auth,
     summary="Add a contact person (organisation editors, staff)",
 )
@@ -151,7 +165,7 @@ def add_contact(request: HttpRequest, slug: str, payload: ContactIn) -> Any:
     try:
         actions.save_contact(request.user, organisation, contact)
     except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from error
+        raise InputError.from_django(error) from error
     return Status(
         201,
         {
@@ -165,7 +179,7 @@ def add_contact(request: HttpRequest, slug: str, payload: ContactIn) -> Any:
 
 @router.post(
     "/organisations/{slug}/members",
-    response={201: dict[str, str]},
+    response={201: MemberOut, **errors(400, 401, 403, 404, 422)},
     auth=django_auth,
     summary="Add a member to a network (its network manager, staff)",
 )
@@ -173,17 +187,20 @@ def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Any:
     network = _organisation(request, slug, Action.MEMBERS)
     member = Organisation.objects.published().filter(slug=payload.member).first()
     if member is None:
-        raise HttpError(422, f"No published organisation has the slug {payload.member!r}.")
+        raise InputError(
+            f"No published organisation has the slug {payload.member!r}.",
+            [{"field": "member", "message": "No published organisation has this slug."}],
+        )
     try:
         actions.add_member(request.user, network, member)
     except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from error
+        raise InputError.from_django(error) from error
     return Status(201, {"network": network.slug, "member": member.slug})
 
 
 @router.post(
     "/organisations/{slug}/corrections",
-    response={201: dict[str, str]},
+    response={201: CorrectionOut, **errors(400, 403, 404, 422, 429)},
     summary="Suggest a correction (anyone)",
 )
 def suggest_correction(request: HttpRequest, slug: str, payload: CorrectionIn) -> Any:
@@ -193,7 +210,7 @@ def suggest_correction(request: HttpRequest, slug: str, payload: CorrectionIn) -
             request.user, organisation, payload.message, payload.email, client=client_ip(request)
         )
     except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from error
+        raise InputError.from_django(error) from error
     except TooManyAttempts as error:
-        raise HttpError(429, str(error)) from error
+        raise TooManyRequests(str(error), error.retry_after) from error
     return Status(201, {"status": "received"})

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from core.api import errors
+
 from . import services
 from .forms import SearchForm
 
@@ -85,7 +87,9 @@ class SuggestionOut(Schema):
     kind: str
 
 
-@router.get("/search", response=SearchOut, summary="Search organisations")
+@router.get(
+    "/search", response={200: SearchOut, **errors(422, 503)}, summary="Search organisations"
+)
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
     """Full-text search with filters, facet counts and radius, as on the search page."""
     form = SearchForm(request.GET)
@@ -131,7 +135,9 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
     }
 
 
-@router.get("/suggest", response=list[SuggestionOut], summary="Autocomplete")
+@router.get(
+    "/suggest", response={200: list[SuggestionOut], **errors(422, 503)}, summary="Autocomplete"
+)
 def suggest(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
     """Organisations and industries for what has been typed so far."""
     return [{"label": s.label, "url": s.url, "kind": s.kind} for s in services.suggest(q)]

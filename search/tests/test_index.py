@@ -155,7 +155,7 @@ def test_an_index_of_an_earlier_version_says_so_until_rebuilt(client, settings, 
     assert page.status_code == 503 and page["Retry-After"] == "300"
     assert "wird neu aufgebaut" in page.content.decode() or "being rebuilt" in page.content.decode()
     api = client.get("/api/v1/search", {"q": "Laser"})
-    assert api.status_code == 503 and "rebuilt" in api.json()["error"]
+    assert api.status_code == 503 and "rebuilt" in api.json()["detail"]
     assert client.get("/suche/karte/", {"zoom": "8"}).status_code == 503
     # An htmx update of the results cannot show an error: the browser loads the page.
     partial = client.get(
