@@ -125,6 +125,9 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("technologies", "growth_fields"):
+            # Named in the page's language (English names where there are some).
+            self.fields[name].label_from_instance = lambda obj: obj.display_name  # type: ignore[attr-defined]
         organisation = self.instance
         if organisation.pk:
             self.fields["primary_wz_code"].initial = (

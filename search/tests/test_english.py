@@ -142,3 +142,21 @@ def test_an_export_in_english_has_english_wz_titles_and_growth_fields(machining)
         (row,) = organisation_rows(one, None)
     assert row["primary_wz_title"] == WzCode.objects.get(version="2008", code="25.62.0").title
     assert row["growth_fields"] == ["Industrielle Produktion und Systeme"]
+
+
+def test_an_editor_chooses_growth_fields_and_technologies_by_english_names(
+    client, machining, django_user_model
+):
+    from accounts.services import grant_editor
+    from core.testing import sign_in
+
+    user = django_user_model.objects.create_user("ina@example.org", "ina@example.org")
+    grant_editor(user, machining, "domain")
+    sign_in(client, user)
+    english(client)
+
+    url = reverse("directory:organisation-edit", args=[machining.slug])
+    text = text_of(client.get(url).content.decode())
+    assert "Industrial production and systems" in text
+    assert "Laser welding" in text
+    assert "Laserschweißen" not in text
