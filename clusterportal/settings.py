@@ -92,6 +92,7 @@ WSGI_APPLICATION = "clusterportal.wsgi.application"
 ASGI_APPLICATION = "clusterportal.asgi.application"
 
 TEMPLATES = [
+    "core.middleware.RejectNulMiddleware",
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "clusterportal" / "templates"],

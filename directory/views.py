@@ -57,11 +57,21 @@ def home(request: HttpRequest) -> HttpResponse:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filterset = OrganisationFilterSet(request.GET, services.organisation_list_queryset())
     paginator = Paginator(filterset.qs, PAGE_SIZE)
+    asked = request.GET.get("page") or "1"
+    missing_page = None
     try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except InvalidPage as exc:
-        raise Http404(_("This page of the list does not exist.")) from exc
-    organisations = list(page.object_list)
+        page = paginator.page(asked)
+        organisations = list(page.object_list)
+    except InvalidPage:
+        # Say that the page does not exist and lead to the last one; the list's count
+        # stays true (never "page 10 of 10" above "no organisation matches").
+        page = paginator.page(paginator.num_pages)
+        organisations = []
+        missing_page = {
+            "number": asked[:20],
+            "last": paginator.num_pages,
+            "url": _list_url(request, page=paginator.num_pages),
+        }
     context = {
         "filter_form": filterset.form,
         "is_filtered": filterset.is_filtered,
@@ -69,14 +79,24 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "organisations": organisations,
         "shows_generated": any(o.is_generated for o in organisations),
+        "missing_page": missing_page,
     }
     partial = request.htmx and not request.htmx.history_restore_request  # type: ignore[attr-defined]
     template = (
         "directory/_organisation_results.html" if partial else "directory/organisation_list.html"
     )
-    response = render(request, template, context)
+    # htmx swaps no error answers: its partial says the same with a 200.
+    status = 404 if missing_page and not partial else 200
+    response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _list_url(request: HttpRequest, **changes: Any) -> str:
+    params = request.GET.copy()
+    for name, value in changes.items():
+        params[name] = str(value)
+    return f"{reverse('directory:organisation-list')}?{params.urlencode()}"
 
 
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -6,14 +6,17 @@ so a search URL of the page and of the API differ only in their path.
 
 from __future__ import annotations
 
+import math
+
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from core.api import errors
+from core.api import InputError, errors
 
 from . import services
-from .forms import SearchForm
+from .forms import MAX_PAGE, SearchForm
+from .query import SearchQuery
 
 router = Router(tags=["search"])
 MAX_PAGE_SIZE = 100
@@ -94,6 +97,9 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
     """Full-text search with filters, facet counts and radius, as on the search page."""
     form = SearchForm(request.GET)
     query = form.to_query(limit=params.page_size)
+    if form.field_errors:
+        # A refused value would widen the search or change its order: 422, never everything.
+        raise InputError("Invalid input: " + "; ".join(form.messages), form.field_errors)
     results = services.search(query, relax=False)
     hits = []
     for item in results.items:
@@ -131,8 +137,17 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
             for f in results.facets
         ],
         "facets_approximate": results.facets_approximate,
-        "messages": [str(m) for m in form.messages],
+        "messages": [str(m) for m in form.messages] + _past_the_end(query, results.total),
     }
+
+
+def _past_the_end(query: SearchQuery, total: int) -> list[str]:
+    """A page beyond the last answers empty, with the real total and this message."""
+    last = max(1, math.ceil(min(total, query.limit * MAX_PAGE) / query.limit))
+    page = query.offset // query.limit + 1
+    if total and page > last:
+        return [f"page: there is no page {page}; the results fill {last} page(s)."]
+    return []
 
 
 @router.get(

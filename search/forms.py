@@ -2,13 +2,16 @@
 
 The URL holds the whole state of the search page (text, filters, place, radius,
 sort, page, map view), so a search can be shared and the back button works. Values
-that do not validate are dropped with a message that says which and why, and the
-rest of the search still runs.
+that do not validate are dropped with a message that says which and why. Where the
+dropped value would have narrowed the search (too long or wordless text, an unknown
+place, an unknown filter value), the search finds nothing and offers the search
+without it, rather than showing everything; a refused sort or page falls back.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from django import forms
@@ -22,7 +25,8 @@ from directory.models import Organisation
 from geo.geocoding import locate_place
 from geo.models import District
 
-from .query import SORTS, BBox, Point, SearchQuery, Sort
+from . import vocabulary
+from .query import SORTS, BBox, Point, SearchQuery, Sort, clean_text
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -34,6 +38,25 @@ SORT_LABELS = {
     "updated": _("Last update"),
 }
 MULTI = ("kind", "wz", "district", "growth", "network", "size", "cert")
+# A refused value of these parameters would widen the search: the parameters to drop
+# together for a search that runs.
+NARROWING: dict[str, tuple[str, ...]] = {
+    "q": ("q",),
+    "near": ("near", "radius"),
+    "radius": ("radius",),
+    "lat": ("lat", "lon"),
+    "lon": ("lat", "lon"),
+    "bbox": ("bbox",),
+    **{name: (name,) for name in MULTI},
+}
+# Database ids: ASCII digits that fit a signed 64-bit integer ("²" is a digit to
+# ``str.isdigit`` but no number to ``int``; 2**63 overflows SQLite).
+_ID_RE = re.compile(r"[0-9]{1,18}")
+
+
+def is_id(value: str) -> bool:
+    """Whether ``value`` can be a database id (anything else is an unknown choice)."""
+    return _ID_RE.fullmatch(value) is not None
 
 
 class SearchForm(forms.Form):
@@ -72,6 +95,10 @@ class SearchForm(forms.Form):
     def __init__(self, data: QueryDict | dict[str, Any] | None = None) -> None:
         super().__init__(data)
         self.messages: list[str] = []
+        # Parameters whose values were refused, with the values a relaxation keeps.
+        self.refused: dict[str, list[str]] = {}
+        # Each refused value as the API reports it: the parameter and the reason.
+        self.field_errors: list[dict[str, str]] = []
         self.place_label: str = ""
         self._restrict_choices()
 
@@ -85,7 +112,7 @@ class SearchForm(forms.Form):
             return [v for v in (values if isinstance(values, list) else [values]) if v][:50]
 
         def ints(values: list[str]) -> list[int]:
-            return [int(v) for v in values if v.isdigit()]
+            return [int(v) for v in values if is_id(v)]
 
         fields: Any = self.fields
         fields["wz"].choices = [
@@ -136,8 +163,38 @@ class SearchForm(forms.Form):
             raise forms.ValidationError(_("The map area lies outside the map."))
         return BBox(south, west, north, east)
 
+    def clean_q(self) -> str:
+        text: str = self.cleaned_data.get("q") or ""
+        if text and not vocabulary.analyser().analyse(clean_text(text)):
+            raise forms.ValidationError(
+                _("“%(text)s” holds no word to search for; use letters or digits."),
+                params={"text": text},
+            )
+        return text
+
+    @property
+    def refuses(self) -> bool:
+        """Whether a value that narrows the search was refused: the search must find nothing."""
+        return bool(self.refused)
+
+    def _refuse(self, name: str) -> None:
+        for param in NARROWING.get(name, ()):
+            if param in MULTI:
+                # The relaxation keeps the values that are known.
+                field: Any = self.fields[param]
+                known = {str(value) for value, _label in field.choices}
+                values = self.data.getlist(param) if hasattr(self.data, "getlist") else []
+                self.refused[param] = [v for v in values if v in known]
+            else:
+                self.refused[param] = []
+
     def to_query(self, limit: int = PAGE_SIZE) -> SearchQuery:
-        """The query for what validated; a message for every value that did not."""
+        """The query for what validated; a message for every value that did not.
+
+        A refused value that would have narrowed the search (words, place, filter, map
+        area) is named in ``refused``: the callers answer with the message and no
+        results, never with the wider search that dropping the value would give.
+        """
         valid = self.is_valid()
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         if not valid:
@@ -145,6 +202,8 @@ class SearchForm(forms.Form):
                 label = (self.fields[name].label if name in self.fields else None) or name
                 for error in errors:
                     self.messages.append(f"{label}: {error}")
+                    self.field_errors.append({"field": name, "message": str(error)})
+                self._refuse(name)
             data = {k: v for k, v in data.items() if k not in self.errors}
         filters = {name: list(data.get(name) or []) for name in MULTI}
         center = None
@@ -159,6 +218,11 @@ class SearchForm(forms.Form):
                     str(_("Near: “%(place)s” is no postal code or place we know."))
                     % {"place": data["near"]}
                 )
+                unknown = _("“%(place)s” is no postal code or place we know.")
+                self.field_errors.append(
+                    {"field": "near", "message": str(unknown) % {"place": data["near"]}}
+                )
+                self._refuse("near")
             else:
                 center = Point(place.latitude, place.longitude)
                 self.place_label = place.label

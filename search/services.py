@@ -602,8 +602,8 @@ def suggest(prefix: str, limit: int = 8) -> list[Suggestion]:
     from django.urls import reverse
 
     text = prefix.strip()[:100]
-    if len(text) < 2:
-        return []
+    if len(text) < 2 or not any(ch.isalnum() for ch in text):
+        return []  # punctuation alone names nothing (it would match everything)
     query = SearchQuery(text=text, prefix=True, limit=limit, facets=False)
     result = search(query, relax=False)
     suggestions = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("suche/karte/", views.map_clusters, name="map"),
     path("suche/kreise.geojson", views.boundaries, name="boundaries"),
     path("suche/export.csv", views.export_csv, name="export-csv"),
+    path("suche/export.xlsx", views.export_xlsx, name="export-xlsx"),
     path("suche/export.geojson", views.export_geojson, name="export-geojson"),
 ]

@@ -6,8 +6,9 @@ talk to an engine.
 
 from __future__ import annotations
 
-import csv
 import json
+import re
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -18,14 +19,18 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.exports import Column, export_response
+from directory.choices import OrganisationKind
 from directory.services import BOUNDARY_ATTRIBUTION
 
 from . import services
-from .forms import PAGE_SIZE, RADIUS_CHOICES, SORT_LABELS, SearchForm
-from .query import SORTS, BBox
+from .forms import MAX_PAGE, PAGE_SIZE, RADIUS_CHOICES, SORT_LABELS, SearchForm
+from .query import SORTS, BBox, SearchQuery
 
 EXPORT_LIMIT = 50_000
+EXPORT_FILENAME = "suche"
 MAX_ZOOM = 18
 
 
@@ -42,13 +47,42 @@ def _url_with(request: HttpRequest, changes: dict[str, list[str]]) -> str:
     return f"{reverse('search:search')}?{urlencode(items)}"
 
 
+def refused_results(form: SearchForm, query: SearchQuery) -> services.SearchResults:
+    """No results for a search with a refused value, and the search without it, counted."""
+    counted = services.search(replace(query, offset=0, limit=0, facets=False), relax=False)
+    relaxations = []
+    if counted.total:
+        names = dict.fromkeys(
+            str(form.fields[name].label) for name in form.refused if name in form.fields
+        )
+        label = _("without what was not understood (%(fields)s)") % {"fields": ", ".join(names)}
+        relaxations.append(services.Relaxation(label, form.refused, counted.total))
+    return services.SearchResults(
+        query=query,
+        plan=counted.plan,
+        items=[],
+        total=0,
+        facets=[],
+        relaxations=relaxations,
+        milliseconds=counted.milliseconds,
+    )
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.to_query(PAGE_SIZE)
-    results = services.search(query)
-    paginator = Paginator(range(min(results.total, PAGE_SIZE * 500)), PAGE_SIZE)
+    results = refused_results(form, query) if form.refuses else services.search(query)
+    paginator = Paginator(range(min(results.total, PAGE_SIZE * MAX_PAGE)), PAGE_SIZE)
     page_number = query.offset // PAGE_SIZE + 1
     page = paginator.get_page(page_number)
+    missing_page = None
+    if results.total and page_number > paginator.num_pages:
+        # Past the end: say so and lead to the last page, never "page 10 of 10, no match".
+        missing_page = {
+            "number": page_number,
+            "last": paginator.num_pages,
+            "url": f"?{_params_without(request, 'page')}&page={paginator.num_pages}",
+        }
     facet_links: list[dict[str, Any]] = []
     for facet in results.facets:
         chosen = query.filters.get(facet.name, [])
@@ -90,10 +124,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "boundary_attribution": BOUNDARY_ATTRIBUTION,
         },
         "has_filters": bool(query.filters or query.center),
+        "missing_page": missing_page,
     }
     partial = request.htmx and not request.htmx.history_restore_request  # type: ignore[attr-defined]
     template = "search/_results.html" if partial else "search/search.html"
-    response = render(request, template, context)
+    # htmx swaps no error answers: its partial says the same with a 200.
+    status = 404 if missing_page and not partial else 200
+    response = render(request, template, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -115,10 +152,21 @@ def map_clusters(request: HttpRequest) -> JsonResponse:
     query = form.to_query(limit=0)
     if query.bbox is None:
         query.bbox = BBox(-90, -180, 90, 180)
-    try:
-        zoom = max(0, min(MAX_ZOOM, int(request.GET.get("zoom", "8"))))
-    except ValueError:
+    raw_zoom = request.GET.get("zoom", "8")
+    if not re.fullmatch(r"-?[0-9]{1,3}", raw_zoom):
         return JsonResponse({"error": _("zoom must be a whole number from 0 to 18")}, status=400)
+    zoom = max(0, min(MAX_ZOOM, int(raw_zoom)))
+    if form.refuses:
+        # A refused value must not put every organisation on the map.
+        return JsonResponse(
+            {
+                "type": "FeatureCollection",
+                "features": [],
+                "total": 0,
+                "clustered": False,
+                "messages": form.messages,
+            }
+        )
     clusters, total = services.map_clusters(query, zoom)
     single = [c.id for c in clusters if c.id is not None]
     names = services.names_and_urls(single) if single else {}
@@ -172,37 +220,56 @@ def boundaries(request: HttpRequest) -> JsonResponse:
     return response
 
 
-EXPORT_COLUMNS = (
-    "id",
-    "name",
-    "kind",
-    "website",
-    "street",
-    "postal_code",
-    "place",
-    "district",
-    "wz",
-    "latitude",
-    "longitude",
-    "url",
+# The public exports' columns: what the result list shows, never a contact person
+# (harvesting); staff export contacts from the back office (directory.exporting).
+EXPORT_COLUMNS: tuple[Column, ...] = (
+    Column("id", gettext_lazy("Portal ID")),
+    Column("name", gettext_lazy("Name")),
+    Column("kind", gettext_lazy("Kind")),
+    Column("website", gettext_lazy("Website")),
+    Column("street", gettext_lazy("Street")),
+    Column("postal_code", gettext_lazy("Postal code")),
+    Column("place", gettext_lazy("Place")),
+    Column("district", gettext_lazy("District")),
+    Column("wz", gettext_lazy("WZ 2008 code")),
+    Column("latitude", gettext_lazy("Latitude")),
+    Column("longitude", gettext_lazy("Longitude")),
+    Column("url", gettext_lazy("Profile")),
 )
 
 
-def _export_rows(request: HttpRequest) -> tuple[list[Any], Any]:
+def _export_ids(request: HttpRequest) -> tuple[list[int], SearchForm]:
     form = SearchForm(request.GET)
     query = form.to_query(limit=PAGE_SIZE)
-    ids = services.search_ids(query, EXPORT_LIMIT)
-    return ids, query
+    if form.refuses:
+        return [], form
+    return services.search_ids(query, EXPORT_LIMIT), form
 
 
-def _rows(ids: list[int], request: HttpRequest) -> Any:
+def _refused_export(request: HttpRequest, form: SearchForm) -> HttpResponse:
+    """A refused value exports nothing (never the whole directory): the page says why."""
+    return render(
+        request,
+        "search/export_refused.html",
+        {
+            "problems": form.messages,
+            "search_url": f"{reverse('search:search')}?{request.GET.urlencode()}",
+        },
+        status=400,
+    )
+
+
+def _rows(ids: list[int], request: HttpRequest, labels: bool = False) -> Any:
+    """Export rows of ``ids``: with ``labels`` the kind as people read it (spreadsheets),
+    else its code (GeoJSON for programs)."""
+    kinds = dict(OrganisationKind.choices) if labels else {}
     for start in range(0, len(ids), 1000):
         for org in services.organisations_for(ids[start : start + 1000]):
             site = next(iter(org.primary_site_list), None)  # type: ignore[attr-defined]
             yield {
                 "id": org.pk,
                 "name": org.name,
-                "kind": org.kind,
+                "kind": str(kinds.get(org.kind, org.kind)),
                 "website": org.website,
                 "street": site.street if site else "",
                 "postal_code": site.postal_code if site else "",
@@ -215,27 +282,30 @@ def _rows(ids: list[int], request: HttpRequest) -> Any:
             }
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """CSV as German Excel opens it: UTF-8 with BOM, ``;``, titles in the page's language,
+    formulas guarded (``core.exports``)."""
+    ids, form = _export_ids(request)
+    if form.refuses:
+        return _refused_export(request, form)
+    return export_response(
+        _rows(ids, request, labels=True), EXPORT_COLUMNS, "csv", EXPORT_FILENAME, stream=True
+    )
 
 
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    ids, _query = _export_rows(request)
-    writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_COLUMNS)  # type: ignore[arg-type]
-
-    def stream() -> Any:
-        yield "\ufeff" + writer.writeheader()
-        for row in _rows(ids, request):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="suche.csv"'
-    return response
+def export_xlsx(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    ids, form = _export_ids(request)
+    if form.refuses:
+        return _refused_export(request, form)
+    return export_response(
+        _rows(ids, request, labels=True), EXPORT_COLUMNS, "xlsx", EXPORT_FILENAME
+    )
 
 
-def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
-    ids, _query = _export_rows(request)
+def export_geojson(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    ids, form = _export_ids(request)
+    if form.refuses:
+        return _refused_export(request, form)
 
     def stream() -> Any:
         yield '{"type": "FeatureCollection", "features": ['
@@ -254,5 +324,5 @@ def export_geojson(request: HttpRequest) -> StreamingHttpResponse:
         yield "]}"
 
     response = StreamingHttpResponse(stream(), content_type="application/geo+json")
-    response["Content-Disposition"] = 'attachment; filename="suche.geojson"'
+    response["Content-Disposition"] = f'attachment; filename="{EXPORT_FILENAME}.geojson"'
     return response
