@@ -47,7 +47,10 @@ class OrganisationOut(Schema):
     primary_wz: str | None
     last_verified: str | None
     generated: bool
-    contacts: list[ContactOut]
+    contacts: list[ContactOut] = Field(
+        description="Contact persons, for those who maintain them (the organisation's "
+        "editors, staff) only: the open API lists no personal data (harvesting)."
+    )
 
 
 class ProfileIn(InputSchema):
@@ -121,7 +124,9 @@ def _out(organisation: Organisation, request: HttpRequest) -> dict[str, Any]:
         "contacts": [
             {"name": str(c), "role": c.role, "phone": c.phone, "email": c.email}
             for c in services.visible_contacts(organisation, request.user)
-        ],
+        ]
+        if can(request.user, Action.CONTACTS, organisation)
+        else [],
     }
 
 

@@ -6,8 +6,9 @@ recognises, so an exported list can be edited in Excel and imported again: the
 reading only (district, WZ title, coordinates); the importer reports them as not
 imported.
 
-Personal data follows the one visibility rule of ``directory.services``: a
-contact person appears only for users who may see them, and only published
+Contact persons are exported for staff only (with the internal ones): a list is
+what harvesters want, so no export for anyone else carries a person's name, email
+or phone, whatever the person's visibility on the profile page. Only published
 organisations are exported for anyone but staff. All related data is read
 as plain values per chunk, so an export costs a fixed number of queries per 1,000
 organisations and no model instances.
@@ -124,7 +125,8 @@ def organisation_rows(
     """
     ids = list(export_queryset(queryset, user).values_list("pk", flat=True))
     labels = _Labels()
-    visibilities = contact_visibilities_for(user)
+    # No contact person in a list for anyone but staff (harvesting).
+    visibilities = contact_visibilities_for(user) if is_staff(user) else []
     for start in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[start : start + CHUNK_SIZE]
         yield from _chunk_rows(chunk, labels, visibilities)
@@ -236,19 +238,20 @@ def _chunk_rows(
     ):
         sites.setdefault(site_values["organisation_id"], dict(site_values))
     contacts: dict[int, dict[str, Any]] = {}
-    for contact_values in (
+    people = (
         ContactPerson.objects.filter(organisation_id__in=chunk, visibility__in=visibilities)
-        .order_by("order", "last_name", "pk")
-        .values(
-            "organisation_id",
-            "title",
-            "first_name",
-            "last_name",
-            "role",
-            "phone",
-            "email",
-            "visibility",
-        )
+        if visibilities
+        else ContactPerson.objects.none()  # no query at all
+    )
+    for contact_values in people.order_by("order", "last_name", "pk").values(
+        "organisation_id",
+        "title",
+        "first_name",
+        "last_name",
+        "role",
+        "phone",
+        "email",
+        "visibility",
     ):
         contacts.setdefault(contact_values["organisation_id"], dict(contact_values))
 

@@ -32,7 +32,7 @@ AUDIENCES = {
 
 class Command(BaseCommand):
     help = (
-        "Export organisations. Personal data is limited to what --audience may see "
+        "Export organisations. Contact persons only with --audience staff "
         "(default: public, as for an anonymous visitor)."
     )
 
