@@ -33,6 +33,7 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .choices import MailList, Status, SuppressionReason
 from .models import Message, Suppression
@@ -71,6 +72,9 @@ def enqueue(
     if category not in MailList.values:
         raise ValueError(f"Unknown mailing list {category!r}; known: {', '.join(MailList.values)}")
     to = normalise_address(to)
+    if "@" not in to or any(ch.isspace() or ch in ",;<>" for ch in to):
+        raise ValueError(f"An email needs one recipient address, not {to!r} (key {key!r})")
+    subject = " ".join(subject.split())  # a line break in a header would refuse the mail
     key = key or f"once:{uuid.uuid4().hex}"
     existing = Message.objects.filter(key=key).first()
     if existing is not None:
@@ -81,6 +85,7 @@ def enqueue(
         "portal_name": settings.PORTAL_NAME,
         "portal_url": settings.PORTAL_URL,
         "unsubscribe_url": unsubscribe,
+        "LANGUAGE_CODE": get_language() or settings.LANGUAGE_CODE,
     }
     text = render_to_string(f"{template}.txt", context).strip() + "\n"
     if unsubscribe:

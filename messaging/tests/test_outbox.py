@@ -189,6 +189,8 @@ def test_staff_see_unknown_messages_and_resend_them_explicitly(admin_client: Cli
     listed = admin_client.get(changelist, {"status__exact": Status.UNKNOWN})
     assert "ute@beispiel-werk.de" in listed.content.decode()
 
+    detail = admin_client.get(reverse("admin:messaging_message_change", args=[message.pk]))
+    assert "Guten Tag &amp; willkommen" in detail.content.decode()  # staff read what it said
     answer = admin_client.post(
         changelist, {"action": "resend", "_selected_action": [message.pk]}, follow=True
     )
@@ -282,6 +284,16 @@ def test_a_forged_unsubscribe_link_changes_nothing() -> None:
     assert not Suppression.objects.exists()
 
 
-def test_an_unknown_list_is_refused_when_writing() -> None:
+def test_an_unknown_list_or_a_broken_address_is_refused_when_writing() -> None:
     with pytest.raises(ValueError, match="Unknown mailing list"):
         write("x:1", category="newsletter-typo")
+    for address in ["", "a@b.de, c@d.de", "kein-at"]:
+        with pytest.raises(ValueError, match="one recipient address"):
+            write("x:2", to=address)
+    assert not Message.objects.exists()
+
+
+def test_a_line_break_in_the_subject_does_not_stop_the_mail() -> None:
+    write("subject:1", subject="Profil von Müller\nGmbH")
+    services.send_due()
+    assert mail.outbox[0].subject == "Clusterportal: Profil von Müller GmbH"
