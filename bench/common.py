@@ -67,6 +67,9 @@ def _environment() -> None:
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Generator batches and imports queue index updates: a benchmark times the writing
+    # alone and leaves the portal's own index alone (bench/search.py builds its own).
+    os.environ.setdefault("SEARCH_AUTO_UPDATE", "0")
 
 
 def reuse(database: str, name: str) -> Path | None:

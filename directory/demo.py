@@ -16,7 +16,9 @@ Generated rows are written without change history: history starts when a person
 edits a record, and a million historical rows of machine-made data would only
 slow the portal and hide the real edits. That, and building plain tuples from
 lookups held in memory, is what makes a million organisations take minutes, not
-hours (see docs/performance.md).
+hours (see docs/performance.md). Rows go in without model signals, so each batch names
+its organisations to ``directory.signals.organisations_changed`` (and so does
+``delete_generated``): the search index follows with one update per batch.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ from .models import (
     Organisation,
     Site,
 )
+from .signals import organisations_changed
 
 DEFAULT_SEED = 1990
 DEFAULT_COUNT = 4500
@@ -1273,6 +1276,8 @@ class _Generator:
             connection.ensure_connection()
             raw_connection = connection.connection
             self._write(self._take(), raw_connection)
+            # Written without model signals: the search hears of each batch this way.
+            organisations_changed([pk for pk, _d in networks], sender=generate)
         self._plan(networks)
         self.founded_networks = set(
             Membership.objects.filter(network__in=[pk for pk, _d in networks]).values_list(
@@ -1291,6 +1296,7 @@ class _Generator:
             while batch is not None:
                 with transaction.atomic():
                     ids = _reserve_ids(Organisation, size)
+                    organisations_changed(ids, sender=generate)
                     if ids[0] != expected or ids[-1] != expected + size - 1:
                         _renumber(
                             batch, dict(zip(range(expected, expected + size), ids, strict=True))
@@ -1638,7 +1644,14 @@ def delete_generated(
     progress(0, len(ids), label)
     for start in range(0, len(ids), chunk):
         with transaction.atomic():
-            _delete_rows(Organisation, ids[start : start + chunk])
+            doomed = ids[start : start + chunk]
+            # Members of a deleted network lose it from their documents too.
+            members = Membership.objects.filter(network_id__in=doomed)
+            organisations_changed(
+                [*doomed, *members.values_list("organisation_id", flat=True)],
+                sender=delete_generated,
+            )
+            _delete_rows(Organisation, doomed)
         progress(min(start + chunk, len(ids)), len(ids), label)
     return len(ids)
 

@@ -75,16 +75,25 @@ def engine() -> SearchEngine:
 # -- writing ------------------------------------------------------------------------------
 
 
+INDEX_CHUNK = 2000
+
+
 def index_organisations(ids: Iterable[int]) -> int:
     """Bring the index up to date for these organisations (published ones in, others out)."""
     ids = sorted(set(ids))
     if not ids:
         return 0
     reader = DocumentReader(vocabulary.analyser())
-    documents = reader.read(ids)
-    found = {d.id for d in documents}
-    engine().update(documents, remove=[pk for pk in ids if pk not in found])
-    return len(documents)
+    written = 0
+    # In chunks: an import or a generator run may name more organisations than SQLite or
+    # PostgreSQL take as parameters of one query, and memory stays flat.
+    for start in range(0, len(ids), INDEX_CHUNK):
+        chunk = ids[start : start + INDEX_CHUNK]
+        documents = reader.read(chunk)
+        found = {d.id for d in documents}
+        engine().update(documents, remove=[pk for pk in chunk if pk not in found])
+        written += len(documents)
+    return written
 
 
 def remove_organisations(ids: Iterable[int]) -> None:

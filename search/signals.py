@@ -8,8 +8,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from classification.models import GrowthField, Technology
 from directory.models import (
     Certification,
     ContactPerson,
@@ -17,8 +18,10 @@ from directory.models import (
     Offering,
     Organisation,
     Site,
+    Tag,
 )
 from directory.signals import bulk_organisations_changed
+from geo.models import District
 
 log = logging.getLogger(__name__)
 
@@ -117,3 +120,55 @@ def _bulk_changed(sender: Any, ids: set[int], **kwargs: Any) -> None:
 
 
 bulk_organisations_changed.connect(_bulk_changed, dispatch_uid="search-bulk-organisations")
+
+
+# --- What a document shows by name ------------------------------------------------------
+# A tag, technology or district renamed changes the document of every organisation that
+# carries it; one deleted leaves them without model or m2m signals (the link rows go by
+# cascade, a site's district by SET NULL). Either way those organisations are indexed
+# again. Growth fields are in the documents by id: only their deletion matters.
+
+_NAMED: dict[type, tuple[str, ...]] = {
+    Tag: ("name",),
+    Technology: ("name", "name_en"),
+    District: ("name", "ags"),
+    GrowthField: (),
+}
+
+
+def _carriers(instance: Any) -> set[int]:
+    """The organisations whose documents show ``instance``."""
+    if isinstance(instance, District):
+        sites = Site.objects.filter(district_id=instance.pk)
+        return set(sites.values_list("organisation_id", flat=True))
+    through = {
+        Tag: Organisation.tags.through,
+        Technology: Organisation.technologies.through,
+        GrowthField: Organisation.growth_fields.through,
+    }[type(instance)]
+    column = f"{type(instance).__name__.lower()}_id"
+    rows = through._default_manager.filter(**{column: instance.pk})
+    return set(rows.values_list("organisation_id", flat=True))
+
+
+def _named_saving(sender: Any, instance: Any, **kwargs: Any) -> None:
+    fields = _NAMED[sender]
+    before = sender.objects.filter(pk=instance.pk).values(*fields).first() if fields else None
+    renamed = before is not None and any(before[f] != getattr(instance, f) for f in fields)
+    instance._search_renamed = renamed
+
+
+def _named_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if getattr(instance, "_search_renamed", False):
+        queue(_carriers(instance))
+
+
+def _named_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
+    queue(_carriers(instance))  # read before the cascade; indexed after the commit
+
+
+for named in _NAMED:
+    uid = f"search-named-{named.__name__}"
+    pre_save.connect(_named_saving, sender=named, dispatch_uid=f"{uid}-saving")
+    post_save.connect(_named_saved, sender=named, dispatch_uid=f"{uid}-saved")
+    pre_delete.connect(_named_deleting, sender=named, dispatch_uid=f"{uid}-deleting")

@@ -135,26 +135,30 @@ def test_a_profile_hidden_by_staff_is_not_shown_again_by_a_confirmation(
     assert due_profile.status == "hidden"
 
 
-def test_a_lapsed_confirmation_loses_the_ranking_boost(settings: Any, tmp_path: Any) -> None:
+def test_a_lapsed_confirmation_loses_the_ranking_boost(
+    settings: Any, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from search import services
     from search.tests.helpers import index_all, make_org, names
 
     settings.SEARCH_INDEX_DIR = tmp_path / "index"
     services.engine().clear()
-    lapsing = make_org(
-        "Aaa Gießerei GmbH",
-        description="Guss.",
-        last_verified=TODAY - datetime.timedelta(days=300),
-    )
-    # Complete but never confirmed: ×1.1, between a confirmed profile (×1.25) and one
-    # whose confirmation lapsed (×1), so no tie decides the order.
-    complete = make_org(
-        "Bbb Gießerei GmbH",
-        description="Guss.",
-        offerings=["Formenbau"],
-        website="https://bbb.example",
-    )
-    ContactPersonFactory.create(organisation=complete)
+    # Index updates run when a transaction commits, here when each block ends.
+    with django_capture_on_commit_callbacks(execute=True):
+        lapsing = make_org(
+            "Aaa Gießerei GmbH",
+            description="Guss.",
+            last_verified=TODAY - datetime.timedelta(days=300),
+        )
+        # Complete but never confirmed: ×1.1, between a confirmed profile (×1.25) and one
+        # whose confirmation lapsed (×1), so no tie decides the order.
+        complete = make_org(
+            "Bbb Gießerei GmbH",
+            description="Guss.",
+            offerings=["Formenbau"],
+            website="https://bbb.example",
+        )
+        ContactPersonFactory.create(organisation=complete)
     index_all()
     assert names("Guss") == ["Aaa Gießerei GmbH", "Bbb Gießerei GmbH"]
     # A year has passed for the first (the database changes without the index noticing).
@@ -162,6 +166,7 @@ def test_a_lapsed_confirmation_loses_the_ranking_boost(settings: Any, tmp_path: 
         last_verified=TODAY - datetime.timedelta(days=366)
     )
     assert names("Guss")[0] == "Aaa Gießerei GmbH"
-    result = freshness.check_profiles()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = freshness.check_profiles()
     assert lapsing.pk in result.reindexed
     assert names("Guss") == ["Bbb Gießerei GmbH", "Aaa Gießerei GmbH"]
