@@ -11,6 +11,7 @@ reviewer, not one per item.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_save
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -90,7 +92,9 @@ def _queue_url(item: Model) -> str:
 def notify_reviewers(items: Sequence[Model]) -> int:
     """One email per reviewer naming these new items (all of one model); returns how many
     emails were written. The key names the items and the reviewer: writing it again for
-    the same items sends nothing more."""
+    the same items sends nothing more. A reviewer told of the same queue within
+    ``REVIEW_NOTICE_MINUTES`` is not told again: a wave of corrections is one email, and
+    the queue (and its count in the back office) shows the rest."""
     if not items:
         return 0
     first = items[0]
@@ -110,7 +114,12 @@ def notify_reviewers(items: Sequence[Model]) -> int:
         "queue_url": _queue_url(first),
     }
     written = 0
+    quiet = timezone.now() - timedelta(minutes=settings.REVIEW_NOTICE_MINUTES)
     for reviewer in reviewers():
+        if settings.REVIEW_NOTICE_MINUTES > 0 and outbox.written_since(
+            reviewer.email, f"review:{label}:", quiet
+        ):
+            continue  # told of this queue a moment ago; that mail's link shows the rest
         outbox.enqueue(
             to=reviewer.email,
             subject=subject,

@@ -214,6 +214,9 @@ MESSAGING_MAX_ATTEMPTS = int(env("MESSAGING_MAX_ATTEMPTS", "5"))
 MESSAGING_RETRY_SECONDS = int(env("MESSAGING_RETRY_SECONDS", "60"))
 MESSAGING_SENDING_TIMEOUT = int(env("MESSAGING_SENDING_TIMEOUT", "600"))
 MESSAGING_UNSUBSCRIBE_MAILTO = env("MESSAGING_UNSUBSCRIBE_MAILTO")
+# Staff told of a waiting claim, change or correction are not told of the next one in
+# the same queue within this many minutes (0: an email for every item).
+REVIEW_NOTICE_MINUTES = int(env("REVIEW_NOTICE_MINUTES", "15"))
 
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
@@ -287,6 +290,7 @@ DOCUMENTED_SETTINGS = [
     "MESSAGING_RETRY_SECONDS",
     "MESSAGING_SENDING_TIMEOUT",
     "MESSAGING_UNSUBSCRIBE_MAILTO",
+    "REVIEW_NOTICE_MINUTES",
     "STAFF_SESSION_AGE",
     "ACCOUNT_VERIFICATION_DAYS",
     "PASSWORD_RESET_TIMEOUT",

@@ -127,6 +127,14 @@ def _send_soon() -> None:
         logger.exception("could not queue the sending of the outbox")
 
 
+def written_since(to: str, key_prefix: str, since: datetime) -> bool:
+    """Whether a message whose key starts so was written for ``to`` since then (callers
+    use it to make one email of a burst)."""
+    return Message.objects.filter(
+        to=normalise_address(to), key__startswith=key_prefix, created__gte=since
+    ).exists()
+
+
 # --- Suppression and unsubscribing ---------------------------------------------------------
 
 

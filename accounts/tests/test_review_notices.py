@@ -3,20 +3,23 @@ reviewer through the outbox, and a count beside each queue in the back office.""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Claim
 from accounts.notifications import notify_reviewers
 from accounts.roles import EDITOR, EXPERT
 from accounts.services import grant_editor, grant_role, request_claim_review
 from core.testing import sign_in
+from directory.actions import suggest_correction
 from directory.models import ChangeRequest
 from directory.tests.factories import OrganisationFactory
 from messaging.choices import MailList
@@ -101,6 +104,8 @@ def test_a_visitors_correction_and_an_editors_reviewed_change_tell_the_reviewers
     assert recipients() == ["lektor@agentur.example", "red@agentur.example"]
     assert "Ohne Netz KG" in str(mail.outbox[0].body)
 
+    # The next item in the same queue soon after: no second email (the first links to
+    # the queue); a while later, an email again.
     mail.outbox.clear()
     from directory.actions import update_profile
 
@@ -108,6 +113,14 @@ def test_a_visitors_correction_and_an_editors_reviewed_change_tell_the_reviewers
     settings.PROFILE_REVIEWED_FIELDS = ["name"]
     update_profile(member, organisation, {"name": "Mit Netz KG"})
     assert ChangeRequest.objects.filter(kind=ChangeRequest.Kind.EDIT).count() == 1
+    assert mail.outbox == []
+
+    Message.objects.update(
+        created=timezone.now() - timedelta(minutes=settings.REVIEW_NOTICE_MINUTES + 1)
+    )
+    update_profile(member, organisation, {"name": "Mit Netz und Boden KG"})  # joins the one
+    assert mail.outbox == []
+    suggest_correction(AnonymousUser(), organisation, "Telefonnummer fehlt.")
     assert recipients() == ["lektor@agentur.example", "red@agentur.example"]
 
 
