@@ -399,6 +399,28 @@ def _send_batch(batch: list[Message], now: datetime, report: SendReport) -> None
             logger.exception("could not close the mail connection")
 
 
+def schedule_next(now: datetime | None = None) -> datetime | None:
+    """Where the task backend can run a task later (a worker), come back when the next
+    retry is due, or in a minute for messages the rate held back; returns that time.
+    Without such a backend the scheduled ``send_queued_mail`` picks them up."""
+    from .tasks import send_queued_mail
+
+    if not send_queued_mail.get_backend().supports_defer:
+        return None
+    now = now or timezone.now()
+    upcoming = (
+        Message.objects.filter(status=Status.QUEUED)
+        .order_by("next_attempt")
+        .values_list("next_attempt", flat=True)
+        .first()
+    )
+    if upcoming is None:
+        return None
+    run_after = upcoming if upcoming > now else now + timedelta(minutes=1)
+    send_queued_mail.using(run_after=run_after).enqueue()
+    return run_after
+
+
 def resend(messages: Iterable[Message]) -> int:
     """Queue messages whose outcome is unknown or that failed once more (staff decide:
     the recipient may have an unknown one already). Returns how many were queued."""

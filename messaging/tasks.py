@@ -9,4 +9,6 @@ from django_tasks import task
 def send_queued_mail() -> str:
     from . import services
 
-    return str(services.send_due())
+    report = services.send_due()
+    services.schedule_next()
+    return str(report)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from messaging import services
 from messaging.choices import MailList, Status, SuppressionReason
 from messaging.models import Message, Suppression
+from messaging.tasks import send_queued_mail
 
 from .backends import Crash, FailingBackend
 
@@ -121,6 +122,17 @@ def test_temporary_errors_are_retried_with_growing_pauses_then_fail(
     assert (report.failed, message.status, message.attempts) == (1, Status.FAILED, 3)
     assert "refused" in message.last_error
     assert mail.outbox == []
+
+
+def test_a_worker_comes_back_when_the_retry_is_due(failing: Any, settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    failing.script = [smtplib.SMTPResponseException(451, b"try again later")]
+    write("retry:3")
+    send_queued_mail.call()
+    message = Message.objects.get()
+    assert message.status == Status.QUEUED
+    deferred = send_queued_mail.get_backend().results  # type: ignore[attr-defined]
+    assert [r.task.run_after for r in deferred] == [message.next_attempt]
 
 
 def test_a_temporary_error_then_success_delivers_once(failing: Any) -> None:
