@@ -17,6 +17,7 @@ What the outbox promises (docs/messaging.md):
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import smtplib
 import uuid
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "messaging.unsubscribe"
 # Messages claimed per transaction of the sender.
 BATCH = 50
+KEY_LENGTH = Message._meta.get_field("key").max_length or 200
 
 
 def normalise_address(address: str) -> str:
@@ -76,6 +78,8 @@ def enqueue(
         raise ValueError(f"An email needs one recipient address, not {to!r} (key {key!r})")
     subject = " ".join(subject.split())  # a line break in a header would refuse the mail
     key = key or f"once:{uuid.uuid4().hex}"
+    if len(key) > KEY_LENGTH:  # a long address in it: keep the readable start, hash the rest
+        key = f"{key[: KEY_LENGTH - 65]}#{hashlib.sha256(key.encode()).hexdigest()}"
     existing = Message.objects.filter(key=key).first()
     if existing is not None:
         return existing

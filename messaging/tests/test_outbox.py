@@ -79,6 +79,15 @@ def test_the_same_key_twice_is_one_message(django_capture_on_commit_callbacks: A
     assert "erste Fassung" in str(mail.outbox[0].body)
 
 
+def test_a_long_key_is_shortened_and_still_unique() -> None:
+    address = "a" * 60 + "@" + "b" * 60 + ".example"
+    first = write(f"reverify:1:2026-12-06T05:00:00+00:00:{address}", to=address)
+    again = write(f"reverify:1:2026-12-06T05:00:00+00:00:{address}", to=address)
+    other = write(f"reverify:1:2026-12-06T05:00:00+00:00:x{address}", to="x" + address)
+    assert first.pk == again.pk != other.pk
+    assert len(first.key) <= 200
+
+
 def test_a_rolled_back_cause_leaves_no_message(django_capture_on_commit_callbacks: Any) -> None:
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
