@@ -121,9 +121,13 @@ _app_list = admin.site.get_app_list
 
 
 def _app_list_with_waiting(request: HttpRequest, app_label: str | None = None) -> list[Any]:
-    """The back office's index and side bar name the queues with what waits in them,
-    e.g. "Claims (3)", for the staff who may open them."""
+    """The back office's start page (and an app's page) names the queues with what waits
+    in them, e.g. "Claims (3)", for the staff who may open them. Other pages, whose side
+    bar lists the same models, are spared the counting queries."""
     apps = _app_list(request, app_label)
+    match = getattr(request, "resolver_match", None)
+    if getattr(match, "url_name", None) not in ("index", "app_list"):
+        return apps
     counts = getattr(request, "_waiting_counts", None)
     if counts is None:
         from .notifications import waiting_counts
