@@ -30,6 +30,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """``"HTTP_X_FORWARDED_PROTO,https"`` → Django's ``SECURE_PROXY_SSL_HEADER`` tuple."""
+    if not value.strip():
+        return None
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) != 2 or not all(parts) or not parts[0].startswith("HTTP_"):
+        raise RuntimeError(
+            "SECURE_PROXY_SSL_HEADER must be the header's META name and the value that means "
+            f"https, separated by a comma, e.g. HTTP_X_FORWARDED_PROTO,https; not {value!r}"
+        )
+    return parts[0], parts[1]
+
+
 DEBUG = env_bool("DEBUG", default=True)
 # Under DEBUG, Django's technical 404 page (with the URL list) instead of the portal's own.
 DEBUG_TECHNICAL_404 = env_bool("DEBUG_TECHNICAL_404", default=False)
@@ -72,12 +85,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "core.middleware.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -92,7 +107,6 @@ WSGI_APPLICATION = "clusterportal.wsgi.application"
 ASGI_APPLICATION = "clusterportal.asgi.application"
 
 TEMPLATES = [
-    "core.middleware.RejectNulMiddleware",
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "clusterportal" / "templates"],
@@ -204,7 +218,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
 
-TASKS = {
 # The outbox (docs/messaging.md): messages sent per minute at most (0: no limit), tries
 # before a message fails, the pause before the first retry (doubled for each further
 # one), how long a message may stay "sending" before its outcome counts as unknown, and
@@ -218,6 +231,7 @@ MESSAGING_UNSUBSCRIBE_MAILTO = env("MESSAGING_UNSUBSCRIBE_MAILTO")
 # the same queue within this many minutes (0: an email for every item).
 REVIEW_NOTICE_MINUTES = int(env("REVIEW_NOTICE_MINUTES", "15"))
 
+TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
@@ -252,6 +266,15 @@ PORTAL_STATE_AGS = env("PORTAL_STATE_AGS", "16")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS proxy (docs/operations/settings.md): HSTS, the redirect to https, and the
+# header (Django's META name and value) by which the proxy says a request came by https,
+# e.g. "HTTP_X_FORWARDED_PROTO,https". Paths matching SECURE_REDIRECT_EXEMPT (regular
+# expressions without the leading slash) answer over http too: health checks.
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = env_list("SECURE_REDIRECT_EXEMPT", r"^health(z|/.*)?$")
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env("SECURE_PROXY_SSL_HEADER"))
 X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -284,13 +307,13 @@ DOCUMENTED_SETTINGS = [
     "EMAIL_USE_TLS",
     "EMAIL_USE_SSL",
     "EMAIL_TIMEOUT",
-    "SESSION_COOKIE_AGE",
     "MESSAGING_RATE_PER_MINUTE",
     "MESSAGING_MAX_ATTEMPTS",
     "MESSAGING_RETRY_SECONDS",
     "MESSAGING_SENDING_TIMEOUT",
     "MESSAGING_UNSUBSCRIBE_MAILTO",
     "REVIEW_NOTICE_MINUTES",
+    "SESSION_COOKIE_AGE",
     "STAFF_SESSION_AGE",
     "ACCOUNT_VERIFICATION_DAYS",
     "PASSWORD_RESET_TIMEOUT",
@@ -322,5 +345,10 @@ DOCUMENTED_SETTINGS = [
     "PORTAL_STATE_AGS",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_REDIRECT_EXEMPT",
+    "SECURE_PROXY_SSL_HEADER",
     "LOG_LEVEL",
 ]
