@@ -15,6 +15,7 @@ from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import login as auth_login
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import AbstractUser, Group, Permission, User
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -336,6 +337,9 @@ def register(
     limit_account_emails(email)
     existing = user_by_email(email)
     if existing is not None and not _unconfirmed_registration(existing):
+        # Hash the password as a new registration does, so that the answer takes as long
+        # for a taken address as for a free one (docs/accounts.md).
+        make_password(password)
         _send(
             email,
             _("Registration with your address"),
@@ -489,16 +493,22 @@ def check_credentials(request: HttpRequest, email: str, password: str) -> User:
             % {"n": minutes},
             retry_after=wait,
         )
-    user = authenticate(request, username=login_name(email), password=password)
-    if user is None:
-        inactive = user_by_email(email)
-        if inactive is not None and not inactive.is_active and inactive.check_password(password):
+    # One password hash on every path (unknown address, wrong password, unconfirmed
+    # account): an unconfirmed account's password is checked here instead of in
+    # authenticate(), which would hash it a second time (docs/accounts.md).
+    inactive = user_by_email(email)
+    if inactive is not None and not inactive.is_active:
+        user = None
+        if inactive.check_password(password):
             raise AccountError(
                 _(
                     "Your email address is not confirmed yet. Follow the link in the email "
                     "we sent, or ask for a new one."
                 )
             )
+    else:
+        user = authenticate(request, username=login_name(email), password=password)
+    if user is None:
         LoginFailure.objects.filter(created__lt=_window_start()).delete()
         LoginFailure.objects.bulk_create([LoginFailure(key=by_account), LoginFailure(key=by_ip)])
         raise AccountError(_("Email address and password do not match an account."))
