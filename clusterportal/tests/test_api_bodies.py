@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from directory.api import ContactIn, CorrectionIn, MemberIn, ProfileIn
@@ -93,12 +93,12 @@ def send(client: Client, method: str, path: str, body: Any) -> Any:
 
 
 @pytest.mark.parametrize(
-    ("method", "suffix", "schema", "target"),
+    ("method", "suffix", "schema", "target", "text_field"),
     [
-        ("patch", "", ProfileIn, "company"),
-        ("post", "/contacts", ContactIn, "company"),
-        ("post", "/members", MemberIn, "network"),
-        ("post", "/corrections", CorrectionIn, "company"),
+        ("patch", "", ProfileIn, "company", "name"),
+        ("post", "/contacts", ContactIn, "company", "last_name"),
+        ("post", "/members", MemberIn, "network", "member"),
+        ("post", "/corrections", CorrectionIn, "company", "message"),
     ],
 )
 def test_hostile_bodies_never_cause_a_server_error(
@@ -109,6 +109,7 @@ def test_hostile_bodies_never_cause_a_server_error(
     suffix: str,
     schema: Any,
     target: str,
+    text_field: str,
 ) -> None:
     settings.CORRECTIONS_PER_HOUR = 10_000
     organisation = firms[target]
@@ -116,6 +117,8 @@ def test_hostile_bodies_never_cause_a_server_error(
 
     @SETTINGS
     @given(body=bodies(schema))
+    @example(body={text_field: "Laser\x00werk"})
+    @example(body={text_field: "x" * 100_000})
     def run(body: Any) -> None:
         before = Organisation.objects.values().get(pk=organisation.pk)
         response = send(admin_client, method, path, body)
