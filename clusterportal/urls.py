@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("", include("accounts.urls")),
     path("", include("messaging.urls")),
+    path("", include("geo.urls")),
     path("", include("search.urls")),
     path("", include("directory.urls")),
 ]

@@ -116,6 +116,15 @@
 
     function container() { return document.getElementById("search-map"); }
 
+    var circleLayer = null;
+    var circleKey = "";
+    var districtBounds = null;
+    var placeLayer = null;
+    var places = null;
+    var measure = null;
+    // From which zoom each rank of place is labelled (1 cities, 2 towns, 3 the rest).
+    var PLACE_MIN_ZOOM = { 1: 0, 2: 8, 3: 10 };
+
     function create() {
       var node = container();
       if (!node) { return; }
@@ -123,22 +132,131 @@
       status = document.getElementById("map-status");
       map = window.L.map(node, { scrollWheelZoom: false, zoomSnap: 1 });
       map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
-      if (config.tiles && config.tiles.url) {
+      var offline = !(config.tiles && config.tiles.url);
+      if (!offline) {
         window.L.tileLayer(config.tiles.url, { attribution: config.tiles.attribution || "", maxZoom: 18 }).addTo(map);
       }
+      // Districts, then place names, then the results (overlay pane, 400) on top; the
+      // names are scenery to assistive technology.
+      map.createPane("districts").style.zIndex = "300";
+      var pane = map.createPane("places");
+      pane.style.zIndex = "350";
+      pane.setAttribute("aria-hidden", "true");
+      placeLayer = window.L.layerGroup().addTo(map);
+      circleLayer = window.L.layerGroup().addTo(map);
+      layer = window.L.layerGroup().addTo(map);
+      map.on("moveend", function () { drawPlaces(); refresh(); });
       map.setView([50.9, 11.0], 8);
       if (status) { status.textContent = ""; }
+      syncCircle();
       fetch(config.boundaries).then(function (r) { return r.json(); }).then(function (data) {
         var districts = window.L.geoJSON(data, {
+          pane: "districts",
           interactive: false,
           attribution: config.boundary_attribution || "",
-          style: { color: "#00549f", weight: 1, fillOpacity: 0.04 }
+          style: { color: "#00549f", weight: 1, opacity: 0.7, fillColor: "#ffffff", fillOpacity: offline ? 0.6 : 0.04 }
         }).addTo(map);
-        if (districts.getBounds().isValid()) { map.fitBounds(districts.getBounds()); }
-        districts.bringToBack();
+        if (districts.getBounds().isValid()) {
+          districtBounds = districts.getBounds();
+          if (!circleKey) { map.fitBounds(districtBounds); }
+        }
       });
-      layer = window.L.layerGroup().addTo(map);
-      map.on("moveend", refresh);
+      var placesUrl = node.getAttribute("data-places");
+      if (offline && placesUrl) {
+        fetch(placesUrl).then(function (r) { return r.json(); }).then(function (data) {
+          var columns = data.columns;
+          places = data.rows.map(function (row) {
+            var place = {};
+            columns.forEach(function (name, i) { place[name] = row[i]; });
+            return place;
+          });
+          if (data.attribution && data.attribution !== config.boundary_attribution) {
+            map.attributionControl.addAttribution(data.attribution);
+          }
+          drawPlaces();
+        });
+      }
+    }
+
+    // The circle of a radius search (or the point of a distance sort): drawn, and the
+    // view fitted to it whenever it changes; without one the view returns to the state.
+    function searchCircle() {
+      var node = document.getElementById("search-results");
+      var centre = node && node.getAttribute("data-centre");
+      if (!centre) { return null; }
+      var parts = centre.split(",").map(Number);
+      return { lat: parts[0], lon: parts[1], km: Number(node.getAttribute("data-radius-km") || 0) };
+    }
+
+    function syncCircle() {
+      var wanted = searchCircle();
+      var key = wanted ? [wanted.lat, wanted.lon, wanted.km].join(",") : "";
+      if (key === circleKey) { return; }
+      circleKey = key;
+      circleLayer.clearLayers();
+      var node = container();
+      if (node) { node.setAttribute("data-circle", key); }
+      if (!wanted) {
+        if (districtBounds) { map.fitBounds(districtBounds); }
+        return;
+      }
+      var centre = window.L.latLng(wanted.lat, wanted.lon);
+      window.L.circleMarker(centre, {
+        radius: 5, color: "#b00020", weight: 2, fillColor: "#ffffff", fillOpacity: 1, interactive: false, className: "search-centre"
+      }).addTo(circleLayer);
+      if (wanted.km > 0) {
+        var ring = window.L.circle(centre, {
+          radius: wanted.km * 1000, color: "#b00020", weight: 2, dashArray: "6 4", fillOpacity: 0.04, interactive: false, className: "search-circle"
+        }).addTo(circleLayer);
+        map.fitBounds(ring.getBounds(), { padding: [6, 6] });
+      } else {
+        map.setView(centre, Math.max(map.getZoom(), 10));
+      }
+    }
+
+    function textWidth(text, rank) {
+      if (!measure) { measure = document.createElement("canvas").getContext("2d"); }
+      measure.font = (rank === 1 ? "700 13px " : rank === 2 ? "600 12px " : "11px ") + window.getComputedStyle(document.body).fontFamily;
+      return measure.measureText(text).width;
+    }
+
+    // Labels most important first; one that would overlap a label already placed is left out.
+    function drawPlaces() {
+      if (!places || !map) { return; }
+      placeLayer.clearLayers();
+      var zoom = map.getZoom();
+      var view = map.getBounds().pad(0.05);
+      var taken = [];
+      var shown = 0;
+      places.forEach(function (place) {
+        if (zoom < PLACE_MIN_ZOOM[place.rank]) { return; }
+        var at = window.L.latLng(place.lat, place.lon);
+        if (!view.contains(at)) { return; }
+        var p = map.latLngToLayerPoint(at);
+        var height = place.rank === 1 ? 18 : 16;
+        // The dot and its gap come first (at most 15 px), a little air around the text.
+        var box = [p.x - 6, p.y - height / 2 - 2, p.x + 14 + textWidth(place.name, place.rank), p.y + height / 2 + 2];
+        for (var i = 0; i < taken.length; i += 1) {
+          var t = taken[i];
+          if (box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3]) { return; }
+        }
+        taken.push(box);
+        var label = document.createElement("span");
+        label.className = "map-place-name";
+        label.textContent = place.name;
+        window.L.marker(at, {
+          pane: "places",
+          interactive: false,
+          keyboard: false,
+          icon: window.L.divIcon({ className: "map-place map-place-" + place.rank, html: label, iconSize: null, iconAnchor: [4, height / 2] })
+        }).addTo(placeLayer);
+        shown += 1;
+      });
+      var node = container();
+      if (node) {
+        node.setAttribute("data-places-shown", String(shown));
+        node.setAttribute("data-zoom", String(zoom));
+      }
     }
 
     function refresh() {
@@ -189,11 +307,11 @@
     }
 
     create();
-    // New results (htmx swapped them and pushed the URL): the markers follow.
+    // New results (htmx swapped them and pushed the URL): the circle and markers follow.
     document.body.addEventListener("htmx:afterSettle", function (event) {
-      if (event.detail.target && event.detail.target.id === "search-results") { refresh(); }
+      if (event.detail.target && event.detail.target.id === "search-results") { syncCircle(); refresh(); }
     });
-    window.addEventListener("popstate", function () { window.setTimeout(refresh, 50); });
+    window.addEventListener("popstate", function () { window.setTimeout(function () { syncCircle(); refresh(); }, 50); });
   }
 
   function init() { setupAutocomplete(); setupResults(); setupMap(); }

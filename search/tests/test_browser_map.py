@@ -1,0 +1,97 @@
+"""The search map without a tile server (the default), in headless Chromium."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from core.testing import TRANSACTIONAL_APPS
+from core.testing.browser import axe_check
+
+from .test_browser import landscape  # noqa: F401
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, available_apps=TRANSACTIONAL_APPS),
+    pytest.mark.usefixtures("landscape"),
+]
+
+# Where the search circle lies on screen, against the map's own box.
+CIRCLE_IN_VIEW = """() => {
+    const map = document.getElementById('search-map').getBoundingClientRect();
+    const circle = document.querySelector('#search-map path.search-circle');
+    if (!circle) { return null; }
+    const c = circle.getBoundingClientRect();
+    return {inside: c.left >= map.left - 1 && c.right <= map.right + 1
+                    && c.top >= map.top - 1 && c.bottom <= map.bottom + 1,
+            share: Math.max(c.width / map.width, c.height / map.height)};
+}"""
+
+
+def wait_for_circle_in_view(page: Page) -> None:
+    """Until the circle is drawn and the view fits it: all of it seen, at most one zoom
+    step (half the size) smaller than the map (zooms are whole steps)."""
+    page.wait_for_function(
+        f"(() => {{ const v = ({CIRCLE_IN_VIEW})(); return v && v.inside && v.share > 0.35; }})()"
+    )
+
+
+def place_names(page: Page) -> list[str]:
+    return page.locator("#search-map .map-place").all_inner_texts()
+
+
+def test_radius_search_draws_its_circle_and_the_view_fits_it(live_server: Any, page: Page) -> None:
+    page.goto(live_server.url + "/suche/?q=Laser&near=Ilmenau&radius=30")
+    wait_for_circle_in_view(page)
+    # Towns inside the circle are named.
+    page.wait_for_function("document.querySelectorAll('#search-map .map-place').length > 3")
+    assert "Arnstadt" in place_names(page)
+    axe_check(page)
+
+    # A smaller radius chosen in the form (htmx): a new circle, and the view follows it.
+    page.get_by_label("Umkreis", exact=True).select_option("10")
+    page.wait_for_function(
+        "document.getElementById('search-map').getAttribute('data-circle').endsWith(',10')"
+    )
+    wait_for_circle_in_view(page)
+    assert page.locator("#search-map path.search-circle").count() == 1
+    axe_check(page)
+
+    # Without a place the circle goes and the whole state is shown again.
+    page.get_by_label("In der Nähe von (PLZ oder Ort)").fill("")
+    page.get_by_label("In der Nähe von (PLZ oder Ort)").dispatch_event("change")
+    page.wait_for_function(
+        "document.getElementById('search-map').getAttribute('data-circle') === ''"
+    )
+    assert page.locator("#search-map path.search-circle").count() == 0
+
+
+def test_offline_map_names_the_main_places(live_server: Any, page: Page) -> None:
+    page.goto(live_server.url + "/suche/?q=Laser")
+    # The whole state in view (its 22 districts drawn), names placed.
+    page.wait_for_function("document.querySelectorAll('#search-map svg path').length >= 22")
+    page.wait_for_function(
+        "document.getElementById('search-map').getAttribute('data-zoom') === '7'"
+    )
+    names = place_names(page)
+    assert "Erfurt" in names
+    # Labels never sit on top of each other.
+    boxes = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#search-map .map-place-name'))
+            .map((e) => { const r = e.getBoundingClientRect();
+                          return [r.left, r.top, r.right, r.bottom]; })"""
+    )
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+    # Zoomed in, smaller places get their names too.
+    for zoom in (8, 9):
+        page.locator("#search-map .leaflet-control-zoom-in").click()
+        page.wait_for_function(
+            f"document.getElementById('search-map').getAttribute('data-zoom') === '{zoom}'"
+        )
+    assert len(place_names(page)) > len(names)
+    assert "Ilmenau" in place_names(page)
+    axe_check(page)
