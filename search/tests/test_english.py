@@ -160,3 +160,14 @@ def test_an_editor_chooses_growth_fields_and_technologies_by_english_names(
     assert "Industrial production and systems" in text
     assert "Laser welding" in text
     assert "Laserschweißen" not in text
+
+
+def test_the_search_api_labels_facets_in_the_language_asked_for(client, machining):
+    def labels(language: str) -> set[str]:
+        answer = client.get("/api/v1/search", {"q": "Fräsen"}, HTTP_ACCEPT_LANGUAGE=language)
+        assert answer.status_code == 200
+        return {v["label"] for f in answer.json()["facets"] for v in f["values"]}
+
+    english_labels = labels("en")
+    assert {"C Manufacturing", "Industrial production and systems"} <= english_labels
+    assert "Industrielle Produktion und Systeme" in labels("de")
