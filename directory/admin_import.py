@@ -18,6 +18,7 @@ import secrets
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -38,6 +39,7 @@ from core.tabular import Table, TabularError, read_table
 from .exporting import EXPORT_COLUMNS, organisation_rows
 from .importing import (
     OUTCOME_LABELS,
+    EntryLevel,
     ImportResult,
     Outcome,
     import_organisations,
@@ -50,6 +52,10 @@ UPLOAD_DIR_NAME = "uploads"
 UPLOAD_MAX_AGE = 24 * 3600
 UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 SESSION_KEY = "organisation_imports"
+# The mapping of the last check per upload, so that a link can show its report again.
+CHECKED_KEY = "organisation_import_checks"
+# ?findings=errors shows the errors alone.
+FINDINGS_FILTERS = {"errors": EntryLevel.ERROR}
 # Rows of findings shown on the page; the downloadable report has all of them.
 REPORT_ROWS_SHOWN = 500
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -230,6 +236,9 @@ class OrganisationImportExportAdminMixin:
         uploads = self._uploads(request)
         uploads.pop(token, None)
         request.session[SESSION_KEY] = uploads
+        checked = request.session.get(CHECKED_KEY, {})
+        if checked.pop(token, None) is not None:
+            request.session[CHECKED_KEY] = checked
         if _TOKEN_RE.match(token or ""):
             (upload_dir() / f"import-{token}").unlink(missing_ok=True)
             (upload_dir() / f"import-{token}.report.csv").unlink(missing_ok=True)
@@ -248,7 +257,17 @@ class OrganisationImportExportAdminMixin:
                 self._forget(request, token)
                 messages.info(request, _("The import was cancelled; nothing was written."))
                 return HttpResponseRedirect(request.path)
-            return self._import_run(request, token, stored, name, commit=step == "confirm")
+            return self._import_run(
+                request, token, stored, name, request.POST, commit=step == "confirm"
+            )
+        token = request.GET.get("token", "")
+        if token:
+            # The report of the last check again, e.g. with the errors alone (a plain link).
+            stored, name = self._upload_path(request, token)
+            checked = request.session.get(CHECKED_KEY, {}).get(token)
+            if checked is None:
+                raise Http404(_("Run the check first."))
+            return self._import_run(request, token, stored, name, checked, commit=False)
         return self._render(request, "upload", {"form": UploadForm()})
 
     def _render(self, request: HttpRequest, step: str, context: dict[str, Any]) -> HttpResponse:
@@ -299,10 +318,16 @@ class OrganisationImportExportAdminMixin:
         )
 
     def _import_run(
-        self, request: HttpRequest, token: str, stored: Path, name: str, commit: bool
+        self,
+        request: HttpRequest,
+        token: str,
+        stored: Path,
+        name: str,
+        data: Any,
+        commit: bool,
     ) -> HttpResponse:
         table = read_table(stored.read_bytes(), name)
-        form = MappingForm(request.POST, headers=table.headers, samples=_samples(table))
+        form = MappingForm(data, headers=table.headers, samples=_samples(table))
         if not form.is_valid():
             return self._render(
                 request,
@@ -325,12 +350,17 @@ class OrganisationImportExportAdminMixin:
             )
             return HttpResponseRedirect(self._changelist_url())
         (upload_dir() / f"import-{token}.report.csv").write_bytes(result.report_csv())
+        checked = request.session.get(CHECKED_KEY, {})
+        checked[token] = {
+            key: value
+            for key, value in form.data.items()
+            if key.startswith("column_") or key == "allow_duplicates"
+        }
+        request.session[CHECKED_KEY] = checked
         if commit:
-            messages.error(
-                request,
-                _("Nothing was imported: the list changed or the database refused it. %(s)s")
-                % {"s": result.summary()},
-            )
+            messages.error(request, result.refusal())
+        findings = request.GET.get("findings", "")
+        entries = result.sorted_entries(FINDINGS_FILTERS.get(findings))
         return self._render(
             request,
             "report",
@@ -339,8 +369,10 @@ class OrganisationImportExportAdminMixin:
                 "file_name": name,
                 "mapping_form": form,
                 "result": result,
-                "entries": result.entries[:REPORT_ROWS_SHOWN],
-                "entries_hidden": max(len(result.entries) - REPORT_ROWS_SHOWN, 0),
+                "findings": findings if findings in FINDINGS_FILTERS else "",
+                "findings_url": f"{request.path}?{urlencode({'token': token})}",
+                "entries": entries[:REPORT_ROWS_SHOWN],
+                "entries_hidden": max(len(entries) - REPORT_ROWS_SHOWN, 0),
                 "outcome_rows": _outcome_rows(result),
                 "report_url": reverse(
                     f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}"  # type: ignore[attr-defined]

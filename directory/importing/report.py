@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.exports import Column, csv_bytes
 
@@ -36,6 +36,7 @@ OUTCOME_LABELS = {
     Outcome.ERROR: gettext_lazy("error"),
     Outcome.DUPLICATE: gettext_lazy("possible duplicate"),
 }
+LEVEL_ORDER = {EntryLevel.ERROR: 0, EntryLevel.DUPLICATE: 1, EntryLevel.NOTE: 2}
 LEVEL_LABELS = {
     EntryLevel.ERROR: gettext_lazy("error"),
     EntryLevel.DUPLICATE: gettext_lazy("possible duplicate"),
@@ -123,8 +124,17 @@ class ImportResult:
         return sum(1 for e in self.entries if e.level == EntryLevel.ERROR)
 
     @property
+    def duplicate_rows(self) -> list[int]:
+        """Rows without errors that look like another organisation or row.
+
+        Rows, not findings: a row with the same website and the same name as an
+        organisation is one possible duplicate, as the table of outcomes counts it.
+        """
+        return [row.row for row in self.rows if row.duplicate and row.outcome != Outcome.ERROR]
+
+    @property
     def duplicate_count(self) -> int:
-        return sum(1 for e in self.entries if e.level == EntryLevel.DUPLICATE)
+        return len(self.duplicate_rows)
 
     @property
     def has_errors(self) -> bool:
@@ -142,6 +152,39 @@ class ImportResult:
             and not self.has_errors
             and (self.allow_duplicates or not self.has_duplicates)
         )
+
+    def refusal(self) -> str:
+        """Why a real run wrote nothing, in words that say what to do; "" if it did."""
+        if self.written:
+            return ""
+        if self.has_errors:
+            return ngettext(
+                "Nothing was imported: %(count)d error must be corrected in the file first.",
+                "Nothing was imported: %(count)d errors must be corrected in the file first.",
+                self.error_count,
+            ) % {"count": self.error_count}
+        if self.has_duplicates and not self.allow_duplicates:
+            rows = self.duplicate_rows
+            return ngettext(
+                "Nothing was imported: row %(rows)s is a possible duplicate. Correct the "
+                "file, or confirm that the rows are distinct organisations.",
+                "Nothing was imported: rows %(rows)s are possible duplicates. Correct the "
+                "file, or confirm that the rows are distinct organisations.",
+                len(rows),
+            ) % {"rows": ", ".join(str(number) for number in rows)}
+        if not self.rows:
+            return _("Nothing was imported: the list has no rows.")
+        return _("Nothing was imported: the database refused the list. %(summary)s") % {
+            "summary": self.summary()
+        }
+
+    def sorted_entries(self, only: str | None = None) -> list[ReportEntry]:
+        """Findings to read: errors, then possible duplicates, then notes, each by row.
+
+        ``only`` keeps one kind (``EntryLevel.ERROR`` for the errors alone).
+        """
+        entries = [e for e in self.entries if only is None or e.level == only]
+        return sorted(entries, key=lambda e: (LEVEL_ORDER[e.level], e.row or 0))
 
     @property
     def rows_per_second(self) -> float:
@@ -165,7 +208,7 @@ class ImportResult:
                 "organisation_id": entry.organisation_id or "",
                 "organisation_name": entry.organisation_name,
             }
-            for entry in self.entries
+            for entry in self.sorted_entries()
         ]
 
     def report_csv(self) -> bytes:

@@ -229,8 +229,13 @@ class RowChecker:
         for target, header, multiline in self.single:
             raw = source.get(header, "")
             values[target] = clean_text(raw, multiline) if raw else ""
+            if "\x00" in raw:
+                self._nul(row, target, header, values)
         for target in self.several:
             values[target] = clean_text(row.raw(target))
+            for header in self.columns[target]:
+                if "\x00" in source.get(header, ""):
+                    self._nul(row, target, header, values)
         for issue in table_row.issues:
             if issue.blocking:
                 for target, headers in self.columns.items():
@@ -252,6 +257,23 @@ class RowChecker:
         self._contact(row, values)
         self._identifiers(row, values)
         return row
+
+    @staticmethod
+    def _nul(row: ParsedRow, target: str, header: str, values: dict[str, str]) -> None:
+        """A NUL byte is no text (PostgreSQL refuses it): the cell is an error, not cleaned."""
+        row.entries.append(
+            ReportEntry(
+                row.number,
+                header,
+                row.source[header].replace("\x00", "\u2400"),
+                _(
+                    "The cell contains a NUL character (shown as ␀), which text cannot "
+                    "hold; remove it from the file"
+                ),
+            )
+        )
+        row.blocked.add(target)
+        values[target] = ""
 
     # Organisation fields
 
@@ -364,15 +386,17 @@ class RowChecker:
         try:
             self.model_fields["founding_year"].run_validators(year)
         except ValidationError:
-            low, high = 1000, timezone.now().year + 1
+            # The tightest of the model's limits: its own rules (from 1000, at most next
+            # year), not the range of the database column.
+            low, high = 0, timezone.localdate().year + 1
             for validator in self.model_fields["founding_year"].validators:
                 limit = getattr(validator, "limit_value", None)
                 code = getattr(validator, "code", "")
                 if isinstance(limit, int):
                     if code == "min_value":
-                        low = limit
+                        low = max(low, limit)
                     elif code == "max_value":
-                        high = limit
+                        high = min(high, limit)
             rec.error(
                 "founding_year",
                 _("Founding year %(year)d is not between %(low)d and %(high)d")

@@ -8,6 +8,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.progress import TerminalProgress
 from directory.importing import EntryLevel, import_organisations
@@ -49,14 +52,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+            raise CommandError(_("%(path)s: no such file") % {"path": path})
         mapping = _mapping(options["mapping"])
         user = None
         if options["user"]:
             try:
                 user = get_user_model().objects.get(username=options["user"])
             except get_user_model().DoesNotExist as exc:
-                raise CommandError(f"No user {options['user']!r}") from exc
+                raise CommandError(_("No user “%(name)s”") % {"name": options["user"]}) from exc
         progress = TerminalProgress(stream=self.stderr, disable=options["no_progress"])
         try:
             result = import_organisations(
@@ -75,30 +78,42 @@ class Command(BaseCommand):
             self.stdout.write(f"{path.name}: {result.file_description}")
         for header, target in result.mapping.items():
             self.stdout.write(f"  {header} → {target or '-'}")
-        shown = 0
-        for entry in result.entries:
+        # Errors first, then possible duplicates, then notes (with -v 2), as the back office.
+        for entry in result.sorted_entries():
             if entry.level == EntryLevel.NOTE and options["verbosity"] < 2:
                 continue
-            shown += 1
-            row = entry.row if entry.row is not None else "-"
-            line = f"row {row}\t{entry.column}\t{entry.value}\t{entry.reason}"
+            row = _("row %(row)s") % {"row": entry.row if entry.row is not None else "-"}
+            line = f"{row}\t{entry.column}\t{entry.value}\t{entry.reason}"
             style = self.style.ERROR if entry.level == EntryLevel.ERROR else self.style.WARNING
             self.stdout.write(style(line) if entry.level != EntryLevel.NOTE else line)
         notes = sum(1 for e in result.entries if e.level == EntryLevel.NOTE)
         if notes and options["verbosity"] < 2:
-            self.stdout.write(f"({notes} notes not shown; use -v 2 or --report)")
+            self.stdout.write(
+                ngettext(
+                    "(%(count)d note not shown; use -v 2 or --report)",
+                    "(%(count)d notes not shown; use -v 2 or --report)",
+                    notes,
+                )
+                % {"count": notes}
+            )
         if options["report"]:
             Path(options["report"]).write_bytes(result.report_csv())
-            self.stdout.write(f"Report written to {options['report']}")
-        summary = (
-            f"{result.summary()} ({result.seconds:.1f} s, {result.rows_per_second:.0f} rows/s)"
-        )
+            self.stdout.write(_("Report written to %(path)s") % {"path": options["report"]})
+        summary = _("%(summary)s (%(seconds)s s, %(speed)s rows/s)") % {
+            "summary": result.summary(),
+            "seconds": formats.number_format(result.seconds, 1),
+            "speed": formats.number_format(result.rows_per_second, 0),
+        }
         if result.written:
-            self.stdout.write(self.style.SUCCESS(f"Imported: {summary}"))
+            self.stdout.write(self.style.SUCCESS(_("Imported: %(summary)s") % {"summary": summary}))
             return
-        if not result.can_write:
-            raise CommandError(f"Nothing was written: {summary}", returncode=1)
-        self.stdout.write(f"Dry run, nothing written: {summary}. Use --commit to import.")
+        if not result.dry_run or not result.can_write:
+            # Errors, unconfirmed duplicates, or the database refused the list.
+            raise CommandError(f"{result.refusal()} {summary}", returncode=1)
+        self.stdout.write(
+            _("Dry run, nothing written: %(summary)s. Use --commit to import.")
+            % {"summary": summary}
+        )
 
 
 def _mapping(text: str | None) -> dict[str, str] | None:
@@ -108,9 +123,11 @@ def _mapping(text: str | None) -> dict[str, str] | None:
     try:
         data = json.loads(source.read_text(encoding="utf-8") if source.is_file() else text)
     except (OSError, ValueError) as exc:
-        raise CommandError(f"--mapping is neither JSON nor a JSON file: {exc}") from exc
+        raise CommandError(
+            _("--mapping is neither JSON nor a JSON file: %(error)s") % {"error": exc}
+        ) from exc
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in data.items()
     ):
-        raise CommandError('--mapping must be an object {"column": "field", ...}')
+        raise CommandError(_('--mapping must be an object {"column": "field", ...}'))
     return {key: value or "" for key, value in data.items()}
