@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
 from ninja import Schema
 from ninja.errors import HttpError
+from ninja.security import SessionAuth
 from pydantic import Field, field_validator
 
 
@@ -73,6 +75,20 @@ class TooManyRequests(HttpError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(429, message)
         self.retry_after = retry_after
+
+
+class SignedIn(SessionAuth):
+    """The portal's session: not signed in is 401; signed in, a change also needs the
+    session's CSRF token (``X-CSRFToken``), else 403. (ninja's ``django_auth`` checks the
+    token first and answers a visitor without a session 403.)"""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+signed_in = SignedIn()
 
 
 def _refuse_unstorable(value: Any) -> None:

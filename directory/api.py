@@ -15,12 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import django_auth
 from pydantic import Field
 
 from accounts.permissions import Action, can
 from accounts.services import TooManyAttempts, client_ip
-from core.api import InputError, InputSchema, TooManyRequests, errors
+from core.api import InputError, InputSchema, TooManyRequests, errors, signed_in
 
 from . import actions, services
 from .models import ContactPerson, Organisation
@@ -142,7 +141,7 @@ def organisation(request: HttpRequest, slug: str) -> dict[str, Any]:
 @router.patch(
     "/organisations/{slug}",
     response={200: ProfileChangeOut, 202: ProfileChangeOut, **errors(400, 401, 403, 404, 422)},
-    auth=django_auth,
+    auth=signed_in,
     summary="Change a profile (organisation editors, staff)",
 )
 def change_organisation(request: HttpRequest, slug: str, payload: ProfileIn) -> Any:
@@ -161,7 +160,7 @@ def change_organisation(request: HttpRequest, slug: str, payload: ProfileIn) -> 
 @router.post(
     "/organisations/{slug}/contacts",
     response={201: ContactOut, **errors(400, 401, 403, 404, 422)},
-    auth=django_auth,
+    auth=signed_in,
     summary="Add a contact person (organisation editors, staff)",
 )
 def add_contact(request: HttpRequest, slug: str, payload: ContactIn) -> Any:
@@ -185,7 +184,7 @@ def add_contact(request: HttpRequest, slug: str, payload: ContactIn) -> Any:
 @router.post(
     "/organisations/{slug}/members",
     response={201: MemberOut, **errors(400, 401, 403, 404, 422)},
-    auth=django_auth,
+    auth=signed_in,
     summary="Add a member to a network (its network manager, staff)",
 )
 def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from core.testing import sign_in
 from directory.models import ContactPerson, Organisation
 from directory.tests.factories import OrganisationFactory
 
@@ -131,3 +132,19 @@ def test_the_schema_documents_every_error_code_with_the_error_body(client: Clien
             assert ref == "#/components/schemas/ErrorOut", (key, code)
     error = schema["components"]["schemas"]["ErrorOut"]
     assert error["required"] == ["detail"] and set(error["properties"]) == {"detail", "errors"}
+
+
+def test_without_a_session_the_answer_is_401_even_without_a_csrf_token(
+    firms: dict[str, Organisation], admin_user: Any
+) -> None:
+    # A real client: CSRF checked. Not signed in is 401, whatever the token.
+    visitor = Client(enforce_csrf_checks=True)
+    response = send(visitor, "patch", API + firms["company"].slug, {"phone": "1"})
+    assert "sign in" in assert_error_body(response, 401)["detail"]
+    # Signed in without the token: 403, saying which header is missing.
+    staff = Client(enforce_csrf_checks=True)
+    sign_in(staff, admin_user)
+    response = send(staff, "patch", API + firms["company"].slug, {"phone": "1"})
+    assert "X-CSRFToken" in assert_error_body(response, 403)["detail"]
+    firms["company"].refresh_from_db()
+    assert firms["company"].phone == ""
