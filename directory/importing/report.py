@@ -192,9 +192,12 @@ class ImportResult:
 
     def summary(self) -> str:
         counts = self.counts
-        return _(
+        return ngettext(
+            "%(rows)d row: %(create)d new, %(update)d updated, %(unchanged)d unchanged, "
+            "%(error)d with errors, %(duplicate)d possible duplicates",
             "%(rows)d rows: %(create)d new, %(update)d updated, %(unchanged)d unchanged, "
-            "%(error)d with errors, %(duplicate)d possible duplicates"
+            "%(error)d with errors, %(duplicate)d possible duplicates",
+            len(self.rows),
         ) % {"rows": len(self.rows), **counts}
 
     def report_rows(self) -> list[dict[str, Any]]:

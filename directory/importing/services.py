@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ..signals import organisations_changed
-from .columns import TARGETS, Mapping, suggest_mapping
+from .columns import TARGETS, Mapping, clean_text, suggest_mapping
 from .compare import (
     Stored,
     changes_for,
@@ -138,7 +138,8 @@ def import_organisations(
     """
     started = time.monotonic()
     data, file_name = _read(file)
-    detail = source_detail or file_name or _("uploaded list")
+    # Recorded as the source and in the history reason: no control characters.
+    detail = clean_text(source_detail or file_name) or _("uploaded list")
     result = ImportResult(source_detail=detail, dry_run=dry_run, allow_duplicates=allow_duplicates)
     try:
         table = read_table(data, file_name)

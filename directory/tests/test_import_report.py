@@ -255,3 +255,21 @@ def test_command_speaks_the_active_language_only(tmp_path, language, row, englis
         assert "Es wurde nichts importiert: 1 Fehler" in error
         assert "Probelauf" in dry
     assert not Organisation.objects.exists()
+
+
+def test_control_characters_in_the_file_name_are_not_recorded():
+    """The name becomes the source and the history reason (PostgreSQL refuses a NUL)."""
+    result = import_organisations(
+        csv_file([company(1)]), dry_run=False, source_detail="liste\x00\u202e.csv"
+    )
+    assert result.written
+    organisation = Organisation.objects.get()
+    assert organisation.source_detail == "liste.csv"
+    assert organisation.history.get().history_change_reason == "Import liste.csv"
+
+
+def test_summary_of_one_row_is_singular_in_both_languages():
+    data = csv_file([company(1)])
+    assert import_organisations(data).summary().startswith("1 row: 1 new,")
+    with translation.override("de"):
+        assert import_organisations(data).summary().startswith("1 Zeile: 1 neu,")
