@@ -130,7 +130,9 @@
       if (!node) { return; }
       node.hidden = false;
       status = document.getElementById("map-status");
-      map = window.L.map(node, { scrollWheelZoom: false, zoomSnap: 1 });
+      // Half zoom steps let the state and a circle fill the narrow map; the zoom buttons
+      // still take whole steps, and the server counts clusters for the whole zoom below.
+      map = window.L.map(node, { scrollWheelZoom: false, zoomSnap: 0.5, zoomDelta: 1 });
       map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
       var offline = !(config.tiles && config.tiles.url);
       if (!offline) {
@@ -265,7 +267,7 @@
       var params = new URLSearchParams(window.location.search);
       params.delete("page");
       params.set("bbox", [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()].map(function (v) { return v.toFixed(5); }).join(","));
-      params.set("zoom", String(map.getZoom()));
+      params.set("zoom", String(Math.floor(map.getZoom())));
       if (pending) { pending.abort(); }
       pending = new AbortController();
       fetch(config.clusters + "?" + params.toString(), { signal: pending.signal, headers: { Accept: "application/json" } })
