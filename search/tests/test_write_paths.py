@@ -427,3 +427,25 @@ def test_an_index_of_an_earlier_version_is_reported_and_rebuilt_by_the_repair(
     call_command("check_search_index", "--repair", "--no-progress", stdout=io.StringIO())
     assert names("Spielwaren") == ["Sonneberger Spielwaren GmbH"]
     assert consistency.check().clean
+
+
+def test_renaming_a_district_and_deleting_a_growth_field(landscape: Any, after_commit: Any) -> None:
+    from classification.models import GrowthField
+    from geo.models import District
+
+    growth = GrowthField.objects.order_by("pk").first()
+    assert growth is not None
+    with after_commit():
+        landscape["draht"].growth_fields.add(growth)
+    district = District.objects.get(ags="16051")  # Erfurt, where the Drahtwerk is
+    with after_commit():
+        district.name = "Landeshauptstadt Erfordia"
+        district.save()
+    assert names("Erfordia") == ["Erfurter Drahtwerk GmbH"]
+    assert_search_shows_the_database()
+
+    with after_commit():
+        growth.delete()
+    query = SearchQuery(filters={"growth": [str(growth.pk)]})
+    assert services.search(query, relax=False).total == 0
+    assert_search_shows_the_database()
