@@ -111,3 +111,19 @@ def test_offline_map_names_the_main_places(live_server: Any, page: Page) -> None
     assert len(place_names(page)) > len(names)
     assert page.locator("#search-map .map-place-2").count() > 0  # towns, not only cities
     axe_check(page)
+
+
+def test_with_a_tile_server_the_tiles_name_the_places(
+    live_server: Any, page: Page, settings: Any
+) -> None:
+    # An operator's tile server (unreachable here: only the requests matter).
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"
+    settings.MAP_TILE_ATTRIBUTION = "© Kachelquelle"
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(live_server.url + "/suche/?q=Laser&near=Ilmenau&radius=30")
+    wait_for_circle_in_view(page)
+    page.wait_for_function("document.querySelectorAll('#search-map img.leaflet-tile').length > 0")
+    assert "© Kachelquelle" in page.locator("#search-map .leaflet-control-attribution").inner_text()
+    assert page.locator("#search-map .map-place").count() == 0
+    assert not any("/karte/orte.json" in url for url in asked)
