@@ -152,6 +152,9 @@ ROUTES: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
     "api suggest": ("/api/v1/suggest", ("q",), {}),
     "api profile": ("/api/v1/organisations/{}", (), {}),
     "api schema": ("/api/v1/openapi.json", (), {}),
+    "api docs": ("/api/v1/docs", (), {}),
+    "map places": ("/karte/orte.json", ("q",), {}),
+    "unsubscribe": ("/abmelden/{}/", (), {}),
 }
 
 
