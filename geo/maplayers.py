@@ -26,11 +26,12 @@ RANK_MUNICIPALITY = 3
 TOWN_KINDS = frozenset({"Stadt", "Große Kreisstadt", "Große kreisangehörige Stadt"})
 CITY_DISTRICT_KINDS = frozenset({"Kreisfreie Stadt", "Stadtkreis"})
 
-# The municipality points come from BKG VG5000, whose licence asks for this line.
-PLACES_ATTRIBUTION = next(
-    (str(a.text) for a in ATTRIBUTIONS if "BKG" in str(a.text)),
-    "© GeoBasis-DE / BKG (Daten verändert)",
-)
+
+def places_attribution() -> str:
+    """The line BKG's licence asks for (the municipality points come from VG5000), in the
+    active language: the same text the boundaries carry, so the map names it once."""
+    return next((str(a.text) for a in ATTRIBUTIONS if "BKG" in str(a.text)), "© GeoBasis-DE / BKG")
+
 
 COLUMNS = ("name", "lat", "lon", "rank", "population")
 
@@ -83,5 +84,5 @@ def places_layer(state_ags: str) -> dict[str, Any]:
     return {
         "columns": list(COLUMNS),
         "rows": [[p.name, p.lat, p.lon, p.rank, p.population] for p in places(state_ags)],
-        "attribution": PLACES_ATTRIBUTION,
+        "attribution": places_attribution(),
     }

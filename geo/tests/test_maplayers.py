@@ -52,3 +52,12 @@ def test_the_layer_is_served_compact_and_cacheable(client: Any) -> None:
 
 def test_the_layer_only_answers_reading(client: Any) -> None:
     assert client.post("/karte/orte.json").status_code == 405
+
+
+def test_the_layer_names_its_source_in_the_visitors_language(client: Any) -> None:
+    german = client.get("/karte/orte.json", HTTP_ACCEPT_LANGUAGE="de")
+    english = client.get("/karte/orte.json", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Daten verändert" in json.loads(german.content)["attribution"]
+    assert "data modified" in json.loads(english.content)["attribution"]
+    # A shared cache must not hand one language's answer to the other.
+    assert "Accept-Language" in english["Vary"]
