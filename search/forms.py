@@ -76,7 +76,9 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False, choices=[(s, SORT_LABELS[s]) for s in SORTS]
     )
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    # No max_value: a page beyond the last one shown is past the end (the view says so
+    # and leads to the last page) rather than refused back to page 1 with its results.
+    page = forms.IntegerField(required=False, min_value=1, max_value=10**9)
     bbox = forms.CharField(
         label=_("Map area"), required=False, max_length=100, widget=forms.HiddenInput
     )
@@ -162,6 +164,11 @@ class SearchForm(forms.Form):
         ):
             raise forms.ValidationError(_("The map area lies outside the map."))
         return BBox(south, west, north, east)
+
+    def clean_page(self) -> int | None:
+        page: int | None = self.cleaned_data.get("page")
+        self.requested_page = page
+        return min(page, MAX_PAGE + 1) if page else page
 
     def clean_q(self) -> str:
         text: str = self.cleaned_data.get("q") or ""

@@ -79,7 +79,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if results.total and page_number > paginator.num_pages:
         # Past the end: say so and lead to the last page, never "page 10 of 10, no match".
         missing_page = {
-            "number": page_number,
+            "number": getattr(form, "requested_page", None) or page_number,
             "last": paginator.num_pages,
             "url": f"?{_params_without(request, 'page')}&page={paginator.num_pages}",
         }

@@ -219,3 +219,15 @@ def test_the_api_answers_a_page_past_the_end_empty_with_the_real_total(
     data = client.get("/api/v1/search", {"q": "Laser", "page": "10"}).json()
     assert data["total"] == 6 and data["results"] == [] and data["page"] == 10
     assert any("no page 10" in message for message in data["messages"])
+
+
+def test_a_page_beyond_the_deepest_shown_is_past_the_end_not_page_one(
+    client: Any, firms: dict[str, str]
+) -> None:
+    # Pages stop at 500; a larger number must not fall back to page 1 and its results.
+    response = client.get("/suche/", {"q": "Laser", "page": "99999"})
+    assert response.status_code == 404
+    text = text_of(response)
+    assert "Es gibt keine Seite 99999" in text
+    assert "Seite 1 von" not in text
+    assert 'href="?q=Laser&amp;page=1"' in response.content.decode()
