@@ -18,3 +18,11 @@ def test_pages_name_an_icon_the_portal_serves(client: Any) -> None:
     prefix = static("")
     assert found.group(1).startswith(prefix)
     assert finders.find(found.group(1)[len(prefix) :]) is not None
+
+
+@pytest.mark.django_db
+def test_the_browsers_default_icon_address_leads_to_the_icon(client: Any) -> None:
+    # The back office and the API docs have templates of their own without the link.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert finders.find(response["Location"][len(static("")) :]) is not None
