@@ -12,3 +12,22 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TextVector(models.Model):
+    """The embedding of one text (``core.embedding``), cached across rebuilds and nodes.
+
+    ``key`` digests the model id and the text, so another model never reads these rows;
+    the text itself is not kept (it may be personal: a profile's description).
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)
+    vector = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("text vector")
+        verbose_name_plural = _("text vectors")
+
+    def __str__(self) -> str:
+        return self.key

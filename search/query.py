@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from geo.geocoding import haversine_km
@@ -147,6 +147,9 @@ class SearchQuery:
     facets: bool = True
     # The last word is still being typed (autocomplete): match it as a prefix.
     prefix: bool = False
+    # Any word may match (a need written as a sentence, partial matches): every group
+    # is optional and a document matching more of them scores higher.
+    any_word: bool = False
 
     def facet_filters(self, without: str | None = None) -> dict[str, list[str]]:
         return {k: v for k, v in self.filters.items() if v and k != without}
@@ -243,6 +246,8 @@ def plan_query(
         plan.groups.append(
             _word_group(w, known, analyser, synonyms, wz_notes, plan, ends_open and i == last)
         )
+    if query.any_word:
+        plan.groups = [replace(g, optional=True) for g in plan.groups]
     return plan
 
 

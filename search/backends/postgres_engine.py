@@ -222,6 +222,11 @@ class PostgresEngine(SearchEngine):
         ranked = " & ".join(required) if required else None
         if optional:
             ranked = " | ".join([*([ranked] if ranked else []), *optional])
+        if must is None and optional:
+            # Only optional groups (any word may match): a document must match one.
+            must = ranked
+        elif must is None and plan.groups and all(g.optional for g in plan.groups):
+            return "''", None  # any word may match, but none can: no hit
         return must, ranked
 
     def _where(
