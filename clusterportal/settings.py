@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "directory",
     "search",
     "accounts",
+    "sourcing",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("", include("geo.urls")),
     path("", include("search.urls")),
+    path("", include("sourcing.urls")),
     path("", include("directory.urls")),
 ]
 
