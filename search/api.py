@@ -14,7 +14,7 @@ from pydantic import Field
 
 from core.api import InputError, errors
 
-from . import services
+from . import services, wzsuggest
 from .forms import MAX_PAGE, SearchForm
 from .query import SearchQuery
 
@@ -156,3 +156,55 @@ def _past_the_end(query: SearchQuery, total: int) -> list[str]:
 def suggest(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
     """Organisations and industries for what has been typed so far."""
     return [{"label": s.label, "url": s.url, "kind": s.kind} for s in services.suggest(q)]
+
+
+MAX_WZ_TEXT = 2000
+MAX_WZ_SUGGESTIONS = 20
+
+
+class WzSuggestParams(Schema):
+    q: str = Field(
+        min_length=1,
+        max_length=MAX_WZ_TEXT,
+        description="A need, a company description or a label, in German or English "
+        f"(1 to {MAX_WZ_TEXT:,} characters).",
+    )
+    limit: int = Field(5, ge=1, le=MAX_WZ_SUGGESTIONS, description="How many codes (1 to 20).")
+
+
+class WzSuggestionOut(Schema):
+    code: str = Field(description="WZ 2008 subclass (level 5), e.g. 25.62.0.")
+    title: str = Field(description="Official German title.")
+    title_en: str = Field(description="English (NACE Rev. 2) title of its class.")
+    score: float = Field(ge=0, le=1, description="How well the code fits the text, 0..1.")
+    reasons: list[str] = Field(description="Words of the text found in the code's texts.")
+
+
+class WzSuggestOut(Schema):
+    results: list[WzSuggestionOut]
+
+
+@router.get(
+    "/wz/suggest",
+    response={200: WzSuggestOut, **errors(422)},
+    summary="Suggest WZ 2008 codes for a text",
+)
+def wz_suggest(request: HttpRequest, params: Query[WzSuggestParams]) -> dict[str, object]:
+    """The most likely WZ 2008 subclasses for a free text, best first, from the official
+    titles and explanatory notes and the text's sentence embedding."""
+    if not params.q.strip():
+        message = "q: give a text of 1 to 2,000 characters that is not only spaces"
+        raise InputError(f"Invalid input: {message}", [{"field": "q", "message": message}])
+    found = wzsuggest.suggest(params.q, params.limit)
+    return {
+        "results": [
+            {
+                "code": s.code,
+                "title": s.title,
+                "title_en": s.title_en,
+                "score": s.score,
+                "reasons": list(s.reasons),
+            }
+            for s in found
+        ]
+    }

@@ -11,7 +11,11 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (registers the checks, connects updates)
+        from classification import suggestions
+
+        from . import checks, signals, wzsuggest  # noqa: F401  (checks, index updates)
+
+        suggestions.register(wzsuggest.suggest)
 
     def import_reference_data(self, progress: Any) -> list[tuple[str, object]]:
         """Called by ``manage.py import_reference_data`` (see core)."""
