@@ -75,7 +75,7 @@ NOTES_CHARS = 600  # of the notes, embedded after the title (the model reads the
 MAX_TEXT = 2000
 MAX_WORDS = 200
 # What a code written in the text adds to the subclasses beneath it.
-CODE_PRIOR = {5: 0.15, 4: 0.08, 2: 0.04}
+CODE_PRIOR = {5: 0.3, 4: 0.15, 2: 0.08}
 CODE_RE = re.compile(r"(?<![\d.])(\d{2})\.(\d{1,2})(?:\.(\d))?(?![\d])")
 CACHE_ENTRIES = 4096
 EN_PREFIX = "en:"

@@ -57,6 +57,7 @@ from .report import (
     EntryLevel,
     ReportEntry,
 )
+from .suggested import WzSuggestions
 
 _HOST = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
 _PLAIN_VALUES = {
@@ -89,6 +90,7 @@ class ParsedRow:
     entries: list[ReportEntry] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     blocked: set[str] = field(default_factory=set)
+    wz_unknown: list[int] = field(default_factory=list)  # entries naming an unknown code
 
     @property
     def has_error(self) -> bool:
@@ -216,6 +218,7 @@ class RowChecker:
         self.offering_field = _form_field(Offering, "name")
         self.tag_max_length = Tag._meta.get_field("name").max_length or 100
         self._cache: dict[tuple[str, ...], tuple[Any, list[tuple[str, str, str, str | None]]]] = {}
+        self.wz_suggestions = WzSuggestions()
 
     def check(self, table_row: TableRow) -> ParsedRow:
         row = ParsedRow(
@@ -256,6 +259,7 @@ class RowChecker:
         self._site(row, values)
         self._contact(row, values)
         self._identifiers(row, values)
+        self.wz_suggestions.annotate(row, values, self.mapped)
         return row
 
     @staticmethod
@@ -359,7 +363,9 @@ class RowChecker:
         if "primary_wz" in self.mapped and values["primary_wz"]:
             code = self.lookups.wz(values["primary_wz"])
             if code is None:
+                before = len(row.entries)
                 row.error("primary_wz", self._unknown_wz(values["primary_wz"]))
+                row.wz_unknown.extend(range(before, len(row.entries)))
             else:
                 row.fields["primary_wz_id"] = code.pk
         elif "primary_wz" in self.mapped:
@@ -465,7 +471,10 @@ class RowChecker:
         for target, compute in computations:
             if target in self.mapped:
                 text = values[target]
+                before = len(row.entries)
                 ids, tags = self._memo(row, (target, text), partial(_call, compute, text))
+                if target == "secondary_wz":  # its only findings are unknown codes
+                    row.wz_unknown.extend(range(before, len(row.entries)))
                 row.m2m[target] = list(ids)
                 row.extra_tags.extend(tags)
         if "certifications" in self.mapped:
