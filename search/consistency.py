@@ -9,6 +9,10 @@ slipped through anyway (a write path that forgot, an index task that failed, a c
 between a commit and its index update, reference data or the lexicon changed since the
 documents were written) and repairs it. ``manage.py check_search_index`` runs it.
 
+The organisation vectors beside the index (``search.vectors``) are held to the same
+rule: one vector per published organisation, of the version its pieces have now
+(``pieces.Pieces.version``, which also names the model), none for anything else.
+
 An organisation changed while the check runs may show as drift until its queued
 update has run: drift that a second run does not report again was in flight.
 """
@@ -21,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from core.progress import Progress, silent
 
-from . import services, vocabulary
+from . import services, vectors, vocabulary
 from .documents import DocumentReader, SearchDocument, read_in_chunks
 
 # Organisations re-indexed per engine update while repairing.
@@ -43,6 +47,11 @@ class Drift:
     extra: list[int] = field(default_factory=list)
     # Why the index cannot answer at all (an index of an earlier schema version).
     problems: list[str] = field(default_factory=list)
+    # The same for the organisation vectors.
+    vectors: int = 0
+    vectors_missing: list[int] = field(default_factory=list)
+    vectors_stale: list[int] = field(default_factory=list)
+    vectors_extra: list[int] = field(default_factory=list)
 
     @property
     def ids(self) -> list[int]:
@@ -50,8 +59,13 @@ class Drift:
         return sorted({*self.missing, *self.stale, *self.extra})
 
     @property
+    def vector_ids(self) -> list[int]:
+        """Every organisation whose vector must be computed or removed."""
+        return sorted({*self.vectors_missing, *self.vectors_stale, *self.vectors_extra})
+
+    @property
     def clean(self) -> bool:
-        return not self.ids and not self.problems
+        return not self.ids and not self.vector_ids and not self.problems
 
 
 def _version(doc: SearchDocument) -> tuple[int, int]:
@@ -93,7 +107,24 @@ def check(progress: Progress = silent, chunk: int = 2000) -> Drift:
         for pk, version in expected.items()
         if pk in indexed and (indexed[pk] != version or pk in twice)
     )
+    _check_vectors(drift, sorted(expected), progress, chunk)
     return drift
+
+
+def _check_vectors(drift: Drift, published: list[int], progress: Progress, chunk: int) -> None:
+    label = _("Reading the organisations' vector pieces")
+    progress(0, len(published), label)
+    expected: dict[int, int] = {}
+    for start in range(0, len(published), chunk):
+        expected.update(vectors.expected_versions(published[start : start + chunk]))
+        progress(min(start + chunk, len(published)), len(published), label)
+    held = vectors.vector_store().versions()
+    drift.vectors = len(held)
+    drift.vectors_missing = sorted(pk for pk in expected if pk not in held)
+    drift.vectors_extra = sorted(pk for pk in held if pk not in expected)
+    drift.vectors_stale = sorted(
+        pk for pk, version in expected.items() if pk in held and held[pk] != version
+    )
 
 
 def repair(drift: Drift, progress: Progress = silent) -> int:
@@ -108,4 +139,10 @@ def repair(drift: Drift, progress: Progress = silent) -> int:
     for start in range(0, len(ids), REPAIR_CHUNK):
         services.index_organisations(ids[start : start + REPAIR_CHUNK])
         progress(min(start + REPAIR_CHUNK, len(ids)), len(ids), label)
-    return len(ids)
+    # Vectors here and now (the command waits for them), also those the index update
+    # above handed to the background.
+    vectors.wait()
+    vector_ids = drift.vector_ids
+    if vector_ids:
+        vectors.update(vector_ids, progress=progress)
+    return len(set(ids) | set(vector_ids))

@@ -37,6 +37,11 @@ from .analysis import highlight_spans
 from .backends.base import Cluster, Hit, SearchEngine
 from .documents import DocumentReader, read_in_chunks
 from .query import FACETS, QueryPlan, SearchQuery, plan_query
+from .vectors import VectorStats
+from .vectors import build as build_vectors
+from .vectors import remove as remove_vectors
+from .vectors import schedule as schedule_vectors
+from .vectors.store import VectorStore
 
 _engines: dict[tuple[str, str], SearchEngine] = {}
 _engines_lock = threading.Lock()
@@ -85,19 +90,29 @@ def index_organisations(ids: Iterable[int]) -> int:
         return 0
     reader = DocumentReader(vocabulary.analyser())
     written = 0
+    indexed: list[int] = []
+    removed: list[int] = []
     # In chunks: an import or a generator run may name more organisations than SQLite or
     # PostgreSQL take as parameters of one query, and memory stays flat.
     for start in range(0, len(ids), INDEX_CHUNK):
         chunk = ids[start : start + INDEX_CHUNK]
         documents = reader.read(chunk)
         found = {d.id for d in documents}
-        engine().update(documents, remove=[pk for pk in chunk if pk not in found])
+        gone = [pk for pk in chunk if pk not in found]
+        engine().update(documents, remove=gone)
         written += len(documents)
+        indexed += found
+        removed += gone
+    # Vectors: removed at once (cheap), computed without making the caller wait.
+    remove_vectors(removed)
+    schedule_vectors(indexed)
     return written
 
 
 def remove_organisations(ids: Iterable[int]) -> None:
-    engine().update([], remove=list(ids))
+    ids = list(ids)
+    engine().update([], remove=ids)
+    remove_vectors(ids)
 
 
 @dataclass
@@ -105,6 +120,8 @@ class RebuildStats:
     documents: int
     seconds: float
     engine: str
+    # Organisation vectors (search.vectors): how many were computed, reused, cached.
+    vectors: VectorStats = field(default_factory=VectorStats)
 
 
 def rebuild_index(progress: Progress = silent, chunk: int = 2000) -> RebuildStats:
@@ -119,17 +136,36 @@ def rebuild_index(progress: Progress = silent, chunk: int = 2000) -> RebuildStat
     label = _("Building the search index")
     progress(0, len(ids), label)
     eng = engine()
+    made: list[VectorStats] = []
+    previous = _current_vectors(eng)
+
+    def fill(store: VectorStore) -> None:
+        # Unchanged organisations keep the previous generation's vector; new texts are
+        # embedded, the others come from the cache of piece vectors.
+        made.append(build_vectors(store, ids, progress=progress, previous=previous))
+
     eng.rebuild(
         read_in_chunks(reader, ids, chunk=chunk, encode=eng.encode),
         len(ids),
         lambda done: progress(done, len(ids), label),
+        vectors=fill,
     )
     changed = list(
         Organisation.objects.filter(modified__gte=_aware(since)).values_list("pk", flat=True)
     )
     if changed:
         index_organisations(changed)
-    return RebuildStats(len(ids), time.perf_counter() - started, eng.name)
+    stats = made[0] if made else VectorStats()
+    return RebuildStats(len(ids), time.perf_counter() - started, eng.name, stats)
+
+
+def _current_vectors(eng: SearchEngine) -> VectorStore | None:
+    """The vector store readers use now, to copy unchanged vectors from (None where it
+    cannot be read, such as an index of an earlier schema)."""
+    try:
+        return eng.vector_store()
+    except Exception:
+        return None
 
 
 def _aware(timestamp: float) -> Any:

@@ -17,6 +17,15 @@ def update_index(ids: list[int]) -> int:
 
 
 @task()
+def update_vectors(ids: list[int]) -> int:
+    """Compute the vectors of these organisations (``search.vectors``; a worker backend
+    runs it, the immediate backend hands the work to a thread instead)."""
+    from . import vectors
+
+    return vectors.update(ids).written
+
+
+@task()
 def rebuild_index() -> int:
     from . import services
 
@@ -32,4 +41,11 @@ def check_search_index(repair: bool = True) -> dict[str, int]:
     drift = consistency.check()
     if repair and not drift.clean:
         consistency.repair(drift)
-    return {"missing": len(drift.missing), "stale": len(drift.stale), "extra": len(drift.extra)}
+    return {
+        "missing": len(drift.missing),
+        "stale": len(drift.stale),
+        "extra": len(drift.extra),
+        "vectors_missing": len(drift.vectors_missing),
+        "vectors_stale": len(drift.vectors_stale),
+        "vectors_extra": len(drift.vectors_extra),
+    }

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..documents import SearchDocument
 from ..query import QueryPlan, SearchQuery, TermStats
+from ..vectors.store import VectorStore
 
 
 class SearchUnavailable(RuntimeError):
@@ -65,11 +66,15 @@ class SearchEngine(TermStats):
         batches: Iterator[list[Any]],
         total: int,
         progress: Callable[[int], None],
+        vectors: Callable[[VectorStore], None] | None = None,
     ) -> None:
         """Build a complete new index from ``batches`` of encoded documents (``encode``)
         and switch readers to it.
 
-        Readers keep the old index until the new one is complete.
+        Readers keep the old index until the new one is complete. ``vectors``, where
+        given, is called with the vector store the new index will have, once the
+        documents are written: before the switch where the store belongs to the index
+        generation (Tantivy), after the index transaction otherwise (PostgreSQL).
         """
         raise NotImplementedError
 
@@ -79,6 +84,10 @@ class SearchEngine(TermStats):
     def versions(self) -> Iterator[tuple[int, int]]:
         """(id, ``SearchDocument.version()``) of every document in the index, in no
         particular order; an id held twice comes twice. For ``search.consistency``."""
+        raise NotImplementedError
+
+    def vector_store(self) -> VectorStore:
+        """Where this engine keeps organisation vectors (``search.vectors``)."""
         raise NotImplementedError
 
     def problems(self) -> list[str]:

@@ -27,6 +27,7 @@ from ..query import (
     QueryPlan,
     SearchQuery,
 )
+from ..vectors.store import PostgresVectorStore, VectorStore
 from .base import Cluster, EngineResult, Hit, SearchEngine
 
 # ts_rank weights for {D, C, B, A}: place, description, offers, name (see FIELD_WEIGHTS).
@@ -96,6 +97,10 @@ class PostgresEngine(SearchEngine):
             raise ImproperlyConfigured(
                 "SEARCH_ENGINE=postgres needs DATABASE_URL to point at PostgreSQL"
             )
+        self._vectors = PostgresVectorStore()
+
+    def vector_store(self) -> VectorStore:
+        return self._vectors
 
     # -- writing --------------------------------------------------------------------------
 
@@ -127,6 +132,7 @@ class PostgresEngine(SearchEngine):
         batches: Iterator[list[Any]],
         total: int,
         progress: Callable[[int], None],
+        vectors: Callable[[VectorStore], None] | None = None,
     ) -> None:
         done = 0
         with transaction.atomic(), connection.cursor() as cursor:
@@ -142,6 +148,9 @@ class PostgresEngine(SearchEngine):
             )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_pg_document")
+        if vectors is not None:
+            # In batches of their own: the model must not hold the index transaction.
+            vectors(self._vectors)
 
     def count(self) -> int:
         with connection.cursor() as cursor:
@@ -158,6 +167,7 @@ class PostgresEngine(SearchEngine):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_pg_document")
             cursor.execute("DELETE FROM search_pg_term")
+        self._vectors.clear()
 
     # -- terms ----------------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ from ..query import (
     distance_km,
     quality_factor,
 )
+from ..vectors.store import SqliteVectorStore, VectorStore
 from .base import Cluster, EngineResult, Hit, SearchEngine, SearchUnavailable
 
 TEXT_FIELDS = tuple(FIELD_WEIGHTS)
@@ -76,6 +77,8 @@ SINGLE_VALUED = frozenset({"kind", "size", "district"})
 NESTED_EXACT_FACTOR = 2.5
 NESTED_MAX_COMBINATIONS = 64
 SCHEMA_VERSION = "10"
+# The organisation vectors of a generation (search.vectors), switched with it.
+VECTORS = "vectors.sqlite3"
 # Documents in the cells a radius cuts, checked one by one (a band ~100 m wide).
 EDGE_LIMIT = 50_000
 CIRCLE_TTL = 30.0
@@ -257,6 +260,7 @@ class TantivyEngine(SearchEngine):
         self._circles: dict[tuple[float, float, float, int, int], tuple[float, Query, int]] = {}
         self._version = 0
         self._extent_of: tuple[tuple[tuple[int, int], float], BBox | None] | None = None
+        self._vectors: tuple[str, SqliteVectorStore] | None = None
 
     # -- generations ----------------------------------------------------------------------
 
@@ -317,6 +321,16 @@ class TantivyEngine(SearchEngine):
             if old.is_dir() and old.name != generation:
                 shutil.rmtree(old, ignore_errors=True)
 
+    def vector_store(self) -> VectorStore:
+        """The vectors of the current generation (a SQLite file inside its folder)."""
+        with self._lock:
+            self._ensure_index()
+            generation = self._generation
+            assert generation is not None
+            if self._vectors is None or self._vectors[0] != generation:
+                self._vectors = (generation, SqliteVectorStore(self.root / generation / VECTORS))
+            return self._vectors[1]
+
     def searcher(self) -> tantivy.Searcher:
         return self._ensure_index().searcher()
 
@@ -366,6 +380,7 @@ class TantivyEngine(SearchEngine):
         batches: Iterator[list[Any]],
         total: int,
         progress: Callable[[int], None],
+        vectors: Callable[[VectorStore], None] | None = None,
     ) -> None:
         generation = self._new_generation()
         index = self._open(generation)
@@ -380,6 +395,8 @@ class TantivyEngine(SearchEngine):
                 progress(done)
             writer.commit()
             writer.wait_merging_threads()
+            if vectors is not None:
+                vectors(SqliteVectorStore(self.root / generation / VECTORS))
         except BaseException:
             writer.rollback()
             shutil.rmtree(self.root / generation, ignore_errors=True)
@@ -416,6 +433,7 @@ class TantivyEngine(SearchEngine):
             writer.wait_merging_threads()
             index.reload()
             self._version += 1
+        self.vector_store().clear()
 
     def size_bytes(self) -> int:
         generation = self._current_generation()

@@ -85,7 +85,7 @@ def test_readers_keep_the_old_index_while_a_rebuild_runs(engine_name):
     reader = services.engine()
     original = reader.rebuild
 
-    def slow_rebuild(batches, total, progress):
+    def slow_rebuild(batches, total, progress, **options):
         def wrapped_progress(done):
             # Another thread searches the engine while the new generation is half built.
             query = SearchQuery(text="Ziegelei", limit=10, facets=False)
@@ -99,7 +99,7 @@ def test_readers_keep_the_old_index_while_a_rebuild_runs(engine_name):
             seen_during.extend(result)
             progress(done)
 
-        original(batches, total, wrapped_progress)
+        original(batches, total, wrapped_progress, **options)
 
     reader.rebuild = slow_rebuild  # type: ignore[method-assign]
     try:
@@ -115,12 +115,12 @@ def test_changes_saved_during_a_rebuild_are_not_lost(engine_name):
     reader = services.engine()
     original = reader.rebuild
 
-    def rebuild_with_a_save_in_between(batches, total, progress):
+    def rebuild_with_a_save_in_between(batches, total, progress, **options):
         first = next(batches)
         org = Organisation.objects.get(name="Holzbau Saalfeld GmbH")
         org.description = "Dachstühle aus Lärchenholz"
         org.save()
-        original(iter([first, *batches]), total, progress)
+        original(iter([first, *batches]), total, progress, **options)
 
     reader.rebuild = rebuild_with_a_save_in_between  # type: ignore[method-assign]
     try:

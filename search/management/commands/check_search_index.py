@@ -25,16 +25,18 @@ def _ids(ids: list[int]) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Compare the search index with the database (organisations missing from the index, "
-        "indexed with outdated content, or indexed though not published); with --repair, "
-        "index them anew. Exits with status 1 on drift without --repair."
+        "Compare the search index and the organisation vectors with the database "
+        "(organisations missing from the index, indexed with outdated content, or indexed "
+        "though not published; the same for vectors); with --repair, index them anew and "
+        "compute their vectors. Exits with status 1 on drift without --repair."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "--repair",
             action="store_true",
-            help="Re-index missing and outdated organisations and remove the others.",
+            help="Re-index missing and outdated organisations (and their vectors) and remove "
+            "the others.",
         )
         parser.add_argument("--no-progress", action="store_true", help="Hide the progress bars.")
 
@@ -85,6 +87,19 @@ class Command(BaseCommand):
             (_("Stale (indexed with other content than the database's)"), drift.stale),
             (_("Extra (in the index, not published)"), drift.extra),
         )
+        self._lines(lines)
+        self.stdout.write(
+            _("Vectors: %(vectors)s organisation vectors.") % {"vectors": f"{drift.vectors:,}"}
+        )
+        self._lines(
+            (
+                (_("Vectors missing (published, no vector)"), drift.vectors_missing),
+                (_("Vectors stale (made of other texts or another model)"), drift.vectors_stale),
+                (_("Vectors extra (not published)"), drift.vectors_extra),
+            )
+        )
+
+    def _lines(self, lines: tuple[tuple[str, list[int]], ...]) -> None:
         for label, ids in lines:
             line = f"{label}: {len(ids):,}"
             if ids:
