@@ -6,10 +6,8 @@ import datetime
 import gc
 import random
 from bisect import bisect_right as bisect_cum
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from itertools import accumulate
 from typing import Any
 
 from django.db import connection, transaction
@@ -28,7 +26,8 @@ from ..choices import (
     Source,
 )
 from ..demo_data import words
-from ..demo_data.sectors import NETWORKS, PROFILES, NetworkDefinition, Profile
+from ..demo_data.economy import SWITCH_SHARE
+from ..demo_data.sectors import NETWORKS, NetworkDefinition
 from ..models import (
     Certification,
     ContactPerson,
@@ -48,6 +47,8 @@ from .common import (
     ascii_slug,
 )
 from .lookups import _Code, _Geography, _wz_codes
+from .planning import ALL_PROFILES, ProfilePlan, _cum, assign, code_plans
+from .texts import company_text, listing, offering_kind, pick, research_text
 from .writing import _m2m_table, _reserve_ids, _Table, demo_domain
 
 # --- The generator ----------------------------------------------------------------------
@@ -118,27 +119,6 @@ PERSON_FORMS = {"e. K.", "Einzelunternehmen"}
 SMALL_FORMS = {"e. K.", "Einzelunternehmen", "GbR", "UG (haftungsbeschränkt)"}
 OLD_FORMS = {"GmbH", "GmbH & Co. KG", "KG", "AG", "OHG"}
 FAMILY_FORMS = ("GmbH & Co. KG", "KG", "OHG")
-
-
-def _cum(weights: Iterable[float]) -> list[float]:
-    return list(accumulate(weights))
-
-
-@dataclass
-class _ProfilePlan:
-    profile: Profile
-    codes: list[_Code]
-    # Name words with the codes that fit each ("Zimmerei" → 43.91.2).
-    words: list[tuple[str, list[_Code]]]
-    technologies: list[int]
-    certifications: list[tuple[int, float]]
-    growth_fields: list[int]
-    forms: list[str]
-    forms_cum: list[float]
-    patterns: list[str]
-    patterns_cum: list[float]
-    sizes_cum: list[float]
-    networks: list[tuple[int, int]]  # (network id, founding year)
 
 
 class _Generator:
@@ -283,63 +263,44 @@ class _Generator:
 
     # -- planning ------------------------------------------------------------------------
 
-    def _plan(self, networks: list[tuple[int, NetworkDefinition]]) -> None:
-        by_prefix: dict[str, list[_Code]] = {}
-        for code in self.codes.values():
-            by_prefix.setdefault(code.code[:2], []).append(code)
-        plans: list[_ProfilePlan] = []
-        for profile in PROFILES:
-            codes = [
-                code
-                for prefix in profile.wz
-                for code in by_prefix.get(prefix[:2], ())
-                if code.code.startswith(prefix)
-            ]
-            if not codes:
-                continue
-            words: list[tuple[str, list[_Code]]] = []
+    def _plan(self, networks: list[tuple[int, NetworkDefinition]], count: int) -> None:
+        plans: dict[str, ProfilePlan] = {}
+        for profile in ALL_PROFILES:
+            words: list[tuple[str, tuple[str, ...]]] = []
             for entry in profile.words:
                 word, _sep, prefixes = entry.partition("=")
-                fits = [
-                    c for c in codes if any(c.code.startswith(p) for p in prefixes.split(",") if p)
-                ]
-                words.append((word, fits or codes))
+                words.append((word, tuple(p for p in prefixes.split(",") if p)))
             fitting = [
                 (pk, definition.founded)
                 for pk, definition in networks
                 if profile.key in definition.profiles
             ]
-            plans.append(
-                _ProfilePlan(
-                    profile=profile,
-                    codes=codes,
-                    words=words,
-                    technologies=[
-                        self.technology_ids[n]
-                        for n in profile.technologies
-                        if n in self.technology_ids
-                    ],
-                    certifications=[
-                        (self.certification_ids[n], p)
-                        for n, p in profile.certifications
-                        if n in self.certification_ids
-                    ],
-                    growth_fields=[
-                        self.growth_field_ids[n]
-                        for n in profile.growth_fields
-                        if n in self.growth_field_ids
-                    ],
-                    forms=[form for form, _w in profile.legal_forms],
-                    forms_cum=_cum(w for _f, w in profile.legal_forms),
-                    patterns=[p for p, _w in profile.patterns],
-                    patterns_cum=_cum(w for _p, w in profile.patterns),
-                    sizes_cum=_cum(profile.sizes),
-                    networks=fitting,
-                )
+            plans[profile.key] = ProfilePlan(
+                profile=profile,
+                words=words,
+                technologies=[
+                    self.technology_ids[n] for n in profile.technologies if n in self.technology_ids
+                ],
+                certifications=[
+                    (self.certification_ids[n], p)
+                    for n, p in profile.certifications
+                    if n in self.certification_ids
+                ],
+                growth_fields=[
+                    self.growth_field_ids[n]
+                    for n in profile.growth_fields
+                    if n in self.growth_field_ids
+                ],
+                forms=[form for form, _w in profile.legal_forms],
+                forms_cum=_cum(w for _f, w in profile.legal_forms),
+                patterns=[p for p, _w in profile.patterns],
+                patterns_cum=_cum(w for _p, w in profile.patterns),
+                sizes_cum=_cum(profile.sizes),
+                networks=fitting,
             )
-        self.plans = plans
-        self.plans_cum = _cum(plan.profile.weight for plan in plans)
-        self.plans_total = self.plans_cum[-1]
+        self.code_plans = code_plans(self.codes, plans)
+        self.assigned = assign(self.rng, self.codes, count)
+        self.next_assigned = 0
 
     # -- names ---------------------------------------------------------------------------
 
@@ -357,7 +318,7 @@ class _Generator:
         return demo_domain(slug, self.next_agency_number)
 
     def _company_name(
-        self, plan: _ProfilePlan, word: str, form: str, place: str
+        self, plan: ProfilePlan, word: str, form: str, place: str
     ) -> tuple[str, str, tuple[bool, str, str] | None]:
         """Name, legal form and, for a sole trader, the owner (female?, first, last name)."""
         rng = self.rng
@@ -396,7 +357,7 @@ class _Generator:
             base = f"{word} {place}"
         return f"{base} {form}", form, None
 
-    def _other_name(self, plan: _ProfilePlan, word: str, form: str, place: str) -> str:
+    def _other_name(self, plan: ProfilePlan, word: str, form: str, place: str) -> str:
         rng = self.rng
         choice = rng.choice
         pattern = plan.patterns[0]
@@ -425,14 +386,26 @@ class _Generator:
         # Hot loop: ``seq[int(r() * len(seq))]`` instead of ``rng.choice`` and plain
         # arithmetic instead of ``randint`` keep a million organisations in minutes.
         r = self.rng.random
-        plan = self.plans[bisect_cum(self.plans_cum, r() * self.plans_total)]
+        primary = self.assigned[self.next_assigned % len(self.assigned)]
+        self.next_assigned += 1
+        cplan = self.code_plans[primary.code]
+        plan = cplan.plans[bisect_cum(cplan.plans_cum, r() * cplan.plans_cum[-1])]
         profile = plan.profile
         kind = profile.kind
         geo = self.geo
         place = geo.places[bisect_cum(geo.cum_weights, r() * geo.total_weight)]
         town = place.place
         form = plan.forms[bisect_cum(plan.forms_cum, r() * plan.forms_cum[-1])]
-        word, word_codes = plan.words[int(r() * len(plan.words))]
+        scholarly = kind in ("research", "university")
+        fields = cplan.fields
+        if scholarly:
+            # An institute works in one field, a university in a few.
+            k = 1 if kind == "research" else 2 + int(r() * 3)
+            fields = [fields[int(r() * len(fields))] for _i in range(k)]
+            fields = list(dict.fromkeys(fields))
+            word = fields[0].name
+        else:
+            word = cplan.names[int(r() * r() * len(cplan.names))]
         owner = None
         if kind == "company":
             name, form, owner = self._company_name(plan, word, form, town)
@@ -441,15 +414,21 @@ class _Generator:
         slug = self._unique_slug(name)
         domain = self._domain(slug)
 
-        primary = word_codes[int(r() * len(word_codes))]
         secondary: list[_Code] = []
         k = bisect_cum(SECONDARY_CUM, r() * SECONDARY_TOTAL)
-        if k:
-            pool = plan.codes
+        if k and not scholarly:
+            pool = cplan.neighbours
             for _i in range(k):
                 code = pool[int(r() * len(pool))]
                 if code is not primary and code not in secondary:
                     secondary.append(code)
+        switch = ""
+        if cplan.switches and r() < SWITCH_SHARE:
+            target = cplan.switches[int(r() * len(cplan.switches))]
+            if target is not primary and target not in secondary:
+                secondary.append(target)
+            words = self.code_plans[target.code].terms
+            switch = listing(words[:2]) if words else target.title
 
         size = SIZE_CLASSES[bisect_cum(plan.sizes_cum, r() * plan.sizes_cum[-1])]
         if form in SMALL_FORMS and size in ("medium", "large"):
@@ -471,45 +450,60 @@ class _Generator:
             founded = 2000 + int(r() * (self.year - 2000))
 
         certs = [pk for pk, p in plan.certifications if r() < p]
-
-        # Focus activities (and products): mostly of the primary code, some of the others.
-        picks = []
-        bullets = primary.bullets
-        for _i in range(2 + int(r() * 4)):
-            if secondary and r() >= 0.6:
-                bullets = secondary[int(r() * len(secondary))].bullets
-            else:
-                bullets = primary.bullets
-            picks.append(bullets[int(r() * len(bullets))])
-        focus = list(dict.fromkeys(picks))
-        title = primary.title
-        intro = int(r() * 3)
         subject = KIND_SUBJECT[kind]
-        if intro == 0:
-            first = f"{subject} aus {town} ist seit {founded} im Bereich „{title}“ tätig."
-        elif intro == 1:
-            first = f"{subject} mit Sitz in {town} arbeitet seit {founded} im Bereich „{title}“."
-        else:
-            first = f"Seit {founded} steht {KIND_SUBJECT_LOWER[kind]} in {town} für „{title}“."
-        paragraphs = [first]
-        sentences = primary.sentences
-        if sentences:
-            paragraphs.append(sentences[int(r() * len(sentences))])
-        text = "; ".join(focus)
-        paragraphs.append(f"Unsere Schwerpunkte: {text}{'' if text[-1] == '.' else '.'}")
-        if kind == "company":
-            paragraphs.append(
-                f"Wir beschäftigen rund {headcount} Mitarbeiterinnen und Mitarbeiter."
+        title = primary.title
+        n_offerings = bisect_cum(OFFERINGS_CUM, r() * 100) + 1
+        product = primary.section == "C"
+        if scholarly:
+            short, description, offered = research_text(
+                r,
+                subject=subject,
+                town=town,
+                founded=founded,
+                fields=fields,
+                university=kind == "university",
             )
+            offerings = [("service", name[:200]) for name in offered]
+        else:
+            # Focus activities (and products): mostly of the primary code, some of the others.
+            picks = []
+            for _i in range(1 + int(r() * 3)):
+                if secondary and r() >= 0.8:
+                    bullets = secondary[int(r() * len(secondary))].bullets
+                else:
+                    bullets = primary.bullets
+                picks.append(bullets[int(r() * len(bullets))])
+            focus = list(dict.fromkeys(picks))
+            terms = pick(r, cplan.terms, 5)
+            short, description = company_text(
+                r,
+                subject=subject,
+                subject_lower=KIND_SUBJECT_LOWER[kind],
+                trade=word,
+                town=town,
+                founded=founded,
+                title=title,
+                terms=terms,
+                focus=focus,
+                sentences=primary.sentences,
+                switch=switch,
+            )
+            named = [*terms[:n_offerings], *focus[: max(1, n_offerings - 2)]]
+            offerings = [(offering_kind(n, product), n[:200]) for n in named]
+        extra = []
+        if kind == "company":
+            extra.append(f"Wir beschäftigen rund {headcount} Mitarbeiterinnen und Mitarbeiter.")
         if certs:
             names = self.certification_names
-            paragraphs.append(f"Zertifiziert nach {', '.join(names[pk] for pk in certs)}.")
-        short = "; ".join(focus[:2])
-        if len(short) > 300:
-            short = title
+            extra.append(f"Zertifiziert nach {', '.join(names[pk] for pk in certs)}.")
+        if extra:
+            description = "\n\n".join((description, *extra))
         english = ""
-        if primary.english and r() < 0.3:
-            english = f"{primary.english} in {town}{self.state_suffix_en}"
+        if primary.english and r() < 0.6:
+            if cplan.english:
+                english = f"{', '.join(pick(r, cplan.english, 3))} – {primary.english}"
+            else:
+                english = f"{primary.english} in {town}{self.state_suffix_en}"
 
         self.org_rows.append(
             (
@@ -520,7 +514,7 @@ class _Generator:
                 form,
                 short,
                 english,
-                "\n\n".join(paragraphs),
+                description,
                 f"https://{domain}",
                 f"info@{domain}",
                 self.phones[int(r() * 1000)],
@@ -554,19 +548,13 @@ class _Generator:
         if secondary:
             self.secondary_rows.extend((org_id, code.id) for code in secondary)
 
-        n_offerings = bisect_cum(OFFERINGS_CUM, r() * 100) + 1
-        product = primary.section == "C"
-        self.offering_rows.extend(
-            (
-                org_id,
-                "product" if product and bullet.startswith("Herstellung") else "service",
-                bullet[:200],
-            )
-            for bullet in focus[:n_offerings]
-        )
+        self.offering_rows.extend((org_id, kind_, name_) for kind_, name_ in offerings)
 
-        technologies = plan.technologies
-        if technologies:
+        if scholarly:
+            ids = self.technology_ids
+            picked = dict.fromkeys(ids[n] for f in fields for n in f.technologies if n in ids)
+            self.tech_rows.extend((org_id, pk) for pk in picked)
+        elif technologies := plan.technologies:
             k = bisect_cum(TECH_CUM, r() * 100)
             if k:
                 n = len(technologies)
@@ -773,7 +761,7 @@ class _Generator:
             self._write(self._take(), raw_connection)
             # Written without model signals: the search hears of each batch this way.
             organisations_changed([pk for pk, _d in networks], sender=_Generator)
-        self._plan(networks)
+        self._plan(networks, count - self.stats.networks)
         self.founded_networks = set(
             Membership.objects.filter(network__in=[pk for pk, _d in networks]).values_list(
                 "network_id", flat=True

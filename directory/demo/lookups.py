@@ -82,8 +82,6 @@ def _wz_codes() -> dict[str, _Code]:
                 text = f"{includes}\n\n{also}"
                 bullets.extend(b for b in note_bullets(text) if b not in bullets)
                 sentences.extend(s for s in note_sentences(text) if s not in sentences)
-        if not bullets and not sentences:
-            continue
         if not bullets:
             # "Herstellung von Gesenkschmiedeteilen": the title names the product.
             bullets.append(clean_title(title))

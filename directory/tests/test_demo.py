@@ -18,6 +18,7 @@ from django.utils import translation
 from classification.models import CertificationStandard, WzCode
 from directory import demo
 from directory.choices import OrganisationKind, PublicationStatus, Source
+from directory.demo.planning import trade_of
 from directory.demo_data.sectors import NETWORKS
 from directory.models import (
     Certification,
@@ -149,7 +150,9 @@ def test_manufacturing_is_the_largest_section(landscape: demo.DemoStats) -> None
     assert sections["C"] > 0.35 * sum(sections.values())
 
 
-def test_descriptions_and_products_come_from_the_wz_notes(landscape: demo.DemoStats) -> None:
+def test_descriptions_and_products_come_from_the_wz_notes_and_trade_words(
+    landscape: demo.DemoStats,
+) -> None:
     companies = Organisation.objects.filter(
         source=Source.GENERATED, kind=OrganisationKind.COMPANY
     ).prefetch_related("secondary_wz", "offerings")
@@ -158,15 +161,17 @@ def test_descriptions_and_products_come_from_the_wz_notes(landscape: demo.DemoSt
         assert org.primary_wz is not None
         codes = [org.primary_wz, *org.secondary_wz.all()]
         notes = notes_of(codes)
+        terms = {t for code in codes for t in trade_of(code.code).terms}
         offerings = list(org.offerings.all())
         assert offerings, org.name
-        # A listed activity, sometimes joined to its heading ("Installation von" + item).
+        # A listed activity (sometimes joined to its heading) or a trade word of the codes.
         assert any(
-            offering.name[:20] in notes or offering.name[-20:] in notes for offering in offerings
+            offering.name in terms or offering.name[:20] in notes or offering.name[-20:] in notes
+            for offering in offerings
         ), org.name
         assert any(offering.name in org.description for offering in offerings), org.name
         title = demo.clean_title(org.primary_wz.title)
-        assert f"„{title}“" in org.description
+        assert f"„{title}“" in org.description or any(t in org.description for t in terms)
         assert "lorem" not in org.description.lower()
     assert companies.exclude(short_description_en="").exists()
 
