@@ -7,7 +7,11 @@ the way into the index and on the way in from the search box, so that
 * inflections meet: Snowball's German stemmer ("Häuser" = "Haus");
 * compounds open up: a word made of lexicon words ("Laserschweißanlage") is indexed
   as itself and as its parts (laser, schweiß, anlage), with the linking elements of
-  German (Arbeit-s-schutz) allowed between parts.
+  German (Arbeit-s-schutz) allowed between parts;
+* trade words reach their verb: a workshop in -erei ("Dreherei", "Lackiererei",
+  "Kunststoffspritzerei") is indexed and searched also as the stems of its verb and of
+  the verb's noun in -ung (dreh; lacki, lackier; kunststoffspritz with its parts), and
+  a verb in -ieren of a noun in -ion ("konfektionieren") also as the noun (konfektion).
 
 The engines get finished terms (a space-separated string, or a tsvector) and never
 analyse text themselves: one analyser, one behaviour.
@@ -91,8 +95,37 @@ STOPWORDS = frozenset(
         "zu",
         "zum",
         "zur",
+        # Words of a request that name no product or skill.
+        "ich",
+        "wir",
+        "uns",
+        "unser",
+        "unsere",
+        "unseren",
+        "unserer",
+        # English function words (needs are written in English too).
+        "a",
+        "and",
+        "are",
+        "for",
+        "from",
+        "is",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "to",
+        "we",
+        "with",
     ]
 )
+# A workshop word: the verb's stem followed by -erei (Dreh-erei, Lackier-erei). Shorter
+# words in -erei are rarely trades (Serei-).
+TRADE_SUFFIX = "erei"
+MIN_TRADE_BASE = 3
+# A verb in -ieren of a noun in -ion: konfektion-ieren, produkt-ion… (the stem keeps -ionier).
+ION_VERB = "ionier"
 
 _stemmer = Stemmer.Stemmer("german")
 
@@ -107,7 +140,12 @@ def fold(word: str) -> str:
 
 
 def stem(folded: str) -> str:
-    return str(_stemmer.stemWord(folded))
+    """Snowball's stem, and -eln as -el (Kabeln = Kabel, handeln = Handel), which Snowball
+    keeps apart."""
+    stemmed = str(_stemmer.stemWord(folded))
+    if stemmed.endswith("eln") and len(stemmed) > 5:
+        stemmed = stemmed[:-1]
+    return stemmed
 
 
 def words(text: str) -> list[str]:
@@ -127,6 +165,8 @@ class AnalysedWord:
     folded: str
     term: str  # the stem of the whole word
     parts: tuple[str, ...]  # stems of the compound's parts, empty if it is none
+    # Other stems of the same meaning, each enough on its own (a trade word's verb).
+    derived: tuple[str, ...] = ()
 
     @property
     def is_stopword(self) -> bool:
@@ -134,7 +174,7 @@ class AnalysedWord:
 
     @property
     def terms(self) -> tuple[str, ...]:
-        return (self.term, *self.parts)
+        return (self.term, *self.parts, *self.derived)
 
 
 class Analyser:
@@ -157,15 +197,52 @@ class Analyser:
         if cached is None:
             folded = fold(text)[:MAX_WORD]
             parts = self.split(folded)
+            term = stem(folded)
+            part_stems = tuple(stem(p) for p in parts) if parts else ()
+            derived: tuple[str, ...] = ()
+            verb = self._trade_verb(folded)
+            if verb is not None:
+                derived = verb.derived
+                part_stems = part_stems or verb.parts
+            elif ION_VERB in folded[3:]:
+                noun = folded[: folded.rindex(ION_VERB) + 3]
+                derived = (stem(noun),)
+                if not part_stems:
+                    part_stems = tuple(stem(p) for p in self.split(noun))
             cached = AnalysedWord(
                 text=text,
                 folded=folded,
-                term=stem(folded),
-                parts=tuple(stem(p) for p in parts) if parts else (),
+                term=term,
+                parts=part_stems,
+                derived=tuple(d for d in dict.fromkeys(derived) if d != term),
             )
             if len(self._cache) < 500_000:
                 self._cache[text] = cached
         return cached
+
+    def _trade_verb(self, folded: str) -> AnalysedWord | None:
+        """For a workshop word in -erei: its verb as a word whose ``derived`` holds the
+        verb's stem and its -ung noun's stem, and whose ``parts`` are the verb's compound
+        parts (Kunststoffspritz-erei: kunststoff, spritz). A rule, not a list: the verb is
+        the word without -erei, plus -en."""
+        if not folded.endswith(TRADE_SUFFIX) or not folded.isalpha():
+            return None
+        base = folded[: -len(TRADE_SUFFIX)]
+        if len(base) < MIN_TRADE_BASE:
+            return None
+        verb = base + "en"
+        # The -ung noun's stem only where Snowball strips -ung (Lackierung: lackier).
+        stems = tuple(
+            s for s in (stem(verb), stem(base + "ung"), stem(base + "er")) if not s.endswith("ung")
+        )
+        parts = self.split(verb)
+        return AnalysedWord(
+            text=verb,
+            folded=verb,
+            term=stems[0],
+            parts=tuple(stem(p) for p in parts) if parts else (),
+            derived=stems,
+        )
 
     def analyse(self, text: str) -> list[AnalysedWord]:
         return [self.word(w) for w in WORD_RE.findall(text)]
@@ -204,6 +281,8 @@ class Analyser:
             whole.append(analysed.term)
             if analysed.parts:
                 parts.extend(analysed.parts)
+            if analysed.derived:
+                parts.extend(analysed.derived)
         return whole, parts
 
     # -- compounds ----------------------------------------------------------------------
@@ -240,6 +319,14 @@ class Analyser:
                     break
             best[i] = found
         result = best[0]
+        if result is not None and len(result) == 1:
+            # An inflected lexicon word (Präzisionsteile-n): the parts of its lexicon form.
+            for ending in ENDINGS:
+                base = word[: -len(ending)]
+                if word.endswith(ending) and base in lexicon:
+                    parts = self._split_known(base)
+                    if parts:
+                        return parts
         if result is None or len(result) < 2:
             # A lexicon word splits too when its parts are lexicon words (Medizintechnik).
             return self._split_known(word) if word in lexicon else ()

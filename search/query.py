@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -51,7 +51,13 @@ def quality_factor(quality: Iterable[str]) -> float:
 PARTS_WEIGHT = 0.7
 CURATED_SYNONYM_WEIGHT = 0.7
 THESAURUS_SYNONYM_WEIGHT = 0.35
-FUZZY_WEIGHT = 0.5
+# A corrected spelling counts far less than a word as typed: a document matching another
+# word of the query as typed ranks above one matching only a correction (Tantivy scores
+# a near spelling as a constant, at most this times the field weights; PostgreSQL does
+# not rank near spellings at all).
+FUZZY_WEIGHT = 0.05
+# A trade word's verb (Dreherei: drehen) stands for the word nearly as well as itself.
+DERIVED_WEIGHT = 0.8
 PREFIX_WEIGHT = 0.6
 # WZ notes say what a code covers; a word in the notes of more codes than this says too
 # little about any one of them ("Herstellung") to stand for the codes.
@@ -183,12 +189,28 @@ class Group:
     optional: bool = False
 
 
+@dataclass(frozen=True)
+class Correction:
+    """A word of the query that is neither in the index nor a real word: it is searched
+    by its near spellings (``term`` within ``distance`` edits), and the page says so."""
+
+    word: str
+    term: str
+    distance: int
+
+
 @dataclass
 class QueryPlan:
     groups: list[Group] = field(default_factory=list)
     # Terms to mark in the text shown for a hit, and prefixes of words being typed.
     highlight_terms: set[str] = field(default_factory=set)
     highlight_prefixes: set[str] = field(default_factory=set)
+    corrections: list[Correction] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[Group]:
+        """The query's own words and phrases (not the optional groups the planner adds)."""
+        return [g for g in self.groups if not g.optional]
 
     @property
     def is_empty(self) -> bool:
@@ -214,8 +236,17 @@ def plan_query(
     stats: TermStats,
     synonyms: Synonyms | None = None,
     wz_notes: WzNotes | None = None,
+    is_word: Callable[[str], bool] | None = None,
 ) -> QueryPlan:
-    """Turn the query text into groups of weighted alternatives (see the module doc)."""
+    """Turn the query text into groups of weighted alternatives (see the module doc).
+
+    ``is_word`` tells a real word (``search.spelling.is_real_word`` unless given): a real
+    word absent from the index is never replaced by its near spellings.
+    """
+    if is_word is None:
+        from .spelling import is_real_word
+
+        is_word = is_real_word
     plan = QueryPlan()
     text = clean_text(query.text)
     if not text:
@@ -243,9 +274,10 @@ def plan_query(
     last = len(content) - 1
     ends_open = query.prefix and bool(rest) and not rest.endswith(" ")
     for i, w in enumerate(content):
-        plan.groups.append(
-            _word_group(w, known, analyser, synonyms, wz_notes, plan, ends_open and i == last)
+        group = _word_group(
+            w, known, analyser, synonyms, wz_notes, plan, ends_open and i == last, is_word
         )
+        plan.groups.append(group)
     if query.any_word:
         plan.groups = [replace(g, optional=True) for g in plan.groups]
     return plan
@@ -259,9 +291,13 @@ def _word_group(
     wz_notes: WzNotes | None,
     plan: QueryPlan,
     is_prefix: bool,
+    is_word: Callable[[str], bool],
 ) -> Group:
     alternatives: list[Alternative] = [Alternative("terms", (w.term,))]
     plan.highlight_terms.add(w.term)
+    for derived in w.derived:
+        alternatives.append(Alternative("terms", (derived,), DERIVED_WEIGHT))
+        plan.highlight_terms.add(derived)
     if w.parts and w.term not in known:
         required = tuple(p for p in w.parts if p not in GENERIC_HEADS) or w.parts
         alternatives.append(Alternative("terms", required, PARTS_WEIGHT))
@@ -279,10 +315,17 @@ def _word_group(
                 kind: Literal["terms", "phrase"] = "phrase" if len(terms) > 1 else "terms"
                 alternatives.append(Alternative(kind, terms, weight))
                 plan.highlight_terms.update(x.term for x in analysed if not x.is_stopword)
-    if w.term not in known and not w.parts and not is_prefix:
+    if (
+        w.term not in known
+        and not w.parts
+        and not w.derived
+        and not is_prefix
+        and not is_word(w.folded)
+    ):
         distance = typo_distance(w.folded)
         if distance:
             alternatives.append(Alternative("fuzzy", (w.term,), FUZZY_WEIGHT, distance))
+            plan.corrections.append(Correction(w.text, w.term, distance))
     if is_prefix and len(w.folded) >= 2:
         alternatives.append(Alternative("prefix", (w.folded,), PREFIX_WEIGHT))
         plan.highlight_prefixes.add(w.folded)

@@ -32,10 +32,11 @@ from directory.choices import NETWORK_KINDS, EmployeeSizeClass, OrganisationKind
 from directory.models import Organisation, Site
 from geo.models import District
 
-from . import vocabulary
+from . import partial, spelling, vocabulary
 from .analysis import highlight_spans
 from .backends.base import Cluster, Hit, SearchEngine
 from .documents import DocumentReader, read_in_chunks
+from .partial import UsedSpelling
 from .query import FACETS, QueryPlan, SearchQuery, plan_query
 from .vectors import VectorStats
 from .vectors import build as build_vectors
@@ -185,6 +186,8 @@ class ResultItem:
     name_html: SafeString
     snippet_html: SafeString
     matched_codes: list[WzCode] = field(default_factory=list)
+    # Partial matches: the words of the query (as typed) this organisation lacks.
+    missing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -224,6 +227,11 @@ class SearchResults:
     milliseconds: float
     # Facet counts of a large result are estimated from a sample.
     facets_approximate: bool = False
+    # No organisation has every word: these are the best partial matches (any word),
+    # each with the words it lacks (``ResultItem.missing``).
+    partial: bool = False
+    # Words searched by their near spellings, with the words of the hits that matched.
+    corrections: list[UsedSpelling] = field(default_factory=list)
 
 
 def plan(query: SearchQuery) -> QueryPlan:
@@ -233,10 +241,17 @@ def plan(query: SearchQuery) -> QueryPlan:
         engine(),
         vocabulary.synonyms(),
         vocabulary.wz_notes(),
+        spelling.is_real_word,
     )
 
 
 def search(query: SearchQuery, relax: bool = True) -> SearchResults:
+    """The page of hits, the total and the facets for ``query``.
+
+    With ``relax`` (the search page), a search of several words that no organisation
+    has all of shows the best partial matches instead (``partial``), and a search
+    without results says what to leave out (``relaxations``).
+    """
     started = time.perf_counter()
     query_plan = plan(query)
     page: list[list[ResultItem]] = []
@@ -244,9 +259,25 @@ def search(query: SearchQuery, relax: bool = True) -> SearchResults:
     result = engine().search(
         query, query_plan, on_page=lambda hits: page.append(_items(hits, query_plan))
     )
-    items = page[0] if page else _items(result.hits, query_plan)
-    facets = _label_facets(query, result.facets, result.total) if query.facets else []
+    is_partial = False
+    # What to leave out for matches of every word (also beside partial matches).
     relaxations = _relaxations(query) if relax and result.total == 0 else []
+    if relax and result.total == 0 and partial.wants_partial(query, query_plan):
+        wider = partial.any_word(query)
+        wider_plan = plan(wider)
+        page.clear()
+        found = engine().search(
+            wider, wider_plan, on_page=lambda hits: page.append(_items(hits, wider_plan))
+        )
+        if found.total:
+            result, is_partial = found, True
+            query_plan, every_word_plan = wider_plan, query_plan
+        else:
+            page.clear()
+    items = page[0] if page else _items(result.hits, query_plan)
+    if is_partial:
+        partial.mark_missing(items, every_word_plan, vocabulary.analyser())
+    facets = _label_facets(query, result.facets, result.total) if query.facets else []
     return SearchResults(
         query=query,
         plan=query_plan,
@@ -256,11 +287,24 @@ def search(query: SearchQuery, relax: bool = True) -> SearchResults:
         relaxations=relaxations,
         milliseconds=(time.perf_counter() - started) * 1000,
         facets_approximate=result.facets_approximate,
+        partial=is_partial,
+        corrections=partial.used_spellings(query_plan, items, vocabulary.analyser()),
     )
+
+
+def answered_query(query: SearchQuery) -> SearchQuery:
+    """The query the search page answers: ``query``, or its any-word form where no
+    organisation has every word (the map and the exports show what the list shows)."""
+    query_plan = plan(query)
+    if not partial.wants_partial(query, query_plan):
+        return query
+    counted = engine().search(_copy(query, bbox=None), query_plan)
+    return query if counted.total else partial.any_word(query)
 
 
 def search_ids(query: SearchQuery, limit: int) -> list[int]:
     """Ids of the matches in the query's order, for exports (at most ``limit``)."""
+    query = answered_query(query)
     return engine().ids(query, plan(query), limit)
 
 
@@ -632,6 +676,7 @@ def cluster_level(zoom: int) -> int:
 
 
 def map_clusters(query: SearchQuery, zoom: int) -> tuple[list[Cluster], int]:
+    query = answered_query(query)
     return engine().clusters(query, plan(query), cluster_level(zoom), MAP_MAX_POINTS)
 
 

@@ -27,6 +27,7 @@ from directory.services import BOUNDARY_ATTRIBUTION
 
 from . import services
 from .forms import MAX_PAGE, PAGE_SIZE, RADIUS_CHOICES, SORT_LABELS, SearchForm
+from .partial import UsedSpelling
 from .query import SORTS, BBox, SearchQuery
 
 EXPORT_LIMIT = 50_000
@@ -65,6 +66,21 @@ def refused_results(form: SearchForm, query: SearchQuery) -> services.SearchResu
         facets=[],
         relaxations=relaxations,
         milliseconds=counted.milliseconds,
+    )
+
+
+def _need_url(text: str) -> str:
+    """The need page (the matching) for this search's words."""
+    base = reverse("sourcing:need")
+    return f"{base}?{urlencode({'q': text})}" if text else base
+
+
+def _replaced(text: str, spelling: UsedSpelling) -> str:
+    """The search text with a corrected word replaced by the first word found for it."""
+    if not spelling.used:
+        return text
+    return re.sub(
+        rf"(?<!\w){re.escape(spelling.word)}(?!\w)", lambda _m: spelling.used[0], text, count=1
     )
 
 
@@ -125,6 +141,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
         },
         "has_filters": bool(query.filters or query.center),
         "missing_page": missing_page,
+        "need_url": _need_url(query.text),
+        "corrections": [
+            {"spelling": c, "url": _url_with(request, {"q": [_replaced(query.text, c)]})}
+            for c in results.corrections
+        ],
     }
     partial = request.htmx and not request.htmx.history_restore_request  # type: ignore[attr-defined]
     template = "search/_results.html" if partial else "search/search.html"

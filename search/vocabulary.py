@@ -27,6 +27,9 @@ from .query import CURATED_SYNONYM_WEIGHT, THESAURUS_SYNONYM_WEIGHT, Synonyms, W
 DATA = Path(__file__).resolve().parent / "data"
 CURATED_SYNONYMS = DATA / "synonyms.txt"
 CURATED_LEXICON = DATA / "lexicon.txt"
+# English trade words → German ones (a need written in English finds German profiles);
+# read as curated synonym sets.
+ENGLISH_GLOSSARY = DATA / "glossary_en.txt"
 OPENTHESAURUS = Path("openthesaurus") / "openthesaurus.txt"
 WEIGHTS: dict[str, float] = {
     SynonymSource.CURATED: CURATED_SYNONYM_WEIGHT,
@@ -117,8 +120,9 @@ def synonyms() -> Synonyms:
 
 @cache
 def wz_notes() -> WzNotes:
+    # The English title too: an English need ("plastic parts") reaches the German codes.
     rows = WzCode.objects.filter(version="2008", level__gte=4).values_list(
-        "code", "title", "includes", "also_includes"
+        "code", "title", "title_en", "includes", "also_includes"
     )
     return _long_lived(WzNotes(analyser(), ((code, " ".join(texts)) for code, *texts in rows)))
 
@@ -138,21 +142,24 @@ def import_synonyms(progress: Progress = silent) -> dict[str, int]:
     from django.db import transaction
 
     label = "Synonyms"
-    sources = [(SynonymSource.CURATED, CURATED_SYNONYMS)]
+    sources = [
+        (SynonymSource.CURATED, CURATED_SYNONYMS),
+        (SynonymSource.CURATED, ENGLISH_GLOSSARY),
+    ]
     thesaurus = settings.REFERENCE_DATA_DIR / OPENTHESAURUS
     if thesaurus.is_file():
         sources.append((SynonymSource.OPENTHESAURUS, thesaurus))
     counts: dict[str, int] = {}
     with transaction.atomic():
+        SynonymSet.objects.filter(source__in={source for source, _path in sources}).delete()
         for source, path in sources:
             sets = read_set_file(path)
             progress(0, len(sets), label)
-            SynonymSet.objects.filter(source=source).delete()
             SynonymSet.objects.bulk_create(
                 (SynonymSet(source=source, terms="\n".join(entries)) for entries in sets),
                 batch_size=2000,
             )
-            counts[str(source)] = len(sets)
+            counts[str(source)] = counts.get(str(source), 0) + len(sets)
             progress(len(sets), len(sets), label)
     reset()
     return counts

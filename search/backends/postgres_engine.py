@@ -220,21 +220,30 @@ class PostgresEngine(SearchEngine):
         """(what must match, what only adds to the rank) as tsquery texts."""
         required: list[str] = []
         optional: list[str] = []
+        # Near spellings find documents but add nothing to their rank: a match as typed
+        # ranks above a corrected one.
+        rank_required: list[str] = []
+        rank_optional: list[str] = []
         for group in plan.groups:
-            parts = [p for p in (self._alternative(a) for a in group.alternatives) if p]
+            texts = [(a.kind, self._alternative(a)) for a in group.alternatives]
+            parts = [p for _kind, p in texts if p]
             if not parts:
                 if group.optional:
                     continue
                 return "''", None  # a word nothing can match: no hit
             text = "(" + " | ".join(parts) + ")"
             (optional if group.optional else required).append(text)
+            exact = [p for kind, p in texts if p and kind != "fuzzy"]
+            if exact:
+                rank_text = "(" + " | ".join(exact) + ")"
+                (rank_optional if group.optional else rank_required).append(rank_text)
         must = " & ".join(required) if required else None
-        ranked = " & ".join(required) if required else None
-        if optional:
-            ranked = " | ".join([*([ranked] if ranked else []), *optional])
+        ranked = " & ".join(rank_required) if rank_required else None
+        if rank_optional:
+            ranked = " | ".join([*([ranked] if ranked else []), *rank_optional])
         if must is None and optional:
             # Only optional groups (any word may match): a document must match one.
-            must = ranked
+            must = " | ".join(optional)
         elif must is None and plan.groups and all(g.optional for g in plan.groups):
             return "''", None  # any word may match, but none can: no hit
         return must, ranked
