@@ -2,12 +2,16 @@
 
 Each need is judged with WZ 2008 subclasses; these tests keep the set usable as a
 yardstick: large and varied enough, and every judged code a real subclass in the
-imported reference data (see bench/matching/README.md).
+imported reference data (see bench/matching/README.md). For some needs, organisations of
+the demo data are judged one by one (bench/matching/judgements.json); the tests keep
+those judgements well-formed. Whether their slugs exist depends on the demo data, not on
+this code: the evaluation skips unknown slugs, and ``judge_pool.py --unjudged`` names them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -16,7 +20,11 @@ import pytest
 
 from classification.models import WzCode
 
-NEEDS_FILE = Path(__file__).resolve().parents[2] / "bench" / "matching" / "needs.json"
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "matching"
+NEEDS_FILE = BENCH / "needs.json"
+JUDGEMENTS_FILE = BENCH / "judgements.json"
+LABELS = {"relevant", "partly", "not"}
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STYLES = {"short", "long", "typo", "jargon", "english", "crisis", "research"}
 KEYS = {"id", "text", "lang", "style", "primary", "acceptable", "note"}
 LONG = 100  # characters: a need longer than this is a "long" one
@@ -96,3 +104,50 @@ def test_crisis_cases_are_judged_to_their_classes(needs: list[dict[str, Any]]):
         assert primary[code] >= 2, code
     divisions = {code[:2] for n in needs for code in n["primary"]}
     assert len(divisions) >= 30
+
+
+@pytest.fixture(scope="module")
+def judgements() -> dict[str, dict[str, str]]:
+    with JUDGEMENTS_FILE.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_organisations_are_judged_for_at_least_twenty_known_needs(
+    needs: list[dict[str, Any]], judgements: dict[str, dict[str, str]]
+):
+    assert len(judgements) >= 20
+    known = {n["id"] for n in needs}
+    assert sorted(set(judgements) - known) == []
+
+
+def test_every_judgement_names_a_slug_and_a_valid_label(
+    judgements: dict[str, dict[str, str]],
+):
+    for need_id, verdicts in judgements.items():
+        assert isinstance(verdicts, dict) and verdicts, need_id
+        bad_slugs = [s for s in verdicts if not SLUG.match(s)]
+        assert bad_slugs == [], need_id
+        bad_labels = {v for v in verdicts.values() if v not in LABELS}
+        assert bad_labels == set(), need_id
+
+
+def test_every_judged_need_has_suppliers_and_near_misses(
+    judgements: dict[str, dict[str, str]],
+):
+    # A judged need must name at least three organisations that can deliver, and the
+    # pool must hold organisations judged lower too, or it measures nothing.
+    for need_id, verdicts in judgements.items():
+        labels = Counter(verdicts.values())
+        assert labels["relevant"] >= 3, need_id
+        assert labels["partly"] + labels["not"] >= 1, need_id
+
+
+def test_judged_needs_span_the_styles(
+    needs: list[dict[str, Any]], judgements: dict[str, dict[str, str]]
+):
+    judged = [n for n in needs if n["id"] in judgements]
+    styles = {s for n in judged for s in n["style"]}
+    assert styles == STYLES
+    assert {n["lang"] for n in judged} == {"de", "en"}
