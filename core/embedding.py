@@ -153,7 +153,7 @@ def embed_cached(texts: Sequence[str]) -> tuple[np.ndarray, int]:
             if hit is not None:
                 found[text] = hit
     lookup = [keys[t] for t in distinct if t not in found]
-    stored: dict[str, bytes] = {}
+    stored: dict[str, bytes | memoryview] = {}
     for start in range(0, len(lookup), 900):
         chunk = lookup[start : start + 900]
         stored.update(TextVector.objects.filter(key__in=chunk).values_list("key", "vector"))
