@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import translation
 
 import search.vectors.store as store_module
 from core import embedding
@@ -99,10 +101,12 @@ def test_rebuild_computes_vectors_with_progress_and_reuses_what_it_can(
     engine_name: str, settings: Any
 ) -> None:
     settings.SEARCH_AUTO_UPDATE = False
+    embedding.reset_memory()  # texts another test embedded are not in this test's database
     for i, text in enumerate(["Federn aus Draht", "Linsen für Mikroskope", "Brot"]):
         make_org(f"Firma {i}", description=text, wz="20.20.0")
     reported: list[tuple[int, int | None, str]] = []
-    stats = services.rebuild_index(progress=lambda d, t, label: reported.append((d, t, label)))
+    with translation.override("en"):
+        stats = services.rebuild_index(progress=lambda d, t, label: reported.append((d, t, label)))
     computing = [(d, t) for d, t, label in reported if label == "Computing vectors"]
     assert computing[0] == (0, 3) and computing[-1] == (3, 3)
     assert stats.vectors.written == 3 and len(held()) == 3
@@ -229,10 +233,31 @@ def test_check_search_index_reports_and_repairs_vector_drift(engine_name: str, s
     org.save()  # no index update: the document and the vector are stale now
     services.engine().vector_store().remove([org.pk])
     out = io.StringIO()
-    with pytest.raises(Exception):  # noqa: B017 - CommandError with status 1
+    with translation.override("en"), pytest.raises(CommandError):
         call_command("check_search_index", "--no-progress", stdout=out)
     report = out.getvalue()
     assert f"Vectors missing (published, no vector): 1 ({org.pk})" in report
     call_command("check_search_index", "--repair", "--no-progress", stdout=io.StringIO())
     assert consistency.check().clean
     assert org.pk in held()
+
+
+def test_the_matrix_in_memory_follows_changes_in_order() -> None:
+    from core.embedding import DIM, to_bytes
+
+    def unit(i: int) -> bytes:
+        v = np.zeros(DIM, dtype=np.float32)
+        v[i] = 1.0
+        return to_bytes(v)
+
+    matrix = store_module.VectorMatrix()
+    matrix.apply([(10, unit(0)), (20, unit(1)), (30, unit(2))])
+    # In one batch: 20 removed, 40 added then removed, 10 replaced twice (the last counts).
+    matrix.apply([(20, None), (40, unit(3)), (10, unit(4)), (40, None), (10, unit(5))])
+    ids, rows, sorted_ids, _order = matrix.view()
+    live = {int(pk): int(np.argmax(rows[r])) for r, pk in enumerate(ids) if pk >= 0}
+    assert live == {10: 5, 30: 2}
+    assert len(matrix) == 2
+    assert [int(i) for i in sorted_ids if i >= 0] == [10, 30]
+    matrix.apply([(50, unit(6))])  # takes the row 20 left free
+    assert len(matrix.view()[0]) == 3

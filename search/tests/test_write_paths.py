@@ -4,7 +4,9 @@ Each test runs one write path the way its user does (a page, the back office, th
 import, the API, a command, an account or privacy action) with the index tasks
 running as they would after the commit, and then compares what a visitor finds
 (search results, their number, the kind facet, the API, the map) with what the
-database says is published, and asks the consistency check for drift.
+database says is published, and asks the consistency check for drift, of the index
+and of the organisation vectors beside it (once the vector work the write scheduled is
+done: ``search.vectors.wait``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from directory.tests.factories import ContactPersonFactory, OfferingFactory
 from directory.tests.test_admin import submitted_form
 from directory.tests.test_importing import company, csv_file
 from directory.tests.test_self_service import form_data
-from search import consistency, services
+from search import consistency, services, vectors
 from search.query import SearchQuery
 
 from .helpers import index_all, make_org, names
@@ -65,8 +67,11 @@ def assert_search_shows_the_database() -> None:
     assert world["total"] == len(located)
     assert {f["properties"]["id"] for f in world["features"]} == located
 
+    assert vectors.wait(60)
     drift = consistency.check()
     assert (drift.missing, drift.stale, drift.extra) == ([], [], [])
+    assert (drift.vectors_missing, drift.vectors_stale, drift.vectors_extra) == ([], [], [])
+    assert drift.vectors == len(expected)
 
 
 @pytest.fixture
@@ -379,6 +384,10 @@ def test_check_command_reports_drift_and_repairs_it(
     assert f"Missing (published, not in the index): 1 ({new.pk})" in report
     assert f"Stale (indexed with other content than the database's): 1 ({changed.pk})" in report
     assert f"Extra (in the index, not published): 1 ({gone.pk})" in report
+    assert "Vectors: 3 organisation vectors." in report
+    assert f"Vectors missing (published, no vector): 1 ({new.pk})" in report
+    assert f"Vectors stale (made of other texts or another model): 1 ({changed.pk})" in report
+    assert f"Vectors extra (not published): 1 ({gone.pk})" in report
     assert names("Isolatoren") == []
 
     out = io.StringIO()

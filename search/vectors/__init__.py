@@ -137,6 +137,8 @@ def build(
 ) -> VectorStats:
     """Vectors of exactly the published ``ids`` in ``target`` (a rebuild's new store, or
     the store itself where the engine keeps one): the others are removed."""
+    if previous is target:
+        previous = None  # what it holds already counts as unchanged
     stats = update(ids, target=target, progress=progress, previous=previous)
     wanted = set(ids)
     extra = [pk for pk in target.versions() if pk not in wanted]

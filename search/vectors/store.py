@@ -47,10 +47,24 @@ class VectorMatrix:
         self._sorted: tuple[np.ndarray, np.ndarray] | None = None
 
     def apply(self, changes: Iterable[tuple[int, bytes | None]]) -> None:
+        batch: list[tuple[int, bytes | None]] = []
+        for change in changes:
+            batch.append(change)
+            if len(batch) >= 10_000:
+                self._apply(batch)
+                batch = []
+        if batch:
+            self._apply(batch)
+
+    def _apply(self, batch: list[tuple[int, bytes | None]]) -> None:
+        """One batch: rows found first, then all new vectors converted at once. An id
+        changed twice in the batch counts with its last change."""
         with self.lock:
-            for pk, data in changes:
+            rows: list[int] = []
+            data: list[bytes] = []
+            for pk, vector in dict(batch).items():
                 row = self.rows.get(pk)
-                if data is None:
+                if vector is None:
                     if row is not None:
                         del self.rows[pk]
                         self.ids[row] = -1
@@ -61,7 +75,11 @@ class VectorMatrix:
                     row = self.free.pop() if self.free else self._append()
                     self.rows[pk] = row
                     self.ids[row] = pk
-                self.matrix[row] = from_bytes(data)
+                rows.append(row)
+                data.append(vector)
+            if rows:
+                values = np.frombuffer(b"".join(data), dtype=np.float16).reshape(-1, DIM)
+                self.matrix[rows] = values
             self._sorted = None
 
     def _append(self) -> int:
