@@ -83,6 +83,9 @@ class OrganisationFilterForm(forms.Form):
 # --- Self-service profile forms ----------------------------------------------------------
 
 
+MAX_SUGGESTION_TEXT = 2000
+
+
 class ProfileForm(forms.ModelForm):
     """The fields an organisation editor maintains; WZ codes are typed as numbers."""
 
@@ -159,6 +162,43 @@ class ProfileForm(forms.ModelForm):
         data["primary_wz"] = self.cleaned_data["primary_wz_code"]
         data["secondary_wz"] = self.cleaned_data["secondary_wz_codes"]
         return data
+
+    # -- WZ code suggestions (the editor's "Suggest codes" and "Add" buttons) ------------
+
+    @classmethod
+    def as_typed(
+        cls, data: Any, instance: Organisation, add_code: str = ""
+    ) -> tuple[ProfileForm, str]:
+        """An unbound form showing what the editor has typed so far (nothing is saved or
+        checked yet), with ``add_code`` added to the WZ fields: as the main code when
+        there is none, else to the further codes. Also returns where it went."""
+        probe = cls(instance=instance)
+        initial = {
+            name: field.widget.value_from_datadict(data, {}, probe.add_prefix(name))
+            for name, field in probe.fields.items()
+        }
+        placed = ""
+        if add_code:
+            primary = (initial.get("primary_wz_code") or "").strip()
+            further = [
+                c.strip()
+                for c in (initial.get("secondary_wz_codes") or "").replace(";", ",").split(",")
+                if c.strip()
+            ]
+            if not primary:
+                initial["primary_wz_code"], placed = add_code, "primary"
+            elif add_code != primary and add_code not in further:
+                initial["secondary_wz_codes"] = ", ".join([*further, add_code])
+                placed = "further"
+            else:
+                placed = "present"
+        return cls(instance=instance, initial=initial), placed
+
+    def suggestion_text(self) -> str:
+        """What the codes are suggested from: the name and the descriptions as typed."""
+        names = ("name", "short_description", "description", "description_en")
+        values = [self[name].value() for name in names]
+        return " ".join(str(v) for v in values if v)[:MAX_SUGGESTION_TEXT]
 
 
 class ContactForm(forms.ModelForm):

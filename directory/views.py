@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import Action, can
 from accounts.services import TooManyAttempts, client_ip
+from classification import suggestions
+from classification.models import WzCode
 
 from . import actions, freshness, services
 from .choices import OrganisationKind, Source
@@ -28,6 +30,7 @@ from .forms import ContactForm, CorrectionForm, MemberForm, ProfileForm, SiteFor
 from .models import ChangeRequest, ContactPerson, Membership, Organisation, Site
 
 PAGE_SIZE = 25
+WZ_SUGGESTIONS = 5
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -158,6 +161,8 @@ def _editing(view: Any) -> Any:
 @_editing
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation_for(request, slug, Action.EDIT)
+    if request.method == "POST" and ("wz_action" in request.POST or "wz_add" in request.POST):
+        return _wz_suggestions(request, organisation)
     form = ProfileForm(request.POST or None, instance=organisation)
     status = 200
     if request.method == "POST":
@@ -181,7 +186,18 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                     messages.info(request, _("Nothing was changed."))
                 return redirect("directory:organisation-edit", slug=fresh.slug)
     organisation = Organisation.objects.get(pk=organisation.pk)
-    context = {
+    return render(
+        request,
+        "directory/organisation_edit.html",
+        _edit_context(request, organisation, form),
+        status=status,
+    )
+
+
+def _edit_context(
+    request: HttpRequest, organisation: Organisation, form: ProfileForm
+) -> dict[str, Any]:
+    return {
         "organisation": organisation,
         "form": form,
         "contacts": organisation.contacts.all(),
@@ -194,7 +210,30 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         else None,
         "member_form": MemberForm(),
     }
-    return render(request, "directory/organisation_edit.html", context, status=status)
+
+
+def _wz_suggestions(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """The editor's "Suggest codes" (and "Add" beside each suggestion): the form comes
+    back as typed, nothing saved, with the WZ codes suggested for the name and the
+    descriptions; "Add" puts a code into the WZ fields. A plain form submit, so it works
+    without JavaScript; htmx swaps only the form."""
+    add = request.POST.get("wz_add", "").strip()[:10]
+    known = add and WzCode.objects.filter(version="2008", level__gte=4, code=add).exists()
+    form, placed = ProfileForm.as_typed(request.POST, organisation, add if known else "")
+    message = ""
+    if add and not known:
+        message = _("%(code)s is no WZ 2008 code.") % {"code": add}
+    elif placed == "primary":
+        message = _("%(code)s is now the main WZ code; save to keep it.") % {"code": add}
+    elif placed == "further":
+        message = _("%(code)s is added to the further WZ codes; save to keep it.") % {"code": add}
+    elif placed == "present":
+        message = _("%(code)s is already among the WZ codes.") % {"code": add}
+    text = form.suggestion_text()
+    context = _edit_context(request, Organisation.objects.get(pk=organisation.pk), form)
+    context["wz_suggestions"] = suggestions.suggest(text, WZ_SUGGESTIONS) if text.strip() else []
+    context["wz_message"] = message
+    return render(request, "directory/organisation_edit.html", context)
 
 
 def _field_labels(changes: dict[str, Any]) -> list[str]:

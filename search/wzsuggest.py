@@ -8,7 +8,10 @@ Two signals over the 839 subclasses (level 5), fused into one score in 0..1:
   class has several subclasses (rolled down, so a class-level note counts for each of
   its subclasses). Query words go through the search's analyser: stems, compound parts
   (when the whole word is unknown), synonyms (curated and OpenThesaurus, weighted as in
-  the search), one typo for longer unknown words. A word counts once, with its best
+  the search), workshop words in -erei as their verb, compounds of the notes by their
+  last part, the known words an unsplittable compound begins and ends with, one typo
+  for longer unknown words, and for an unknown word with nothing else (English) the
+  WZ title words nearest to it by embedding. A word counts once, with its best
   alternative. Scores are divided by the best score of the query, floored at
   ``LEXICAL_FLOOR``, so a query with only weak matches never reaches 1.
 * **dense**: cosine similarity of the text's sentence embedding (``core.embedding``,
@@ -62,14 +65,18 @@ NOTES_WEIGHT = 1.0
 CLASS_WEIGHT = 1.0
 PARTS_WEIGHT = 0.7
 FUZZY_WEIGHT = 0.5
+MIN_FUZZY = 6
 HEAD_WEIGHT = 0.6
-MIN_HEAD = 4
+MIN_HEAD = 5
+MIN_AFFIX = 4
 MIN_PART = 3
 MAX_HEADS = 30
+AFFIX_WEIGHT = 0.6
+MIN_AFFIX_WORD = 7
 # Unknown words (English, trade words) reach title words by their embeddings.
 MAX_BRIDGED = 6
 BRIDGE_TOP = 3
-BRIDGE_MIN = 0.5
+BRIDGE_MIN = 0.6
 BRIDGE_WEIGHT = 0.8
 NOTES_CHARS = 600  # of the notes, embedded after the title (the model reads the start)
 MAX_TEXT = 2000
@@ -90,6 +97,7 @@ wir suche suchen gesucht brauchen benötigen kurzfristig dringend unser unsere u
 jemand jemanden einen firma firmen lieferant lieferanten anbieter dienstleister betrieb
 unternehmen kann können gern gerne bitte neuen neue stück ca etwa hersteller herstellung
 herstellen produzent produktion fertiger
+gmbh mbh ag kg co ug ev gbr ohg se inc ltd llc
 """
 QUERY_STOPWORDS = frozenset(fold(w) for w in _QUERY_STOPWORDS.split())
 
@@ -203,58 +211,74 @@ class WzSuggester:
 
     def words(self, text: str) -> list[_Word]:
         """The query's words, each with its weighted alternatives (known terms only)."""
-        known = self.postings
         out: list[_Word] = []
         seen: set[str] = set()
         bridged = 0
-        for w in self._derived(self.analyser.analyse(text)[: MAX_WORDS * 2]):
+        for w in self.analyser.analyse(text)[: MAX_WORDS * 2]:
             if w.is_stopword or w.folded in QUERY_STOPWORDS or len(w.folded) < 2:
                 continue
             if w.folded.isdigit() or w.term in seen:
                 continue
             seen.add(w.term)
-            alternatives: list[_Alternative] = []
-            for term in (w.term, english_stem(w.folded)):
-                if term in known:
-                    alternatives.append(_Alternative((term,), 1.0))
-            if w.term not in known and w.parts:
-                for part in w.parts:
-                    if part in known and part not in GENERIC_HEADS:
-                        alternatives.append(_Alternative((part,), PARTS_WEIGHT))
-            if self.synonyms is not None:
-                for phrase, weight in self.synonyms.expand(w.folded):
-                    terms = tuple(
-                        x.term for x in self.analyser.analyse(phrase) if not x.is_stopword
-                    )
-                    present = tuple(t for t in terms if t in known)
-                    if present and terms != (w.term,):
-                        # A phrase counts by the share of its words the code names.
-                        alternatives.append(
-                            _Alternative(present, weight * len(present) / len(terms) ** 2)
-                        )
-            if len(w.term) >= MIN_HEAD:
-                for longer in sorted(self._heads.get(w.term, ()))[:MAX_HEADS]:
-                    alternatives.append(_Alternative((longer,), HEAD_WEIGHT))
-            if not alternatives and not w.parts and len(w.folded) >= 5:
-                for near in sorted(self._near(w.term)):
-                    alternatives.append(_Alternative((near,), FUZZY_WEIGHT))
+            alternatives = self._alternatives(w)
+            verb = self._verb(w)
+            if verb is not None:
+                alternatives += self._alternatives(verb)
             if not alternatives and bridged < MAX_BRIDGED and w.folded.isalpha():
                 bridged += 1
-                alternatives.extend(self._bridged(w.text))
+                alternatives = self._bridged(w.text)
             if alternatives:
-                out.append(_Word(w.text, tuple(alternatives)))
+                out.append(_Word(w.text, tuple(dict.fromkeys(alternatives))))
             if len(out) >= MAX_WORDS:
                 break
         return out
 
-    def _derived(self, words: list[AnalysedWord]) -> Iterable[AnalysedWord]:
-        """Workshop words in -erei also stand for their verb (Dreherei: drehen,
+    def _alternatives(self, w: AnalysedWord) -> list[_Alternative]:
+        known = self.postings
+        alternatives: list[_Alternative] = []
+        for term in (w.term, english_stem(w.folded)):
+            if term in known:
+                alternatives.append(_Alternative((term,), 1.0))
+        if w.term not in known and w.parts:
+            # A compound's known parts count together (Kunststoff-spritz-guss: a code
+            # naming plastics and moulding beats one naming casting alone).
+            parts: list[str] = []
+            for part in w.parts:
+                if part in GENERIC_HEADS:
+                    continue
+                if part in known:
+                    parts.append(part)
+                else:
+                    parts.extend(t for a in self._affixes(part, 1.0) for t in a.terms)
+            if parts:
+                unique = tuple(dict.fromkeys(parts))
+                alternatives.append(_Alternative(unique, PARTS_WEIGHT / len(unique) ** 0.5))
+        elif w.term not in known:
+            alternatives.extend(self._affixes(w.term, 1.0))
+        if self.synonyms is not None:
+            for phrase, weight in self.synonyms.expand(w.folded):
+                terms = tuple(x.term for x in self.analyser.analyse(phrase) if not x.is_stopword)
+                present = tuple(t for t in terms if t in known)
+                if present and terms != (w.term,):
+                    # A phrase counts by the share of its words the code names.
+                    alternatives.append(
+                        _Alternative(present, weight * len(present) / len(terms) ** 2)
+                    )
+        if len(w.term) >= MIN_HEAD:
+            for longer in sorted(self._heads.get(w.term, ()))[:MAX_HEADS]:
+                alternatives.append(_Alternative((longer,), HEAD_WEIGHT))
+        if not alternatives and not w.parts and len(w.folded) >= MIN_FUZZY:
+            for near in sorted(self._near(w.term)):
+                alternatives.append(_Alternative((near,), FUZZY_WEIGHT))
+        return alternatives
+
+    def _verb(self, w: AnalysedWord) -> AnalysedWord | None:
+        """A workshop word in -erei also stands for its verb (Dreherei: drehen,
         Kunststoffspritzerei: Kunststoff spritzen), when the word itself is unknown."""
-        for w in words:
-            yield w
-            folded = w.folded
-            if folded.endswith("erei") and len(folded) >= 8 and w.term not in self.postings:
-                yield self.analyser.word(folded[:-4] + "en")
+        folded = w.folded
+        if folded.endswith("erei") and len(folded) >= 8 and w.term not in self.postings:
+            return self.analyser.word(folded[:-4] + "en")
+        return None
 
     def _bridged(self, word: str) -> list[_Alternative]:
         """Title words nearest to an unknown word by their embeddings: an English word
@@ -271,6 +295,22 @@ class WzSuggester:
             if cosine[i] >= BRIDGE_MIN and term in self.postings:
                 found[term] = max(found.get(term, 0.0), BRIDGE_WEIGHT * float(cosine[i]))
         return [_Alternative((term,), weight) for term, weight in found.items()]
+
+    def _affixes(self, term: str, weight: float) -> list[_Alternative]:
+        """The longest known words an unknown compound begins and ends with
+        (Präzisionsdrehteile: dreh…, …teil), where the analyser could not split it."""
+        if len(term) < MIN_AFFIX_WORD or not term.isalpha():
+            return []
+        found = []
+        for end in range(len(term) - 1, MIN_AFFIX - 1, -1):
+            if term[:end] in self.postings and term[:end] not in GENERIC_HEADS:
+                found.append(term[:end])
+                break
+        for start in range(MIN_PART, len(term) - MIN_AFFIX + 1):
+            if term[start:] in self.postings and term[start:] not in GENERIC_HEADS:
+                found.append(term[start:])
+                break
+        return [_Alternative((t,), weight * AFFIX_WEIGHT) for t in dict.fromkeys(found)]
 
     def _near(self, term: str) -> set[str]:
         found: set[str] = set()

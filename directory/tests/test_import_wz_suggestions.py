@@ -56,13 +56,13 @@ def test_unknown_further_code_is_suggested_for_each_row_from_its_own_text():
     rows = [
         {
             "Firmenname": "Dreherei Jena",
-            "Beschreibung": "Drehteile aus Edelstahl",
+            "Beschreibung": "Drehen und Fräsen von Metallteilen",
             "WZ 2008": "25.62.0",
             "weitere WZ": "99.99.9",
         },
         {
-            "Firmenname": "Spritzguss Gera",
-            "Beschreibung": "Kunststoffspritzguss",
+            "Firmenname": "Kunststoffwerk Gera",
+            "Beschreibung": "Kunststoffteile und Verpackungen aus Kunststoff",
             "WZ 2008": "22.29.0",
             "weitere WZ": "99.99.9",
         },

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 NEEDS = Path(__file__).resolve().parents[2] / "bench" / "matching" / "needs.json"
 # Fused top-3 accuracy on the judged needs as recorded in docs/matching.md, less 0.02.
-RECORDED_TOP3 = {"all": 0.65, "de": 0.64, "en": 0.65}
+RECORDED_TOP3 = {"all": 0.70, "de": 0.70, "en": 0.70}
 TOLERANCE = 0.02
 
 
@@ -109,7 +109,9 @@ def test_fused_accuracy_keeps_its_recorded_figure():
             hits[key].append(bool(wanted & codes))
     for key, recorded in RECORDED_TOP3.items():
         share = sum(hits[key]) / len(hits[key])
-        assert share >= recorded - TOLERANCE, (key, round(share, 3))
+        # Per language, one need more may be lost: one of 37 English needs is 0.027.
+        slack = TOLERANCE if key == "all" else max(TOLERANCE, 1 / len(hits[key]))
+        assert share >= recorded - slack - 1e-9, (key, round(share, 3))
 
 
 HOSTILE = ("\x00", "a\x00b", "\u202e", "9" * 40, "x" * 5000, "ä" * 2001, "-1", "1e400", " ", "")
