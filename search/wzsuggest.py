@@ -211,9 +211,9 @@ class WzSuggester:
 
     def words(self, text: str) -> list[_Word]:
         """The query's words, each with its weighted alternatives (known terms only)."""
-        out: list[_Word] = []
+        found: list[tuple[str, list[_Alternative]]] = []
+        unknown: list[int] = []
         seen: set[str] = set()
-        bridged = 0
         for w in self.analyser.analyse(text)[: MAX_WORDS * 2]:
             if w.is_stopword or w.folded in QUERY_STOPWORDS or len(w.folded) < 2:
                 continue
@@ -224,14 +224,25 @@ class WzSuggester:
             verb = self._verb(w)
             if verb is not None:
                 alternatives += self._alternatives(verb)
-            if not alternatives and bridged < MAX_BRIDGED and w.folded.isalpha():
-                bridged += 1
-                alternatives = self._bridged(w.text)
-            if alternatives:
-                out.append(_Word(w.text, tuple(dict.fromkeys(alternatives))))
-            if len(out) >= MAX_WORDS:
+            if not alternatives:
+                if len(unknown) >= MAX_BRIDGED or not w.folded.isalpha():
+                    continue
+                if len(w.folded) < MIN_HEAD or self._bridge is None:
+                    continue
+                unknown.append(len(found))
+            found.append((w.text, alternatives))
+            if len(found) >= MAX_WORDS:
                 break
-        return out
+        if unknown:
+            # One batch for the model: the unknown words meet the title words.
+            bridged = self._bridged([found[i][0] for i in unknown])
+            for i, alternatives in zip(unknown, bridged, strict=True):
+                found[i] = (found[i][0], alternatives)
+        return [
+            _Word(label, tuple(dict.fromkeys(alternatives)))
+            for label, alternatives in found
+            if alternatives
+        ]
 
     def _alternatives(self, w: AnalysedWord) -> list[_Alternative]:
         known = self.postings
@@ -280,21 +291,23 @@ class WzSuggester:
             return self.analyser.word(folded[:-4] + "en")
         return None
 
-    def _bridged(self, word: str) -> list[_Alternative]:
-        """Title words nearest to an unknown word by their embeddings: an English word
+    def _bridged(self, words: list[str]) -> list[list[_Alternative]]:
+        """Title words nearest to unknown words by their embeddings: an English word
         meets its German counterpart (disinfectant: Desinfektionsmittel)."""
-        from core.embedding import embed_one
+        from core.embedding import embed
 
-        if self._bridge is None or len(word) < MIN_HEAD:
-            return []
-        cosine = self._bridge @ embed_one(word)
-        best = np.argsort(-cosine)[:BRIDGE_TOP]
-        found: dict[str, float] = {}
-        for i in best:
-            term = self._bridge_terms[int(i)]
-            if cosine[i] >= BRIDGE_MIN and term in self.postings:
-                found[term] = max(found.get(term, 0.0), BRIDGE_WEIGHT * float(cosine[i]))
-        return [_Alternative((term,), weight) for term, weight in found.items()]
+        assert self._bridge is not None
+        cosines = embed(words) @ self._bridge.T
+        out: list[list[_Alternative]] = []
+        for cosine in cosines:
+            best = np.argsort(-cosine)[:BRIDGE_TOP]
+            found: dict[str, float] = {}
+            for i in best:
+                term = self._bridge_terms[int(i)]
+                if cosine[i] >= BRIDGE_MIN and term in self.postings:
+                    found[term] = max(found.get(term, 0.0), BRIDGE_WEIGHT * float(cosine[i]))
+            out.append([_Alternative((term,), weight) for term, weight in found.items()])
+        return out
 
     def _affixes(self, term: str, weight: float) -> list[_Alternative]:
         """The longest known words an unknown compound begins and ends with
