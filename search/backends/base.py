@@ -114,6 +114,11 @@ class SearchEngine(TermStats):
         """Ids of up to ``limit`` matches in the query's order (for exports)."""
         raise NotImplementedError
 
+    def filter_ids(self, query: SearchQuery, ids: list[int]) -> list[int]:
+        """Those of ``ids`` that pass the query's filters and area (its words aside), in
+        no particular order: the semantic retrieval's check of its best candidates."""
+        raise NotImplementedError
+
     def clusters(
         self, query: SearchQuery, plan: QueryPlan, level: int, max_points: int
     ) -> tuple[list[Cluster], int]:

@@ -304,6 +304,17 @@ class PostgresEngine(SearchEngine):
         with connection.cursor() as cursor:
             return [h.id for h in self._page(cursor, query, where, params, ranked, 0, limit)]
 
+    def filter_ids(self, query: SearchQuery, ids: list[int]) -> list[int]:
+        if not ids:
+            return []
+        where, params = self._where(query, None)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM search_pg_document WHERE id = ANY(%s) AND {where}",
+                [list(ids), *params],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
+
     def _page(
         self,
         cursor: Any,

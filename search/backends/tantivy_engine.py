@@ -775,6 +775,15 @@ class TantivyEngine(SearchEngine):
         hits, _total = self._page(searcher, query, full, 0, limit, plan)
         return [h.id for h in hits]
 
+    def filter_ids(self, query: SearchQuery, ids: list[int]) -> list[int]:
+        if not ids:
+            return []
+        searcher = self.searcher()
+        keys = Query.term_set_query(self.schema, "key", [str(pk) for pk in ids])
+        full = self._compose(None, [keys, *self._filter_clauses(query)])
+        result = searcher.search(full, len(ids), count=False)
+        return self._ids_of(searcher, [address for _score, address in result.hits])
+
     def _ids_of(self, searcher: tantivy.Searcher, addresses: list[Any]) -> list[int]:
         return [int(v) for v in searcher.fast_field_values("id", addresses) if v is not None]
 

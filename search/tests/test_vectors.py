@@ -147,7 +147,9 @@ def test_a_reader_sees_vectors_another_process_wrote(
     assert set(semantic.vectors_of([org.pk, second.pk])) == {second.pk}
 
 
-def test_semantic_hits_rank_by_meaning_and_honour_filters(engine_name: str, settings: Any) -> None:
+def test_semantic_hits_rank_by_meaning_and_honour_filters(
+    engine_name: str, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.SEARCH_AUTO_UPDATE = False
     hygiene = make_org(
         "Thüringer Hygiene GmbH",
@@ -165,12 +167,13 @@ def test_semantic_hits_rank_by_meaning_and_honour_filters(engine_name: str, sett
         place="jena",
     )
     make_org("Software Arnstadt GmbH", description="Apps und Webseiten.", place="arnstadt")
+    make_org("Möbelbau Eisenach GmbH", description="Küchen und Schränke.", place="eisenach")
     index_all()
     need = embedding.embed_one("disinfectant for hospitals")
 
     hits = semantic.semantic_hits(need, SearchQuery(), 10)
     assert hits[0][0] == hygiene.pk
-    assert len(hits) == 4 and all(a[1] >= b[1] for a, b in itertools.pairwise(hits))
+    assert len(hits) == 5 and all(a[1] >= b[1] for a, b in itertools.pairwise(hits))
     assert -1.0 <= hits[-1][1] <= hits[0][1] <= 1.0
 
     research = SearchQuery(filters={"kind": [OrganisationKind.RESEARCH_INSTITUTE]})
@@ -181,6 +184,14 @@ def test_semantic_hits_rank_by_meaning_and_honour_filters(engine_name: str, sett
     assert [pk for pk, _ in semantic.semantic_hits(need, near_gera, 10)] == [bakery.pk]
     assert semantic.semantic_hits(need, SearchQuery(), 2) == hits[:2]
     assert semantic.semantic_hits(need, SearchQuery(), 0) == []
+
+    # The best rows checked against the filters first (as with many organisations).
+    monkeypatch.setattr(semantic, "MIN_CANDIDATES", 1)
+    monkeypatch.setattr(semantic, "CANDIDATES_PER_HIT", 1)
+    companies = SearchQuery(filters={"kind": [OrganisationKind.COMPANY]})
+    assert semantic.semantic_hits(need, companies, 1) == [hits[0]]
+    assert [pk for pk, _ in semantic.semantic_hits(need, research, 3)] == [institute.pk]
+    assert [pk for pk, _ in semantic.semantic_hits(need, near_gera, 1)] == [bakery.pk]
 
 
 @pytest.mark.parametrize("engine", ["tantivy", "postgres"])
