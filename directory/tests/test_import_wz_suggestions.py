@@ -103,3 +103,15 @@ def test_back_office_report_shows_the_suggestions(office):  # noqa: F811
     reason = html.split("Unknown WZ 2008 code 25.99.9", 1)[1].split("<", 1)[0]
     # The written code's class comes up, beside what the row's name says.
     assert any(code.startswith("25.99.") for code in suggested_codes(reason))
+
+
+def test_only_the_first_rows_without_a_code_pay_for_suggestions(monkeypatch):
+    from directory.importing import suggested
+
+    monkeypatch.setattr(suggested, "MAX_MISSING_ROWS", 2)
+    rows = [
+        {"Firmenname": f"Bäckerei {n}", "Beschreibung": "Brot und Brötchen", "WZ 2008": ""}
+        for n in range(4)
+    ]
+    result = import_organisations(csv_file(rows, header=HEADER))
+    assert [n[0] for n in findings(result, EntryLevel.NOTE)] == [2, 3]
