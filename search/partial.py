@@ -22,6 +22,12 @@ from .query import Alternative, Correction, Group, QueryPlan, SearchQuery
 
 # How many words of the hits a corrected word names ("Sensoren, Sensor").
 MAX_USED = 3
+# A search with fewer hits of every word than this offers the partial matches too (a
+# sentence one profile happens to hold in full should not hide the others).
+OFFER_BELOW = 5
+# The page's parameter for partial matches asked for: ``?words=any``.
+ANY_WORDS_PARAM = "words"
+ANY_WORDS_VALUE = "any"
 
 
 def wants_partial(query: SearchQuery, plan: QueryPlan) -> bool:
@@ -32,6 +38,10 @@ def wants_partial(query: SearchQuery, plan: QueryPlan) -> bool:
 
 def any_word(query: SearchQuery) -> SearchQuery:
     return replace(query, any_word=True)
+
+
+def every_word(query: SearchQuery) -> SearchQuery:
+    return replace(query, any_word=False)
 
 
 def _has(alt: Alternative, terms: set[str], codes: set[str]) -> bool:

@@ -55,7 +55,7 @@ THESAURUS_SYNONYM_WEIGHT = 0.35
 # word of the query as typed ranks above one matching only a correction (Tantivy scores
 # a near spelling as a constant, at most this times the field weights; PostgreSQL does
 # not rank near spellings at all).
-FUZZY_WEIGHT = 0.05
+FUZZY_WEIGHT = 0.02
 # A trade word's verb (Dreherei: drehen) stands for the word nearly as well as itself.
 DERIVED_WEIGHT = 0.8
 PREFIX_WEIGHT = 0.6

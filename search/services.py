@@ -230,6 +230,8 @@ class SearchResults:
     # No organisation has every word: these are the best partial matches (any word),
     # each with the words it lacks (``ResultItem.missing``).
     partial: bool = False
+    # Only a few organisations have every word: the page offers those with some of them.
+    offer_partial: bool = False
     # Words searched by their near spellings, with the words of the hits that matched.
     corrections: list[UsedSpelling] = field(default_factory=list)
 
@@ -275,6 +277,10 @@ def search(query: SearchQuery, relax: bool = True) -> SearchResults:
         else:
             page.clear()
     items = page[0] if page else _items(result.hits, query_plan)
+    if relax and query.any_word and not is_partial:
+        # Asked for any word (the page's "some of the words"): said as partial matches.
+        every_word_plan = plan(partial.every_word(query))
+        is_partial = len(every_word_plan.words) >= 2
     if is_partial:
         partial.mark_missing(items, every_word_plan, vocabulary.analyser())
     facets = _label_facets(query, result.facets, result.total) if query.facets else []
@@ -288,6 +294,10 @@ def search(query: SearchQuery, relax: bool = True) -> SearchResults:
         milliseconds=(time.perf_counter() - started) * 1000,
         facets_approximate=result.facets_approximate,
         partial=is_partial,
+        offer_partial=relax
+        and not is_partial
+        and 0 < result.total < partial.OFFER_BELOW
+        and partial.wants_partial(query, query_plan),
         corrections=partial.used_spellings(query_plan, items, vocabulary.analyser()),
     )
 

@@ -27,7 +27,7 @@ from directory.services import BOUNDARY_ATTRIBUTION
 
 from . import services
 from .forms import MAX_PAGE, PAGE_SIZE, RADIUS_CHOICES, SORT_LABELS, SearchForm
-from .partial import UsedSpelling
+from .partial import ANY_WORDS_PARAM, ANY_WORDS_VALUE, UsedSpelling
 from .query import SORTS, BBox, SearchQuery
 
 EXPORT_LIMIT = 50_000
@@ -84,9 +84,17 @@ def _replaced(text: str, spelling: UsedSpelling) -> str:
     )
 
 
+def _with_any_words(request: HttpRequest, query: SearchQuery) -> SearchQuery:
+    """The page's query with ``?words=any`` (the organisations with some of the words);
+    the API has no such parameter and answers what has every word."""
+    if request.GET.get(ANY_WORDS_PARAM) == ANY_WORDS_VALUE and query.text:
+        query.any_word = True
+    return query
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    query = form.to_query(PAGE_SIZE)
+    query = _with_any_words(request, form.to_query(PAGE_SIZE))
     results = refused_results(form, query) if form.refuses else services.search(query)
     paginator = Paginator(range(min(results.total, PAGE_SIZE * MAX_PAGE)), PAGE_SIZE)
     page_number = query.offset // PAGE_SIZE + 1
@@ -142,6 +150,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "has_filters": bool(query.filters or query.center),
         "missing_page": missing_page,
         "need_url": _need_url(query.text),
+        "any_words_url": _url_with(request, {ANY_WORDS_PARAM: [ANY_WORDS_VALUE]}),
+        "any_words": query.any_word,
+        "every_word_url": _url_with(request, {ANY_WORDS_PARAM: []}),
         "corrections": [
             {"spelling": c, "url": _url_with(request, {"q": [_replaced(query.text, c)]})}
             for c in results.corrections
@@ -170,7 +181,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 def map_clusters(request: HttpRequest) -> JsonResponse:
     """GeoJSON for one map viewport: single organisations or precomputed clusters."""
     form = SearchForm(request.GET)
-    query = form.to_query(limit=0)
+    query = _with_any_words(request, form.to_query(limit=0))
     if query.bbox is None:
         query.bbox = BBox(-90, -180, 90, 180)
     raw_zoom = request.GET.get("zoom", "8")
@@ -261,7 +272,7 @@ EXPORT_COLUMNS: tuple[Column, ...] = (
 
 def _export_ids(request: HttpRequest) -> tuple[list[int], SearchForm]:
     form = SearchForm(request.GET)
-    query = form.to_query(limit=PAGE_SIZE)
+    query = _with_any_words(request, form.to_query(limit=PAGE_SIZE))
     if form.refuses:
         return [], form
     return services.search_ids(query, EXPORT_LIMIT), form

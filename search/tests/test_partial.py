@@ -49,8 +49,9 @@ def test_sentence_finds_sensor_makers_as_partial_matches_with_the_words_they_lac
     assert names[:2] == ["Sensorik Erfurt GmbH", "Messtechnik Jena GmbH"]
     assert "Bäckerei Weiß" not in names
     missing = {item.organisation.name: item.missing for item in results.items}
-    assert missing["Sensorik Erfurt GmbH"] == ["suchen", "Partner"]
-    assert missing["Messtechnik Jena GmbH"] == ["suchen", "Partner", "Entwicklung"]
+    # "Wir suchen" names nothing an organisation offers: no word to lack.
+    assert missing["Sensorik Erfurt GmbH"] == ["Partner"]
+    assert missing["Messtechnik Jena GmbH"] == ["Partner", "Entwicklung"]
 
 
 def test_a_search_every_word_of_which_matches_is_no_partial_one(sensors):
@@ -70,7 +71,7 @@ def test_page_names_the_missing_words_and_leads_to_the_need_page(client, sensors
     html = response.content.decode()
     text = _text(html)
     assert "Keine Organisation hat jedes Wort Ihrer Suche" in text
-    assert "Es fehlt: suchen, Partner, Entwicklung" in text
+    assert "Es fehlt: Partner, Entwicklung" in text
     need = reverse("sourcing:need") + "?" + urlencode({"q": SENTENCE})
     assert f'href="{need}"'.replace("&", "&amp;") in html
     assert "Bedarf beschreiben" in text
@@ -80,7 +81,7 @@ def test_page_in_english(client, sensors):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     text = _text(client.get(reverse("search:search"), {"q": SENTENCE}).content.decode())
     assert "No organisation has every word of your search" in text
-    assert "Missing: suchen, Partner, Entwicklung" in text
+    assert "Missing: Partner, Entwicklung" in text
     assert "Describe your need" in text
 
 
@@ -117,3 +118,24 @@ def test_map_and_exports_show_what_the_list_shows(client, sensors):
 def test_the_api_keeps_its_contract(client, sensors):
     # The API answers what has every word (its schema has no partial flag).
     assert client.get("/api/v1/search", {"q": SENTENCE}).json()["total"] == 0
+
+
+def test_a_few_complete_matches_offer_those_with_some_of_the_words(client, sensors):
+    make_org("Vermittlung Erfurt", description="Partner für Entwicklung und Sensoren.")
+    index_all()
+    results = services.search(SearchQuery(text=SENTENCE))
+    assert results.total == 1 and not results.partial and results.offer_partial
+    url = reverse("search:search")
+    html = client.get(url, {"q": SENTENCE}).content.decode()
+    assert "Nur 1 Organisation hat jedes Wort Ihrer Suche." in _text(html)
+    assert "words=any" in html
+    # Asked for: every organisation with some of the words, each with what it lacks.
+    html = client.get(url, {"q": SENTENCE, "words": "any"}).content.decode()
+    names = [_text(n) for n in re.findall(r'class="hit-name"><a href="[^"]+">(.*?)</a>', html)]
+    assert sorted(names) == ["Messtechnik Jena GmbH", "Sensorik Erfurt GmbH", "Vermittlung Erfurt"]
+    assert "Es fehlt: Partner" in _text(html)
+    assert _text(html).count("Es fehlt:") == 2  # the complete match lacks nothing
+    assert "Nur Organisationen mit jedem Wort" in _text(html)
+    # The map and the exports follow the page.
+    geo = client.get(reverse("search:map"), {"q": SENTENCE, "zoom": "12", "words": "any"})
+    assert len(geo.json()["features"]) == 3
