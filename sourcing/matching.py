@@ -47,9 +47,12 @@ NEED_MAX_CHARS = 2000
 MAX_PAGE_SIZE = 100
 # Candidates each channel contributes before fusion.
 CANDIDATES = 200
-# WZ subclasses suggested for a need that count, and the least score that counts.
+# WZ subclasses suggested for a need: how many are shown (and bring their organisations
+# in as candidates), the least score for that, and how many are scored for every
+# candidate (a candidate's WZ score is its best code's).
 WZ_SUGGESTIONS = 5
 WZ_MIN_SCORE = 0.2
+WZ_SCORED = 60
 # A candidate found by its vector alone must be at least this similar to be shown.
 SEMANTIC_FLOOR = 0.25
 CHANNELS = frozenset({"lexical", "semantic", "wz"})
@@ -58,13 +61,15 @@ SIMILARITY_HIGH = 0.5
 SIMILARITY_MEDIUM = 0.35
 
 # The fusion: a weighted sum of the three channels' scores, each between 0 and 1.
-WEIGHTS: dict[str, float] = {"lexical": 0.3, "semantic": 0.5, "wz": 0.2}
+WEIGHTS: dict[str, float] = {"lexical": 0.3, "semantic": 0.5, "wz": 0.1}
+# Industry consensus: the WZ subclasses of the best ``CONSENSUS_TOP`` candidates vote
+# with their scores; a candidate gains this weight times its best code's share of the
+# top vote (the firms of the industry the best matches share are likely right too).
+CONSENSUS_WEIGHT = 0.5
+CONSENSUS_TOP = 10
 # How much of the lexical score is the engine's own (BM25) against the share of the
 # need's words the profile contains (coordination).
 ENGINE_SHARE = 0.5
-# A candidate in a neighbouring subclass of a suggested one (same WZ group) gets this
-# share of the suggestion's score.
-WZ_GROUP_CREDIT = 0.3
 # The profile's quality (verified, complete) counts with this power of the search's
 # factor: a nudge, not a reordering.
 QUALITY_EXPONENT = 0.25
@@ -155,6 +160,7 @@ class Scored:
     coordination: float = 0.0
     engine: float = 0.0
     quality: float = 1.0
+    consensus: float = 0.0
 
 
 @dataclass
@@ -279,19 +285,9 @@ def _word_evidence(
     return (total / len(words) if words else 0.0), matched, synonyms, codes
 
 
-def _wz_score(doc: SearchDocument, suggested: list[SuggestedCode]) -> tuple[float, list[str]]:
-    """The best suggestion's score among the codes the organisation carries (a code of
-    the same WZ group counts a little), and the suggested codes it carries."""
-    own = set(doc.wz)
-    best = 0.0
-    carried = []
-    for s in suggested:
-        if s.code in own:
-            carried.append(s.code)
-            best = max(best, s.score)
-        elif s.code[:4] in own:
-            best = max(best, s.score * WZ_GROUP_CREDIT)
-    return best, carried
+def _subclasses(doc: SearchDocument) -> list[str]:
+    """The WZ 2008 subclasses an organisation carries (its codes' ancestors left out)."""
+    return [code for code in doc.wz if len(code) == 7]
 
 
 _readers: dict[datetime.date, DocumentReader] = {}
@@ -324,12 +320,11 @@ def _allowed_codes(suggested: list[SuggestedCode], wanted: Iterable[str]) -> lis
 
 
 def suggest_codes(text: str) -> list[SuggestedCode]:
+    """The WZ subclasses suggested for ``text``, best first (``WZ_SCORED`` of them)."""
     from search.wzsuggest import suggest
 
     return [
-        SuggestedCode(s.code, s.title, s.title_en, float(s.score))
-        for s in suggest(text, WZ_SUGGESTIONS)
-        if s.score >= WZ_MIN_SCORE
+        SuggestedCode(s.code, s.title, s.title_en, float(s.score)) for s in suggest(text, WZ_SCORED)
     ]
 
 
@@ -376,9 +371,12 @@ def rank(need: Need) -> tuple[list[Scored], list[SuggestedCode], list[str]]:
             if cos >= SEMANTIC_FLOOR or pk in lexical
         }
     suggested: list[SuggestedCode] = []
+    code_scores: dict[str, float] = {}
     by_code: set[int] = set()
     if "wz" in need.channels:
-        suggested = suggest_codes(need.text)
+        scored_codes = suggest_codes(need.text)
+        code_scores = {s.code: s.score for s in scored_codes}
+        suggested = [s for s in scored_codes[:WZ_SUGGESTIONS] if s.score >= WZ_MIN_SCORE]
         codes = _allowed_codes(suggested, need.filters.get("wz", []))
         if codes:
             query = replace(base, filters={**need.filters, "wz": codes})
@@ -390,19 +388,23 @@ def rank(need: Need) -> tuple[list[Scored], list[SuggestedCode], list[str]]:
     cosines = _cosines(vector, [d.id for d in docs], semantic) if vector is not None else {}
     prepared = _prepare(words[:MAX_QUERY_WORDS], engine.known({w.term for w in words}))
     top = max(lexical.values(), default=0.0) or 1.0
+    shown = {s.code for s in suggested}
     scored = []
+    industries: dict[int, list[str]] = {}
     for doc in docs:
         coordination, matched, synonyms, note_codes = _word_evidence(prepared, doc)
         engine_score = lexical.get(doc.id, 0.0) / top
         lexical_score = coordination * (1 - ENGINE_SHARE) + engine_score * ENGINE_SHARE
         cos = cosines.get(doc.id, 0.0)
-        wz_score, carried = _wz_score(doc, suggested)
+        subclasses = industries[doc.id] = _subclasses(doc)
+        wz_score = max((code_scores.get(c, 0.0) for c in subclasses), default=0.0)
+        carried = [c for c in subclasses if c in shown]
         fused = (
             WEIGHTS["lexical"] * lexical_score
             + WEIGHTS["semantic"] * max(cos, 0.0)
             + WEIGHTS["wz"] * wz_score
         ) * quality_factor(doc.quality) ** QUALITY_EXPONENT
-        if not (coordination or wz_score or cos >= SEMANTIC_FLOOR):
+        if not (coordination or carried or cos >= SEMANTIC_FLOOR):
             continue
         distance = None
         if need.center is not None and doc.lat is not None and doc.lon is not None:
@@ -429,8 +431,27 @@ def rank(need: Need) -> tuple[list[Scored], list[SuggestedCode], list[str]]:
                 quality=quality_factor(doc.quality),
             )
         )
+    _consensus(scored, industries)
     scored.sort(key=lambda s: (-s.score, s.id))
     return scored, suggested, [w.text for w in words]
+
+
+def _consensus(scored: list[Scored], industries: dict[int, list[str]]) -> None:
+    """Add the industry consensus to each score (see ``CONSENSUS_WEIGHT``)."""
+    if not CONSENSUS_WEIGHT or not scored:
+        return
+    best = sorted(scored, key=lambda s: (-s.score, s.id))[:CONSENSUS_TOP]
+    votes: dict[str, float] = {}
+    for s in best:
+        for code in industries[s.id]:
+            votes[code] = votes.get(code, 0.0) + s.score
+    top = max(votes.values(), default=0.0)
+    if top <= 0:
+        return
+    for s in scored:
+        share = max((votes.get(c, 0.0) for c in industries[s.id]), default=0.0) / top
+        s.consensus = share
+        s.score += CONSENSUS_WEIGHT * share
 
 
 def match(need: Need) -> MatchResults:

@@ -10,7 +10,6 @@ from playwright.sync_api import Page
 
 from core.testing import TRANSACTIONAL_APPS
 from core.testing.browser import axe_check
-
 from sourcing import services
 from sourcing.matching import Need
 
