@@ -118,6 +118,7 @@ SEARCH = (
     "growth",
     "network",
     "cert",
+    "words",
 )
 EXPORT = (*SEARCH, "format")
 LIST = ("q", "kind", "district", "section", "page")

@@ -11,6 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from search import services
 from search.query import SearchQuery
@@ -20,6 +22,7 @@ from .helpers import index_all, make_org
 pytestmark = pytest.mark.django_db
 
 SENTENCE = "Wir suchen einen Partner für die Entwicklung von Sensoren"
+FUZZ_WORDS = ["Sensoren", "Sensorren", "Partner", "Dreherei", '"', "\x00", "ä" * 80, "-", "OR"]
 
 
 @pytest.fixture(autouse=True)
@@ -139,3 +142,28 @@ def test_a_few_complete_matches_offer_those_with_some_of_the_words(client, senso
     # The map and the exports follow the page.
     geo = client.get(reverse("search:map"), {"q": SENTENCE, "zoom": "12", "words": "any"})
     assert len(geo.json()["features"]) == 3
+
+
+@settings(
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    words=st.lists(
+        st.one_of(
+            st.sampled_from(FUZZ_WORDS),
+            st.text(max_size=30),
+        ),
+        min_size=2,
+        max_size=14,
+    )
+)
+def test_any_text_with_some_of_the_words_is_never_a_server_error(client, sensors, words):
+    params = {"q": " ".join(words), "words": "any"}
+    for name in ("search:search", "search:map", "search:export-csv"):
+        response = client.get(reverse(name), params)
+        assert response.status_code < 500
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
