@@ -380,19 +380,33 @@ class Analyser:
 
 
 def highlight_spans(
-    analyser: Analyser, text: str, matches: Iterable[str], prefixes: Iterable[str] = ()
+    analyser: Analyser,
+    text: str,
+    matches: Iterable[str],
+    prefixes: Iterable[str] = (),
+    near: Iterable[tuple[str, int]] = (),
 ) -> list[tuple[int, int]]:
     """Character spans of the words in ``text`` whose terms are among ``matches``
-    (or start with one of ``prefixes``)."""
+    (or start with one of ``prefixes``, or lie within ``near``'s (term, edits) of a
+    corrected word)."""
+    from rapidfuzz.distance import OSA
+
     wanted = set(matches)
     starts = tuple(prefixes)
+    spellings = tuple(near)
     spans: list[tuple[int, int]] = []
-    if not wanted and not starts:
+    if not wanted and not starts and not spellings:
         return spans
     for start, end, w in word_spans(text):
         analysed = analyser.word(w)
-        if any(t in wanted for t in analysed.terms) or (
-            starts and analysed.folded.startswith(starts)
+        if (
+            any(t in wanted for t in analysed.terms)
+            or (starts and analysed.folded.startswith(starts))
+            or any(
+                abs(len(analysed.term) - len(term)) <= edits
+                and OSA.distance(analysed.term, term, score_cutoff=edits) <= edits
+                for term, edits in spellings
+            )
         ):
             spans.append((start, end))
     return spans

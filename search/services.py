@@ -435,16 +435,18 @@ def _items(found: list[Hit], query_plan: QueryPlan) -> list[ResultItem]:
     hits = {h.id: h for h in found}
     analyser = vocabulary.analyser()
     terms, prefixes = query_plan.highlight_terms, query_plan.highlight_prefixes
+    # Corrected words: the hits' words their near spellings matched are marked too.
+    near = [(c.term, c.distance) for c in query_plan.corrections]
     items = []
     for org in organisations:
         hit = hits[org.pk]
-        name_spans = highlight_spans(analyser, org.name, terms, prefixes)
+        name_spans = highlight_spans(analyser, org.name, terms, prefixes, near)
         texts = [org.short_description, org.description]
         snippet = None
         for text in texts:
             if not text:
                 continue
-            spans = highlight_spans(analyser, text, terms, prefixes)
+            spans = highlight_spans(analyser, text, terms, prefixes, near)
             if spans:
                 snippet = _snippet(text, spans)
                 break

@@ -80,6 +80,7 @@ def test_page_says_what_it_corrected_in_german(client, shops):
     text = _text(html)
     said = "Ergebnisse für „Sensoren“ — „Sensorren“ kennen wir nicht. Meinten Sie „Sensoren“?"
     assert said in text
+    assert "von <mark>Sensoren</mark>." in html  # the word found for it is marked
     assert 'href="/suche/?q=Sensoren"' in html
 
 
