@@ -70,9 +70,14 @@ def test_rebuild_command_shows_progress_and_indexes_everything(engine_name):
     out, err = StringIO(), StringIO()
     call_command("rebuild_search_index", stdout=out, stderr=err)
     assert "Indexed 5 organisations" in out.getvalue()
+    assert "Vectors: 5 computed, 0 kept" in out.getvalue()
     assert "100%" in err.getvalue()
     assert services.engine().count() == 5
     assert len(names("Glaswerk")) == 5
+    # A second rebuild reuses every vector of the unchanged organisations.
+    out = StringIO()
+    call_command("rebuild_search_index", "--no-progress", stdout=out)
+    assert "Vectors: 0 computed, 5 kept" in out.getvalue()
 
 
 def test_readers_keep_the_old_index_while_a_rebuild_runs(engine_name):

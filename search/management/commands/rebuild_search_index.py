@@ -37,3 +37,9 @@ class Command(BaseCommand):
                 f"in {stats.seconds:.1f} s."
             )
         )
+        v = stats.vectors
+        self.stdout.write(
+            f"Vectors: {v.written:,} computed, {v.reused + v.unchanged:,} kept "
+            f"(unchanged); {v.cached:,} of {v.texts:,} texts came from the cache "
+            f"({v.seconds:.1f} s)."
+        )
