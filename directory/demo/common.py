@@ -172,3 +172,43 @@ def note_sentences(text: str) -> list[str]:
 
 def clean_title(title: str) -> str:
     return clean_note(title)
+
+
+# Words too general to tell one trade from another ("Herstellung von sonstigen Waren").
+_GENERAL = frozenset(
+    {
+        "herste", "sonsti", "erzeug", "andere", "ahnlic", "gerate", "teilen", "zubeho",
+        "auserd", "ausser", "einsch", "verwan", "bestim", "zwecke", "versch", "klassi",
+        "genann", "verkau", "untern",
+        "dienst", "leistu", "tatigk", "betrie", "unters", "umfass", "klasse", "gruppe",
+        "abteil", "grosse", "kleine", "allgem", "insbes", "daraus", "dieser", "werden",
+        "sowohl", "zugeka", "produk", "bereic", "arbeit", "verarb", "materi", "fertig",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"[a-zß]+")
+_WITHOUT = re.compile(r"\s*\((?:ohne|außer)\s[^)]*\)|,?\s+(?:ohne|außer)\s.*$")
+
+
+def stems(text: str) -> frozenset[str]:
+    """Six-letter heads of the telling words of a text ("Lackiererei" → "lackie").
+
+    Umlauts are folded (``Autowäsche`` meets ``Autowaschanlage``); words shorter than six
+    letters and words too general to tell trades apart are left out.
+    """
+    folded = text.lower().replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
+    return frozenset(w[:6] for w in _WORD.findall(folded) if len(w) >= 6 and w[:6] not in _GENERAL)
+
+
+def fold_text(text: str) -> str:
+    return text.lower().replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
+
+
+def names_any(text: str, heads: frozenset[str]) -> bool:
+    """Whether ``text`` holds one of the word heads, also inside a compound."""
+    folded = fold_text(text)
+    return any(head in folded for head in heads)
+
+
+def without_exclusions(title: str) -> str:
+    """A title without what it leaves out ("… (ohne Lackierung und Autowäsche)")."""
+    return _WITHOUT.sub("", title).strip()

@@ -146,8 +146,9 @@ class _Generator:
         self.streets = words("streets")
         self.landscapes = words("landscapes")
         self.towns = words("town_adjectives")
-        self.stems = words("brand_stems")
-        self.suffixes = words("brand_suffixes")
+        self.stems = _tagged(words("brand_stems"))
+        self.suffixes = _tagged(words("brand_suffixes"))
+        self.brand_parts: dict[str, tuple[list[str], list[str], list[str]]] = {}
         self.ascii_names = {
             name: ascii_slug(name) for name in (*self.surnames, *self.female, *self.male)
         }
@@ -317,8 +318,22 @@ class _Generator:
     def _domain(self, slug: str) -> str:
         return demo_domain(slug, self.next_agency_number)
 
+    def _brand(self, code: str) -> tuple[list[str], list[str], list[str]]:
+        """The brand stems and endings that fit a code ("Laser…" for optics, not for bakers):
+        stems, endings after a consonant, endings after a vowel ("Inno" + "on" reads badly)."""
+        parts = self.brand_parts.get(code)
+        if parts is None:
+            endings = [w for w, p in self.suffixes if not p or code.startswith(p)]
+            parts = (
+                [w for w, p in self.stems if not p or code.startswith(p)],
+                endings,
+                [w for w in endings if w[0] not in "aeiou"],
+            )
+            self.brand_parts[code] = parts
+        return parts
+
     def _company_name(
-        self, plan: ProfilePlan, word: str, form: str, place: str
+        self, plan: ProfilePlan, word: str, form: str, place: str, code: str = ""
     ) -> tuple[str, str, tuple[bool, str, str] | None]:
         """Name, legal form and, for a sole trader, the owner (female?, first, last name)."""
         rng = self.rng
@@ -349,10 +364,13 @@ class _Generator:
             base = f"{choice(self.landscapes)} {word}"
         elif pattern == "town":
             base = f"{choice(self.towns)} {word}"
-        elif pattern == "brand":
-            base = choice(self.stems) + choice(self.suffixes)
+        elif pattern == "brand" and (parts := self._brand(code))[0]:
+            stem = choice(parts[0])
+            base = stem + choice(parts[2] if stem[-1] in "aeiou" else parts[1])
             if rng.random() < 0.4:
                 base = f"{base} {word}"
+        elif pattern == "brand":
+            base = f"{choice(self.surnames)} {word}"
         else:
             base = f"{word} {place}"
         return f"{base} {form}", form, None
@@ -390,6 +408,8 @@ class _Generator:
         self.next_assigned += 1
         cplan = self.code_plans[primary.code]
         plan = cplan.plans[bisect_cum(cplan.plans_cum, r() * cplan.plans_cum[-1])]
+        # One specialty: name, texts and offerings all come from it.
+        theme = cplan.themes[int(r() * len(cplan.themes))]
         profile = plan.profile
         kind = profile.kind
         geo = self.geo
@@ -404,11 +424,13 @@ class _Generator:
             fields = [fields[int(r() * len(fields))] for _i in range(k)]
             fields = list(dict.fromkeys(fields))
             word = fields[0].name
+        elif kind == "company":
+            word = theme.names[int(r() * r() * len(theme.names))]
         else:
-            word = cplan.names[int(r() * r() * len(cplan.names))]
+            word = cplan.other_names[int(r() * r() * len(cplan.other_names))]
         owner = None
         if kind == "company":
-            name, form, owner = self._company_name(plan, word, form, town)
+            name, form, owner = self._company_name(plan, word, form, town, primary.code)
         else:
             name = self._other_name(plan, word, form, town)
         slug = self._unique_slug(name)
@@ -427,7 +449,7 @@ class _Generator:
             target = cplan.switches[int(r() * len(cplan.switches))]
             if target is not primary and target not in secondary:
                 secondary.append(target)
-            words = self.code_plans[target.code].terms
+            words = self.code_plans[target.code].themes[0].terms
             switch = listing(words[:2]) if words else target.title
 
         size = SIZE_CLASSES[bisect_cum(plan.sizes_cum, r() * plan.sizes_cum[-1])]
@@ -465,16 +487,14 @@ class _Generator:
             )
             offerings = [("service", name[:200]) for name in offered]
         else:
-            # Focus activities (and products): mostly of the primary code, some of the others.
-            picks = []
-            for _i in range(1 + int(r() * 3)):
-                if secondary and r() >= 0.8:
-                    bullets = secondary[int(r() * len(secondary))].bullets
-                else:
-                    bullets = primary.bullets
-                picks.append(bullets[int(r() * len(bullets))])
+            # Focus activities (and products) of the theme; secondary codes get a sentence.
+            bullets = theme.bullets
+            n_picks = 1 + int(r() * 3)
+            picks = [bullets[int(r() * len(bullets))] for _i in range(n_picks)] if bullets else []
             focus = list(dict.fromkeys(picks))
-            terms = pick(r, cplan.terms, 5)
+            terms = pick(r, theme.terms, 5)
+            if not terms:
+                terms = [title]
             short, description = company_text(
                 r,
                 subject=subject,
@@ -485,8 +505,9 @@ class _Generator:
                 title=title,
                 terms=terms,
                 focus=focus,
-                sentences=primary.sentences,
+                sentences=theme.sentences,
                 switch=switch,
+                also=[c.title for c in secondary if c.title != title][:2],
             )
             named = [*terms[:n_offerings], *focus[: max(1, n_offerings - 2)]]
             offerings = [(offering_kind(n, product), n[:200]) for n in named]
@@ -500,8 +521,8 @@ class _Generator:
             description = "\n\n".join((description, *extra))
         english = ""
         if primary.english and r() < 0.6:
-            if cplan.english:
-                english = f"{', '.join(pick(r, cplan.english, 3))} – {primary.english}"
+            if theme.english:
+                english = f"{', '.join(pick(r, theme.english, 3))} – {primary.english}"
             else:
                 english = f"{primary.english} in {town}{self.state_suffix_en}"
 
@@ -809,6 +830,15 @@ def _renumber(batch: list[list[tuple[Any, ...]]], ids: dict[int, int]) -> None:
     """Give a batch the keys it really got: every row starts with its organisation's key."""
     for rows in batch:
         rows[:] = [(ids[row[0]], *row[1:]) for row in rows]
+
+
+def _tagged(lines: Sequence[str]) -> list[tuple[str, tuple[str, ...]]]:
+    """``"Laser | 25.6, 26.7"`` → ``("Laser", ("25.6", "26.7"))``."""
+    tagged = []
+    for line in lines:
+        word, _sep, prefixes = line.partition("|")
+        tagged.append((word.strip(), tuple(p.strip() for p in prefixes.split(",") if p.strip())))
+    return tagged
 
 
 def choice_date(rng: random.Random, dates: Sequence[Any]) -> Any:

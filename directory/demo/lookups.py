@@ -16,7 +16,17 @@ from classification.models import WzCode
 from geo.models import District, Municipality, PostalCode, State
 from geo.names import fold_place_name
 
-from .common import NACE_FILE, DemoDataError, clean_title, fold, note_bullets, note_sentences
+from .common import (
+    NACE_FILE,
+    DemoDataError,
+    clean_title,
+    fold,
+    fold_text,
+    note_bullets,
+    note_sentences,
+    stems,
+    without_exclusions,
+)
 
 # Businesses cluster in the cities: a city resident counts more than a rural one.
 URBAN_WEIGHT = 1.6
@@ -33,6 +43,15 @@ class _Code:
     bullets: tuple[str, ...]
     sentences: tuple[str, ...]
     english: str
+    # Word heads of what the code leaves out (its excludes, its title's "ohne …") and of
+    # what it holds (title and includes): a text of the code names none of the first
+    # unless it is also one of the second.
+    excluded: frozenset[str] = frozenset()
+    own: frozenset[str] = frozenset()
+    # The only subclass of its class.
+    single: bool = False
+    # Title and notes, folded: "kabels" (Kabelsätze) is in "elektrokabelsätzen".
+    own_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,40 +78,62 @@ def _nace_titles() -> dict[str, str]:
 
 
 def _wz_codes() -> dict[str, _Code]:
-    """Every WZ 2008 subclass with text usable for descriptions, by code."""
-    notes: dict[str, tuple[str, str, str]] = {}
+    """Every WZ 2008 subclass with text usable for descriptions, by code.
+
+    A subclass's texts come from its own notes; from its class's only where the class
+    has no other subclass (".0" subclasses often leave the notes to the class): the
+    notes of a group or of a class with several subclasses list what its other
+    subclasses do, and their excludes may leave it out.
+    """
+    notes: dict[str, tuple[str, str, str, str]] = {}
     rows = WzCode.objects.filter(version="2008").order_by("code")
     subclasses = []
+    per_class: dict[str, int] = {}
     for item in rows.values_list(
-        "id", "code", "level", "section", "title", "includes", "also_includes"
+        "id", "code", "level", "section", "title", "includes", "also_includes", "excludes"
     ):
-        pk, code, level, section, title, includes, also = item
-        notes[code] = (title, includes, also)
+        pk, code, level, section, title, includes, also, excludes = item
+        notes[code] = (title, includes, also, excludes)
         if level == 5:
             subclasses.append((pk, code, section, title))
+            per_class[code[:5]] = per_class.get(code[:5], 0) + 1
     english = _nace_titles()
     codes: dict[str, _Code] = {}
     for pk, code, section, title in subclasses:
         bullets: list[str] = []
         sentences: list[str] = []
-        # The subclass, its class and its group: subclasses ".0" often leave the notes to the class.
-        for key in (code, code[:5], code[:4]):
+        keys = (code, code[:5]) if per_class[code[:5]] == 1 else (code,)
+        for key in keys:
             if key in notes:
-                _title, includes, also = notes[key]
+                _title, includes, also, _excludes = notes[key]
                 text = f"{includes}\n\n{also}"
                 bullets.extend(b for b in note_bullets(text) if b not in bullets)
                 sentences.extend(s for s in note_sentences(text) if s not in sentences)
+            if bullets:
+                break
+        plain = without_exclusions(clean_title(title))
         if not bullets:
             # "Herstellung von Gesenkschmiedeteilen": the title names the product.
-            bullets.append(clean_title(title))
+            bullets.append(plain)
+        left_out = " ".join(notes[k][3] for k in (code, code[:5], code[:4]) if k in notes)
+        own_text = " ".join((plain, *bullets, *sentences))
+        own = stems(own_text)
+        folded = fold_text(own_text)
+        # The heads the title's "(ohne …)" adds are what it leaves out.
+        excluded = stems(left_out) | (stems(clean_title(title)) - stems(plain))
         codes[code] = _Code(
             id=pk,
             code=code,
             section=section,
-            title=clean_title(title),
+            title=plain,
             bullets=tuple(bullets),
             sentences=tuple(sentences),
             english=english.get(code[:5], ""),
+            # A head inside a word of its own notes ("Elektrokabelsätze") is its own.
+            excluded=frozenset(h for h in excluded - own if h not in folded),
+            single=per_class[code[:5]] == 1,
+            own_text=folded,
+            own=own,
         )
     return codes
 

@@ -90,6 +90,7 @@ def company_text(
     focus: list[str],
     sentences: Sequence[str],
     switch: str,
+    also: Sequence[str] = (),
 ) -> tuple[str, str]:
     """Short description and description of a company (or association, chamber …)."""
     t = terms + focus
@@ -126,6 +127,9 @@ def company_text(
             paragraphs.append(f"Kunden schätzen uns für {listing(rest)}.")
         else:
             paragraphs.append(f"Außerdem im Angebot: {', '.join(rest)}.")
+    if also:
+        # Secondary codes: said as such, never mixed into the specialty.
+        paragraphs.append(f"Daneben auch: {listing(list(also))}.")
     if switch:
         if r() < 0.5:
             paragraphs.append(

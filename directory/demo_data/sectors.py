@@ -773,7 +773,7 @@ PROFILES: tuple[Profile, ...] = (
         "university",
         0.15,
         "university",
-        ("85.42.2", "85.42.4"),
+        ("85.42",),
         (
             "Technik und Wirtschaft",
             "Gesundheit und Pflege",

@@ -18,6 +18,7 @@ from django.utils import translation
 from classification.models import CertificationStandard, WzCode
 from directory import demo
 from directory.choices import OrganisationKind, PublicationStatus, Source
+from directory.demo.common import without_exclusions
 from directory.demo.planning import trade_of
 from directory.demo_data.sectors import NETWORKS
 from directory.models import (
@@ -170,8 +171,8 @@ def test_descriptions_and_products_come_from_the_wz_notes_and_trade_words(
             for offering in offerings
         ), org.name
         assert any(offering.name in org.description for offering in offerings), org.name
-        title = demo.clean_title(org.primary_wz.title)
-        assert f"„{title}“" in org.description or any(t in org.description for t in terms)
+        title = without_exclusions(demo.clean_title(org.primary_wz.title))
+        assert title in org.description or any(t in org.description for t in terms)
         assert "lorem" not in org.description.lower()
     assert companies.exclude(short_description_en="").exists()
 
