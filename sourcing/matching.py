@@ -10,38 +10,32 @@ Three channels find candidates (docs/matching.md):
 * **WZ**: the organisations carrying the WZ 2008 subclasses suggested for the need's
   text.
 
-Every candidate is then scored on all three (its share of the need's words and its
-engine score, its cosine similarity, the suggestion's score of a code it carries),
-the scores are fused with a few round weights, and the profile's quality nudges the
-result a little. The reasons shown for a result come from the same evidence.
+Every candidate is then scored on all three (its engine score, its cosine similarity,
+the suggestion's score of the best code it carries), the scores are fused with a few
+round weights, the profile's quality nudges the result a little, and an industry
+consensus lifts the firms of the industry the best matches share. The reasons shown
+for the page's organisations come from the same evidence (``sourcing.reasons``).
 """
 
 from __future__ import annotations
 
 import datetime
-import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 
 from classification.models import localised
 from search.analysis import AnalysedWord
-from search.documents import DocumentReader, SearchDocument
-from search.query import (
-    FUZZY_WEIGHT,
-    GENERIC_HEADS,
-    MAX_QUERY_WORDS,
-    PARTS_WEIGHT,
-    WZ_NOTES_WEIGHT,
-    Point,
-    SearchQuery,
-    distance_km,
-    quality_factor,
-    typo_distance,
-)
+from search.query import MAX_QUERY_WORDS, Point, SearchQuery, quality_factor
+
+from . import reasons as why
+from .reasons import Reasons, WzReason
+
+__all__ = ["MatchItem", "MatchResults", "Need", "Reasons", "Scored", "WzReason", "match", "rank"]
 
 NEED_MAX_CHARS = 2000
 MAX_PAGE_SIZE = 100
@@ -56,20 +50,15 @@ WZ_SCORED = 60
 # A candidate found by its vector alone must be at least this similar to be shown.
 SEMANTIC_FLOOR = 0.25
 CHANNELS = frozenset({"lexical", "semantic", "wz"})
-# Similarities a visitor reads as "high" and "medium" (USE-m3: unrelated texts ≈ 0.1).
-SIMILARITY_HIGH = 0.5
-SIMILARITY_MEDIUM = 0.35
 
-# The fusion: a weighted sum of the three channels' scores, each between 0 and 1.
-WEIGHTS: dict[str, float] = {"lexical": 0.3, "semantic": 0.5, "wz": 0.1}
+# The fusion: a weighted sum of the channels' scores, each between 0 and 1 (the
+# lexical one is the engine's score divided by the best candidate's).
+WEIGHTS: dict[str, float] = {"lexical": 0.2, "semantic": 0.5, "wz": 0.1}
 # Industry consensus: the WZ subclasses of the best ``CONSENSUS_TOP`` candidates vote
 # with their scores; a candidate gains this weight times its best code's share of the
 # top vote (the firms of the industry the best matches share are likely right too).
 CONSENSUS_WEIGHT = 0.5
 CONSENSUS_TOP = 10
-# How much of the lexical score is the engine's own (BM25) against the share of the
-# need's words the profile contains (coordination).
-ENGINE_SHARE = 0.5
 # The profile's quality (verified, complete) counts with this power of the search's
 # factor: a nudge, not a reordering.
 QUALITY_EXPONENT = 0.25
@@ -118,47 +107,14 @@ class SuggestedCode:
 
 
 @dataclass
-class WzReason:
-    code: str
-    title: str
-    title_en: str
-    source: str  # "own": its notes name a word of the need; "suggested": for the text
-
-    @property
-    def display_title(self) -> str:
-        return localised(self.title, self.title_en)
-
-
-@dataclass
-class Reasons:
-    words: list[str] = field(default_factory=list)
-    synonyms: list[str] = field(default_factory=list)
-    wz: list[WzReason] = field(default_factory=list)
-    similarity: float = 0.0
-    distance_km: float | None = None
-
-    @property
-    def similarity_level(self) -> str:
-        """``high``, ``medium`` or ``low``: what the similarity means, in a word."""
-        if self.similarity >= SIMILARITY_HIGH:
-            return "high"
-        if self.similarity >= SIMILARITY_MEDIUM:
-            return "medium"
-        return "low"
-
-
-@dataclass
 class Scored:
     """A candidate's evidence and fused score (before the organisation is loaded)."""
 
     id: int
     score: float
-    lexical: float
-    semantic: float
-    wz: float
-    reasons: Reasons
-    coordination: float = 0.0
-    engine: float = 0.0
+    lexical: float = 0.0
+    semantic: float = 0.0
+    wz: float = 0.0
     quality: float = 1.0
     consensus: float = 0.0
 
@@ -182,17 +138,6 @@ class MatchResults:
     ranked: list[Scored] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class _Word:
-    """A content word of the need with every way a profile can contain it."""
-
-    word: AnalysedWord
-    parts: tuple[str, ...]
-    synonyms: tuple[tuple[str, tuple[str, ...], float], ...]  # (phrase, terms, weight)
-    codes: frozenset[str]
-    fuzzy: int  # edits forgiven when the word itself is in no profile
-
-
 def content_words(text: str) -> list[AnalysedWord]:
     """The need's words that say what is needed: no stop or filler words, no bare
     numbers, each stem once, in the need's order."""
@@ -210,107 +155,63 @@ def content_words(text: str) -> list[AnalysedWord]:
     return out
 
 
-def _prepare(words: list[AnalysedWord], known: set[str]) -> list[_Word]:
-    from search import vocabulary
-
-    analyser = vocabulary.analyser()
-    synonyms = vocabulary.synonyms()
-    notes = vocabulary.wz_notes()
-    prepared = []
-    for w in words:
-        parts = tuple(p for p in w.parts if p not in GENERIC_HEADS) or w.parts
-        phrases = []
-        for phrase, weight in synonyms.expand(w.folded):
-            terms = tuple(x.term for x in analyser.analyse(phrase) if not x.is_stopword)
-            if terms and terms != (w.term,):
-                phrases.append((phrase, terms, weight))
-        unknown = w.term not in known and not w.parts
-        prepared.append(
-            _Word(
-                word=w,
-                parts=parts if w.parts else (),
-                synonyms=tuple(phrases),
-                codes=frozenset(notes.codes_for(w)),
-                fuzzy=typo_distance(w.folded) if unknown else 0,
-            )
-        )
-    return prepared
+@dataclass
+class _Facts:
+    subclasses: list[str]
+    quality: list[str]
 
 
-def _document_terms(doc: SearchDocument) -> set[str]:
-    return set(
-        f"{doc.name_terms} {doc.offers_terms} {doc.description_terms} {doc.place_terms}".split()
+def _facts(ids: list[int]) -> dict[int, _Facts]:
+    """The WZ subclasses and quality marks of the published organisations of ``ids``:
+    two plain queries per 900 ids, whatever their texts (the quality as
+    ``search.documents`` judges it)."""
+    from django.db import connection
+
+    from directory.choices import PublicationStatus
+
+    verified_since = datetime.date.today() - datetime.timedelta(
+        days=settings.PROFILE_VERIFICATION_DAYS
     )
-
-
-def _word_evidence(
-    words: list[_Word], doc: SearchDocument
-) -> tuple[float, list[str], list[str], set[str]]:
-    """(coordination, matched words, matched synonyms, codes whose notes matched)."""
-    from rapidfuzz.distance import Levenshtein
-    from rapidfuzz.process import extractOne
-
-    terms = _document_terms(doc)
-    wz = set(doc.wz)
-    total = 0.0
-    matched: list[str] = []
-    synonyms: list[str] = []
-    codes: set[str] = set()
-    for entry in words:
-        w = entry.word
-        best = 0.0
-        if w.term in terms:
-            best = 1.0
-            matched.append(w.text)
-        elif entry.parts and all(p in terms for p in entry.parts):
-            best = PARTS_WEIGHT
-            matched.append(w.text)
-        elif entry.fuzzy and terms:
-            near = extractOne(w.term, terms, scorer=Levenshtein.distance, score_cutoff=entry.fuzzy)
-            if near is not None:
-                best = FUZZY_WEIGHT
-                matched.append(w.text)
-        for phrase, phrase_terms, weight in entry.synonyms:
-            if all(t in terms for t in phrase_terms):
-                if weight > best:
-                    best = weight
-                if phrase not in synonyms:
-                    synonyms.append(phrase)
-                break
-        hit_codes = entry.codes & wz
-        if hit_codes:
-            codes |= hit_codes
-            best = max(best, WZ_NOTES_WEIGHT)
-        total += best
-    return (total / len(words) if words else 0.0), matched, synonyms, codes
-
-
-def _subclasses(doc: SearchDocument) -> list[str]:
-    """The WZ 2008 subclasses an organisation carries (its codes' ancestors left out)."""
-    return [code for code in doc.wz if len(code) == 7]
-
-
-_readers: dict[datetime.date, DocumentReader] = {}
-_readers_lock = threading.Lock()
-
-
-def _reader() -> DocumentReader:
-    """One reader per process and day: it caches the analysis of texts that repeat."""
-    from search import vocabulary
-
-    today = datetime.date.today()
-    with _readers_lock:
-        reader = _readers.get(today)
-        if reader is None:
-            _readers.clear()
-            reader = _readers[today] = DocumentReader(vocabulary.analyser(), today)
-        return reader
+    out: dict[int, _Facts] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                "SELECT o.id, w.code, o.last_verified, "
+                "(o.short_description <> '' OR o.description <> '') AND o.website <> '' "
+                "AND EXISTS (SELECT 1 FROM directory_offering f WHERE f.organisation_id = o.id) "
+                "AND EXISTS (SELECT 1 FROM directory_contactperson c "
+                "WHERE c.organisation_id = o.id) "
+                "FROM directory_organisation o "
+                "LEFT JOIN classification_wzcode w ON w.id = o.primary_wz_id "
+                f"WHERE o.status = %s AND o.id IN ({marks})",
+                [PublicationStatus.PUBLISHED.value, *chunk],
+            )
+            for pk, code, verified, complete in cursor.fetchall():
+                if isinstance(verified, str):
+                    verified = datetime.date.fromisoformat(verified)
+                quality = ["verified"] if verified and verified >= verified_since else []
+                if complete:
+                    quality.append("complete")
+                out[pk] = _Facts([code] if code else [], quality)
+            cursor.execute(
+                "SELECT s.organisation_id, w.code FROM directory_organisation_secondary_wz s "
+                "JOIN classification_wzcode w ON w.id = s.wzcode_id "
+                f"WHERE s.organisation_id IN ({marks}) ORDER BY s.organisation_id, w.code",
+                chunk,
+            )
+            for pk, code in cursor.fetchall():
+                if pk in out and code not in out[pk].subclasses:
+                    out[pk].subclasses.append(code)
+    for facts in out.values():
+        facts.subclasses = [c for c in facts.subclasses if len(c) == 7]
+    return out
 
 
 def forget() -> None:
-    """Forget the cached reader (after the vocabulary or the WZ codes changed; tests)."""
-    with _readers_lock:
-        _readers.clear()
+    """Forget what is cached per process (after the vocabulary or WZ codes changed)."""
+    why.forget()
 
 
 def _allowed_codes(suggested: list[SuggestedCode], wanted: Iterable[str]) -> list[str]:
@@ -341,8 +242,11 @@ def _cosines(vector: np.ndarray, ids: list[int], known: dict[int, float]) -> dic
     return out
 
 
-def rank(need: Need) -> tuple[list[Scored], list[SuggestedCode], list[str]]:
-    """Every candidate with its evidence, best first; the codes suggested; the words."""
+def rank(
+    need: Need,
+) -> tuple[list[Scored], list[SuggestedCode], list[AnalysedWord], dict[int, float]]:
+    """Every candidate with its scores, best first; the codes suggested (those shown);
+    the need's words; the cosine of every candidate."""
     from search import services
 
     words = content_words(need.text)
@@ -356,7 +260,8 @@ def rank(need: Need) -> tuple[list[Scored], list[SuggestedCode], list[str]]:
     engine = services.engine()
     lexical: dict[int, float] = {}
     if "lexical" in need.channels and words:
-        query = replace(base, text=" ".join(w.text for w in words[:MAX_QUERY_WORDS]), any_word=True)
+        text = " ".join(w.text for w in words[:MAX_QUERY_WORDS])
+        query = replace(base, text=text, any_word=True)
         lexical = {h.id: h.score for h in engine.search(query, services.plan(query)).hits}
     vector: np.ndarray | None = None
     semantic: dict[int, float] = {}
@@ -382,58 +287,27 @@ def rank(need: Need) -> tuple[list[Scored], list[SuggestedCode], list[str]]:
             query = replace(base, filters={**need.filters, "wz": codes})
             by_code = {h.id for h in engine.search(query, services.plan(query)).hits}
     candidates = sorted(set(lexical) | set(semantic) | by_code)
-    if not candidates:
-        return [], suggested, [w.text for w in words]
-    docs = _reader().read(candidates)
-    cosines = _cosines(vector, [d.id for d in docs], semantic) if vector is not None else {}
-    prepared = _prepare(words[:MAX_QUERY_WORDS], engine.known({w.term for w in words}))
+    facts = _facts(candidates) if candidates else {}
+    cosines = _cosines(vector, list(facts), semantic) if vector is not None else {}
     top = max(lexical.values(), default=0.0) or 1.0
     shown = {s.code for s in suggested}
     scored = []
-    industries: dict[int, list[str]] = {}
-    for doc in docs:
-        coordination, matched, synonyms, note_codes = _word_evidence(prepared, doc)
-        engine_score = lexical.get(doc.id, 0.0) / top
-        lexical_score = coordination * (1 - ENGINE_SHARE) + engine_score * ENGINE_SHARE
-        cos = cosines.get(doc.id, 0.0)
-        subclasses = industries[doc.id] = _subclasses(doc)
-        wz_score = max((code_scores.get(c, 0.0) for c in subclasses), default=0.0)
-        carried = [c for c in subclasses if c in shown]
+    for pk, fact in facts.items():
+        cos = cosines.get(pk, 0.0)
+        if pk not in lexical and cos < SEMANTIC_FLOOR and not shown.intersection(fact.subclasses):
+            continue  # no word of the need, no suggested code, hardly similar
+        lexical_score = lexical.get(pk, 0.0) / top
+        wz_score = max((code_scores.get(c, 0.0) for c in fact.subclasses), default=0.0)
+        quality = quality_factor(fact.quality)
         fused = (
             WEIGHTS["lexical"] * lexical_score
             + WEIGHTS["semantic"] * max(cos, 0.0)
             + WEIGHTS["wz"] * wz_score
-        ) * quality_factor(doc.quality) ** QUALITY_EXPONENT
-        if not (coordination or carried or cos >= SEMANTIC_FLOOR):
-            continue
-        distance = None
-        if need.center is not None and doc.lat is not None and doc.lon is not None:
-            distance = distance_km(need.center.lat, need.center.lon, doc.lat, doc.lon)
-        reasons = Reasons(
-            words=matched,
-            synonyms=synonyms,
-            similarity=round(cos, 3),
-            distance_km=distance,
-        )
-        reasons.wz = [WzReason(code, "", "", "suggested") for code in carried] + [
-            WzReason(code, "", "", "own") for code in sorted(note_codes) if code not in carried
-        ]
-        scored.append(
-            Scored(
-                doc.id,
-                fused,
-                lexical_score,
-                cos,
-                wz_score,
-                reasons,
-                coordination=coordination,
-                engine=engine_score,
-                quality=quality_factor(doc.quality),
-            )
-        )
-    _consensus(scored, industries)
+        ) * quality**QUALITY_EXPONENT
+        scored.append(Scored(pk, fused, lexical_score, cos, wz_score, quality))
+    _consensus(scored, {pk: f.subclasses for pk, f in facts.items()})
     scored.sort(key=lambda s: (-s.score, s.id))
-    return scored, suggested, [w.text for w in words]
+    return scored, suggested, words, cosines
 
 
 def _consensus(scored: list[Scored], industries: dict[int, list[str]]) -> None:
@@ -459,38 +333,27 @@ def match(need: Need) -> MatchResults:
     from search import services
 
     started = time.perf_counter()
-    ranked, suggested, words = rank(need)
-    page = ranked[: need.limit]
-    organisations = {
-        o.pk: o for o in services.organisations_for([s.id for s in page], with_codes=True)
-    }
+    ranked, suggested, words, cosines = rank(need)
+    page = [s.id for s in ranked[: need.limit]]
+    organisations = {o.pk: o for o in services.organisations_for(page, with_codes=True)}
+    known = services.engine().known({w.term for w in words}) if words else set()
+    page_reasons = why.for_page(
+        page, why.prepare(words, known), [s.code for s in suggested], cosines, need.center
+    )
     items = []
-    for s in page:
+    for s in ranked[: need.limit]:
         org = organisations.get(s.id)
-        if org is None:
+        reasons = page_reasons.get(s.id)
+        if org is None or reasons is None:
             continue
-        _titles(s.reasons, org, suggested)
-        items.append(MatchItem(org, round(s.score, 4), s.reasons))
+        why.name_codes(reasons, org)
+        items.append(MatchItem(org, round(s.score, 4), reasons))
     return MatchResults(
         need=need,
         items=items,
         total=len(ranked),
         suggested_wz=suggested,
-        words=words,
+        words=[w.text for w in words],
         milliseconds=(time.perf_counter() - started) * 1000,
         ranked=ranked,
     )
-
-
-def _titles(reasons: Reasons, org: Any, suggested: list[SuggestedCode]) -> None:
-    """Name the matched codes as the organisation carries them: its own subclasses
-    (the deepest code under a matched class), with their titles."""
-    own = [c for c in (org.primary_wz, *org.secondary_wz_list) if c is not None]
-    out: list[WzReason] = []
-    seen: set[str] = set()
-    for reason in reasons.wz:
-        for code in own:
-            if code.code.startswith(reason.code) and code.code not in seen:
-                seen.add(code.code)
-                out.append(WzReason(code.code, code.title, code.title_en or "", reason.source))
-    reasons.wz = out

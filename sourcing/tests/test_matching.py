@@ -56,9 +56,11 @@ def test_reasons_name_the_words_that_matched(suppliers):
 
 
 def test_reasons_name_synonyms_that_matched(suppliers):
-    # The profile says "Sensortechnik", the need "Sensorik": a curated synonym.
-    item = by_name(Need("Sensorik für Maschinen"))["Messfühlerbau Ilmenau GmbH"]
-    assert "Sensortechnik" in item.reasons.synonyms
+    # The need says "Antiseptikum", the profile "Desinfektionsmitteln": a curated synonym.
+    item = by_name(Need("Antiseptikum für Kliniken"))["Hygienechemie Arnstadt GmbH"]
+    assert "Desinfektionsmittel" in item.reasons.synonyms
+    assert "Antiseptikum" not in item.reasons.words
+    assert "Kliniken" in item.reasons.words
 
 
 def test_reasons_tell_suggested_codes_from_own_ones(suppliers):
