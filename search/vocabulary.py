@@ -131,6 +131,10 @@ def reset() -> None:
     """Forget the loaded vocabulary (after an import, and between tests)."""
     for loaded in (analyser, synonyms, wz_notes):
         loaded.cache_clear()
+    # The WZ suggestion is built from the same analyser, synonyms and WZ texts.
+    from . import wzsuggest
+
+    wzsuggest.reset()
 
 
 def import_synonyms(progress: Progress = silent) -> dict[str, int]:
