@@ -198,10 +198,14 @@ def themes_of(code: _Code) -> list[Theme]:
     # no other) is taken as written; one shared by sibling subclasses is checked
     # against what this one leaves out ("Lackiererei" is no word of 45.20.3).
     trusted = len(specific_key) == 7 or code.single
-    for entry in known.get(specific_key, ()):
+    entries = known.get(specific_key, ())
+    every = [stems(" ".join((*e.names, *e.terms))) for e in entries]
+    for i, entry in enumerate(entries):
         names = [n for n in entry.names if trusted or admits(code, n)]
         terms = [t for t in entry.terms if trusted or admits(code, t)]
-        heads = stems(" ".join((*names, *terms)))
+        # The words that tell this theme from the code's others ("Sirenen", not "elektrisch").
+        shared = stems(code.title).union(*(h for j, h in enumerate(every) if j != i))
+        heads = (stems(" ".join((*names, *terms))) - shared) or every[i]
         fitting = tuple(b for b in bullets if _fits(b, heads)) if catch_all else bullets
         sentences = tuple(s for s in code.sentences if not catch_all or _fits(s, heads))
         themes.append(

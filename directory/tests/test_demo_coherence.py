@@ -67,7 +67,8 @@ def test_no_text_names_what_its_code_leaves_out(companies) -> None:
     codes = _wz_codes()
     # The title's "(ohne Lackierung und Autowäsche)" counts as left out.
     assert {"lackie", "autowa"} <= codes["45.20.4"].excluded
-    people = stems(" ".join(words("surnames")))
+    # Family names and places a name is made of ("Leuchtenburg Möbelwerkstätten").
+    people = stems(" ".join((*words("surnames"), *words("landscapes"), *words("town_adjectives"))))
     wrong = []
     for org in companies:
         assert org.primary_wz is not None
