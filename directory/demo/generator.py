@@ -509,7 +509,7 @@ class _Generator:
                 switch=switch,
                 also=[c.title for c in secondary if c.title != title][:2],
             )
-            named = [*terms[:n_offerings], *focus[: max(1, n_offerings - 2)]]
+            named = list(dict.fromkeys((*terms[:n_offerings], *focus[: max(1, n_offerings - 2)])))
             offerings = [(offering_kind(n, product), n[:200]) for n in named]
         extra = []
         if kind == "company":
