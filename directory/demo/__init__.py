@@ -21,8 +21,10 @@ its organisations to ``directory.signals.organisations_changed`` (and so does
 ``delete_generated``): the search index follows with one update per batch.
 
 The package: ``common`` (constants, text helpers), ``lookups`` (reference data in
-memory), ``generator`` (the organisations), ``writing`` (bulk writes, deletes,
-indexes), ``reference`` (the real organisations).
+memory), ``planning`` (subclasses, profiles, themes), ``texts`` (descriptions),
+``generator`` (the run: lookups, plan, batches) with its mixins ``naming`` (names,
+slugs, domains) and ``rows`` (one organisation's rows), ``writing`` (bulk writes,
+deletes, indexes), ``reference`` (the real organisations).
 """
 
 from __future__ import annotations
