@@ -13,7 +13,10 @@ For each need, the pool holds the organisations a judge should read, in this ord
 * the top ``--top`` by vector similarity to the need (the organisations' stored vectors,
   ``search.semantic``);
 * those carrying an acceptable code, the ``--acceptable`` nearest, with places kept
-  for them,
+  for them;
+* the top ``--measured`` of each ranking ``bench/matching/evaluate.py`` measures
+  (``sourcing.evaluation``: any-word BM25, vectors, the matching), with places kept for
+  them too, so that every organisation a measured ranking puts first is judged,
 
 so that the pool also holds the near misses a ranking may put first: organisations with
 the right words but another trade, and the right trade under another code; at most
@@ -41,7 +44,9 @@ NEEDS = ROOT / "bench" / "matching" / "needs.json"
 JUDGEMENTS = ROOT / "bench" / "matching" / "judgements.json"
 
 
-def pool(need: dict[str, Any], per_code: int, acceptable: int, top: int, cap: int) -> list[int]:
+def pool(
+    need: dict[str, Any], per_code: int, acceptable: int, top: int, cap: int, measured: int = 10
+) -> list[int]:
     """Organisation ids to judge for ``need``, in the order of their source."""
     import numpy as np
     from django.db.models import Q
@@ -88,7 +93,16 @@ def pool(need: dict[str, Any], per_code: int, acceptable: int, top: int, cap: in
     # The carriers of an acceptable code have places of their own: the near misses of
     # the right trade under another code (the wholesaler, the neighbouring product).
     further = [pk for pk in carriers(need["acceptable"], acceptable) if pk not in chosen]
-    return chosen[: cap - len(further)] + further
+    # What the measured rankings list first is scored whether judged or not (an
+    # unjudged organisation gains 0), so it has places of its own as well.
+    from sourcing.evaluation import RANKINGS
+
+    first: list[int] = []
+    for ranking in RANKINGS.values():
+        first.extend(pk for pk in ranking(need["text"], measured)[:measured] if pk not in first)
+    kept = chosen[: max(cap - len(further) - len(first), 0)]
+    kept += [pk for pk in first if pk not in kept]
+    return kept + [pk for pk in further if pk not in kept]
 
 
 def profile(org: Any) -> dict[str, Any]:
@@ -119,6 +133,9 @@ def main() -> None:
     parser.add_argument("--acceptable", type=int, default=5)
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--max", type=int, default=40)
+    parser.add_argument(
+        "--measured", type=int, default=10, help="top of each measured ranking (default 10)"
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--unjudged",
@@ -153,7 +170,7 @@ def main() -> None:
     pools = {}
     for need_id in wanted:
         need = needs[need_id]
-        pks = pool(need, args.per_code, args.acceptable, args.top, args.max)
+        pks = pool(need, args.per_code, args.acceptable, args.top, args.max, args.measured)
         orgs = Organisation.objects.select_related("primary_wz").prefetch_related(
             "secondary_wz", "offerings", "technologies"
         )
