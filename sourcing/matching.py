@@ -53,7 +53,7 @@ CHANNELS = frozenset({"lexical", "semantic", "wz"})
 
 # The fusion: a weighted sum of the channels' scores, each between 0 and 1 (the
 # lexical one is the engine's score divided by the best candidate's).
-WEIGHTS: dict[str, float] = {"lexical": 0.2, "semantic": 0.5, "wz": 0.1}
+WEIGHTS: dict[str, float] = {"lexical": 0.2, "semantic": 0.5, "wz": 0.2}
 # Industry consensus: the WZ subclasses of the best ``CONSENSUS_TOP`` candidates vote
 # with their scores; a candidate gains this weight times its best code's share of the
 # top vote (the firms of the industry the best matches share are likely right too).

@@ -24,9 +24,9 @@ SEED = 7
 # Hybrid nDCG@10 by codes over the 158 needs of bench/matching/needs.json on that data,
 # per database and engine (the generator's rows and the engines' scores differ a little).
 RECORDED = {
-    ("sqlite", "tantivy"): 0.734,
-    ("postgresql", "tantivy"): 0.733,
-    ("postgresql", "postgres"): 0.712,
+    ("sqlite", "tantivy"): 0.724,
+    ("postgresql", "tantivy"): 0.724,
+    ("postgresql", "postgres"): 0.709,
 }
 TOLERANCE = 0.005
 
