@@ -22,8 +22,10 @@ generation's store (what the portal reads); ``--fill shared`` instead fills that
 for every organisation from the pieces that repeat (offerings, technologies, tags, WZ
 titles: names and descriptions left out), so that latency can be measured at a size
 where embedding every description would take hours (say so with such figures).
-Printed: wall and CPU seconds, profiles per second, distinct texts, the share of cache
-hits, characters embedded per second, the store's file size, the RSS of the process
+With ``--census`` the distinct texts of every organisation are counted (not embedded)
+and a whole first build is estimated from the sample's characters per CPU second (the
+model's cost grows with the length of a text). Printed: wall and CPU seconds, profiles
+per second, distinct texts, the share of cache hits, the store's file size, the RSS of the process
 holding the matrix in memory, and the top-20 agreement of float16 and int8 vectors with
 float32 over the needs of ``bench/matching/needs.json``. See docs/performance.md.
 """
@@ -168,6 +170,10 @@ def embedded_chars(ids: list[int], reader_class: type) -> dict[str, int]:
     }
 
 
+def _chars(counts: dict[str, Any]) -> int:
+    return sum(v for k, v in counts.items() if k.endswith("_chars"))
+
+
 def agreement(float32: dict[int, np.ndarray], k: int = 20) -> dict[str, float]:
     """Mean share of the float32 top ``k`` that float16 and int8 rows also rank top ``k``,
     over the needs of the evaluation set; and the largest cosine error."""
@@ -257,6 +263,14 @@ def child(args: argparse.Namespace) -> None:
     result["first_build"] = timed_build(chosen, target)
     result["first_build"]["chars"] = embedded_chars(chosen, vectors_module.PieceReader)
     result["first_build"]["load"] = common.machine()["load"]
+    if args.census:
+        started = time.perf_counter()
+        result["census"] = embedded_chars(ids, vectors_module.PieceReader)
+        result["census"]["seconds"] = round(time.perf_counter() - started, 1)
+        sample_chars = _chars(result["first_build"]["chars"])
+        # By CPU seconds: on a busy machine the wall time says more about the others.
+        rate = sample_chars / result["first_build"]["cpu_s"]
+        result["census"]["estimate_s"] = round(_chars(result["census"]) / rate)
     embedding.reset_memory()  # the rebuild reads the database cache, as a new process does
     rebuilt = memory_store(keep_float32=args.compare)
     result["rebuild"] = timed_build(chosen, rebuilt)
@@ -321,6 +335,13 @@ def report(result: dict[str, Any]) -> None:
             )
     if "chars" in result["first_build"]:
         print(f"  distinct texts and characters: {result['first_build']['chars']}")
+    if "census" in result:
+        census = result["census"]
+        print(
+            f"  every organisation: {_chars(census):,} characters in distinct texts; a first"
+            f" build at the sample's characters per CPU second: about {census['estimate_s']:,} s"
+            f" ({census['estimate_s'] / 3600:.1f} h)  {census}"
+        )
     if "quantisation" in result:
         print(f"  quantisation: {result['quantisation']}")
     store = result["store_bytes"]
@@ -342,6 +363,12 @@ def main() -> None:
         action="store_true",
         help="empty the piece cache first (a --reuse run would otherwise find it full)",
     )
+    parser.add_argument(
+        "--census",
+        action="store_true",
+        help="count the distinct texts of every organisation and estimate a whole first build"
+        " from the sample's characters per CPU second",
+    )
     parser.add_argument("--compare", action="store_true", help="float16/int8 against float32")
     parser.add_argument("--keep", action="store_true", help="keep database and index")
     parser.add_argument("--reuse", action="store_true", help="use a --keep run's data")
@@ -358,7 +385,7 @@ def main() -> None:
         command += ["--fill", args.fill] if args.fill else []
         command += [
             f"--{flag}"
-            for flag in ("unique", "cold", "compare", "keep", "reuse")
+            for flag in ("unique", "cold", "census", "compare", "keep", "reuse")
             if getattr(args, flag)
         ]
         run = subprocess.run(command, capture_output=True, text=True)
