@@ -272,3 +272,17 @@ def test_the_matrix_in_memory_follows_changes_in_order() -> None:
     assert [int(i) for i in sorted_ids if i >= 0] == [10, 30]
     matrix.apply([(50, unit(6))])  # takes the row 20 left free
     assert len(matrix.view()[0]) == 3
+
+
+def test_a_store_read_whole_takes_only_the_memory_its_vectors_need(engine_name: str) -> None:
+    from core.embedding import DIM
+
+    rows = 3000  # a matrix grown by half at a time would hold room for 3,456
+    rng = np.random.default_rng(1)
+    store = services.engine().vector_store()
+    store.write((pk, pk, rng.standard_normal(DIM)) for pk in range(1, rows + 1))
+    matrix = store.matrix(force=True)
+    assert len(matrix) == rows
+    assert matrix.matrix.shape == (rows, DIM)
+    matrix.apply([(rows + 1, matrix.matrix[0].astype(np.float16).tobytes())])  # still grows
+    assert len(matrix) == rows + 1 and matrix.snapshot()[0][-1] == rows + 1

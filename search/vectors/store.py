@@ -82,16 +82,26 @@ class VectorMatrix:
                 self.matrix[rows] = values
             self._sorted = None
 
+    def reserve(self, rows: int) -> None:
+        """Room for ``rows`` rows, allocated at once: a whole store read into a matrix
+        grown by half again and again would copy it each time and keep up to a third of
+        it unused (docs/performance.md, "Matching")."""
+        with self.lock:
+            if rows > len(self.ids):
+                self._grow(rows)
+
     def _append(self) -> int:
         if self.count == len(self.ids):
-            capacity = max(1024, int(len(self.ids) * 1.5))
-            ids = np.full(capacity, -1, dtype=np.int64)
-            ids[: self.count] = self.ids[: self.count]
-            matrix = np.zeros((capacity, DIM), dtype=np.float32)
-            matrix[: self.count] = self.matrix[: self.count]
-            self.ids, self.matrix = ids, matrix
+            self._grow(max(1024, int(len(self.ids) * 1.5)))
         self.count += 1
         return self.count - 1
+
+    def _grow(self, capacity: int) -> None:
+        ids = np.full(capacity, -1, dtype=np.int64)
+        ids[: self.count] = self.ids[: self.count]
+        matrix = np.zeros((capacity, DIM), dtype=np.float32)
+        matrix[: self.count] = self.matrix[: self.count]
+        self.ids, self.matrix = ids, matrix
 
     def snapshot(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, matrix) of the rows in use; an id of -1 marks a removed row."""
@@ -161,6 +171,10 @@ class VectorStore:
     def count(self) -> int:
         return len(self.versions())
 
+    def _live_rows(self) -> int:
+        """Rows with a vector now (a hint for the matrix's size; 0: unknown)."""
+        return 0
+
     def matrix(self, force: bool = False) -> VectorMatrix:
         """The vectors in memory, brought up to date when the store changed (asked at
         most once every ``CHECK_SECONDS`` unless ``force``)."""
@@ -174,6 +188,7 @@ class VectorStore:
             if state != self._state:
                 if self._state is None or state[0] != self._state[0] or state[1] < self._state[1]:
                     fresh = VectorMatrix()
+                    fresh.reserve(self._live_rows())
                     fresh.apply(self._changes(None))
                     self._matrix = fresh
                 else:
@@ -283,6 +298,12 @@ class SqliteVectorStore(VectorStore):
             epoch, counter = db.execute("SELECT epoch, counter FROM state WHERE id = 1").fetchone()
             return int(epoch), int(counter)
 
+    def _live_rows(self) -> int:
+        with self._connect() as db:
+            return int(
+                db.execute("SELECT count(*) FROM vectors WHERE vector IS NOT NULL").fetchone()[0]
+            )
+
     def _changes(self, since: int | None) -> Iterator[tuple[int, bytes | None]]:
         with self._connect() as db:
             if since is None:
@@ -379,6 +400,11 @@ class PostgresVectorStore(VectorStore):
             cursor.execute("SELECT epoch, counter FROM search_pg_vector_state WHERE id = 1")
             epoch, counter = cursor.fetchone()
             return int(epoch), int(counter)
+
+    def _live_rows(self) -> int:
+        with self._cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM search_pg_vector WHERE vector IS NOT NULL")
+            return int(cursor.fetchone()[0])
 
     def _changes(self, since: int | None) -> Iterator[tuple[int, bytes | None]]:
         with self._cursor() as cursor:
