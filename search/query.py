@@ -311,6 +311,10 @@ def _word_group(
         for phrase, weight in synonyms.expand(w.folded):
             analysed = analyser.analyse(phrase)
             terms = tuple(x.term for x in analysed)
+            if weight <= THESAURUS_SYNONYM_WEIGHT and len(terms) == 1 and len(terms[0]) < 5:
+                # A short general-language synonym also matches inside names and
+                # compounds ("Partner" → "Mann" → "Baumann"): too loose to stand in.
+                continue
             if terms and terms != (w.term,):
                 kind: Literal["terms", "phrase"] = "phrase" if len(terms) > 1 else "terms"
                 alternatives.append(Alternative(kind, terms, weight))

@@ -157,3 +157,21 @@ def test_highlights_show_why_a_hit_matched(landscape):
     assert "<mark>Medizintechnik</mark>" in snippet
     results = services.search(SearchQuery(text="Desinfektionsmittel"))
     assert [c.code for c in results.items[0].matched_codes] == ["20.20.0"]
+
+
+def test_general_language_senses_of_a_word_find_no_unrelated_firms(engine_name):
+    """OpenThesaurus lists "Partner" also as spouse ("Mann", "(jemandes) Alter",
+    "Macker (ugs.)"); those senses must not make a search for partners find every
+    firm whose name holds "mann" or "alt"."""
+    from django.conf import settings
+
+    from search import vocabulary
+
+    make_org("Baumann Elektronik GmbH", description="Leiterplatten und Baugruppen.")
+    make_org("Altenburger Sensorik GmbH", description="Sensoren und Messtechnik.")
+    make_org("Partnerschaft Weiß Beratung", description="Beratung für Partner im Handwerk.")
+    if (settings.REFERENCE_DATA_DIR / vocabulary.OPENTHESAURUS).is_file():
+        vocabulary.import_synonyms()
+        vocabulary.reset()
+    index_all()
+    assert names("Partner") == ["Partnerschaft Weiß Beratung"]
