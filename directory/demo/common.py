@@ -115,9 +115,19 @@ _OPEN_HEAD = re.compile(r"\b(?:von|in|für|aus|mit|zur|zum|als|an|auf)$")
 MAX_BULLET = 160
 
 
+# Slips in the official WZ notes, mended where they would show in a profile.
+_NOTE_SLIPS = (
+    (re.compile(r"\bv on\b"), "von"),  # "Herstellung v on Fässern"
+    (re.compile(r"\bvon Teile\b"), "von Teilen"),  # "Herstellung von Teile aus Metallpulver"
+    (re.compile(r"\bvon präventive\b"), "von präventiver"),
+)
+
+
 def clean_note(text: str) -> str:
     text = _REFERENCE.sub("", text)
     text = _ANG.sub("", text)
+    for slip, mended in _NOTE_SLIPS:
+        text = slip.sub(mended, text)
     return " ".join(text.split()).strip(" ;,:")
 
 

@@ -8,6 +8,7 @@ is not the only thing that matches. ``r`` is the generator's ``random.random``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from ..demo_data.research import RESEARCH_SERVICES, UNIVERSITY_SERVICES, ResearchField
@@ -70,6 +71,40 @@ def listing(words: Sequence[str]) -> str:
     return f"{', '.join(words[:-1])} und {words[-1]}"
 
 
+_ETC = re.compile(r"\s*(?:u\. Ä\.|u\. a\.|usw\.)$")
+
+
+def distinct(items: Sequence[str]) -> list[str]:
+    """``items`` without repeats, nor one that only begins another of them.
+
+    "Herstellung von Wermutwein u. Ä." adds nothing to "Herstellung von Wermutwein und
+    sonstigen aromatisierten Weinen", nor "Reparatur" to "Reparatur von Haushaltsgeräten".
+    """
+    unique = list(dict.fromkeys(items))
+    return [
+        item
+        for item in unique
+        if not any(
+            len(other) > len(item) and other.startswith(f"{_ETC.sub('', item)} ")
+            for other in unique
+        )
+    ]
+
+
+def sentence(text: str) -> str:
+    """``text`` ended with one full stop ("… u. Ä." gets no second one)."""
+    return text if text.endswith(".") else f"{text}."
+
+
+_DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+def tidy(text: str) -> str:
+    """A last pass over a written text: no doubled full stop, no doubled space."""
+    return _SPACES.sub(" ", _DOUBLE_STOP.sub(".", text))
+
+
 def offering_kind(name: str, product_section: bool) -> str:
     if not product_section:
         return "service"
@@ -93,22 +128,26 @@ def company_text(
     also: Sequence[str] = (),
 ) -> tuple[str, str]:
     """Short description and description of a company (or association, chamber …)."""
+    focus = list(dict.fromkeys(focus))
     t = terms + focus
     first, second = t[0], t[1] if len(t) > 1 else t[0]
     third = t[2] if len(t) > 2 else second
+    # "a und b", "a, b und c" with nothing said twice.
+    two = listing(distinct([first, second]))
+    three = listing(distinct([first, second, third]))
     variant = int(r() * 6)
     if variant == 0:
         intro = f"{subject} aus {town} ist seit {founded} im Bereich „{title}“ tätig."
     elif variant == 1:
-        intro = f"Als {trade} mit Sitz in {town} bieten wir seit {founded} {first} und {second} an."
+        # The trade word may name the trade, not the firm ("Drehteile", "Logistik"):
+        # said as a topic it reads right either way.
+        intro = f"Stichwort {trade}: Seit {founded} bieten wir in {town} {two} an."
     elif variant == 2:
-        intro = (
-            f"Seit {founded} steht {subject_lower} in {town} für {listing([first, second, third])}."
-        )
+        intro = f"Seit {founded} steht {subject_lower} in {town} für {three}."
     elif variant == 3:
-        intro = f"{subject} in {town} ist auf {first} und {second} spezialisiert."
+        intro = f"{subject} in {town} ist auf {two} spezialisiert."
     elif variant == 4:
-        intro = f"{first} und {second} aus {town}: dafür steht {subject_lower} seit {founded}."
+        intro = f"{two} aus {town}: dafür steht {subject_lower} seit {founded}."
     else:
         intro = f"{subject} mit Sitz in {town} arbeitet seit {founded} im Bereich „{title}“."
     paragraphs = [intro]
@@ -117,19 +156,19 @@ def company_text(
     if focus:
         text = "; ".join(focus)
         head = FOCUS_HEADS[int(r() * len(FOCUS_HEADS))]
-        paragraphs.append(f"{head}: {text}{'' if text[-1] == '.' else '.'}")
+        paragraphs.append(sentence(f"{head}: {text}"))
     rest = terms[2:]
     if rest:
         roll = r()
         if roll < 0.4:
-            paragraphs.append(f"Dazu gehören {listing(rest)}.")
+            paragraphs.append(sentence(f"Dazu gehören {listing(rest)}"))
         elif roll < 0.7:
-            paragraphs.append(f"Kunden schätzen uns für {listing(rest)}.")
+            paragraphs.append(sentence(f"Kunden schätzen uns für {listing(rest)}"))
         else:
-            paragraphs.append(f"Außerdem im Angebot: {', '.join(rest)}.")
+            paragraphs.append(sentence(f"Außerdem im Angebot: {', '.join(rest)}"))
     if also:
         # Secondary codes: said as such, never mixed into the specialty.
-        paragraphs.append(f"Daneben auch: {listing(list(also))}.")
+        paragraphs.append(sentence(f"Daneben auch: {listing(list(dict.fromkeys(also)))}"))
     if switch:
         if r() < 0.5:
             paragraphs.append(
@@ -146,7 +185,7 @@ def company_text(
         short = "; ".join(focus[:2]) or listing(terms[:2])
     if len(short) > 300:
         short = title
-    return short, "\n\n".join(paragraphs)
+    return tidy(short), tidy("\n\n".join(paragraphs))
 
 
 def research_text(
@@ -169,20 +208,26 @@ def research_text(
             f"{subject} in {town} lehrt und forscht seit {founded}; "
             f"Forschungsschwerpunkte sind {listing(names)}."
         )
+    # Topics and industries follow a colon: said as a list, they need no declension
+    # ("forscht zu maschinelles Lernen", "aus Softwarehäuser" would be wrong).
     elif r() < 0.5:
-        intro = f"{subject} in {town} forscht seit {founded} zu {listing(topics[:2])}."
+        intro = (
+            f"{subject} in {town} forscht seit {founded}; "
+            f"im Mittelpunkt stehen {listing(topics[:2])}."
+        )
     else:
         intro = (
             f"Seit {founded} arbeitet {subject[0].lower() + subject[1:]} in {town} "
-            f"zu den Themen {listing(topics[:3])}."
+            f"an diesen Themen: {listing(topics[:3])}."
         )
     paragraphs = [
         intro,
         f"Forschungsfelder: {'; '.join(topics)}.",
-        f"Für Unternehmen aus {listing(industries[:3])} bieten wir {listing(offered)}.",
+        f"Wir arbeiten mit Partnern aus diesen Bereichen: {listing(industries[:3])}. "
+        f"Unser Angebot für sie: {listing(offered)}.",
     ]
     if any("Prüf" in t or "prüf" in t for t in topics):
         paragraphs.append("Unser Labor übernimmt Prüfungen und Analysen im Auftrag.")
     short = f"{listing(names)}: {listing(offered[:2])}"
     offerings = [*offered, *(f"Forschung: {topic}" for topic in topics[:2])]
-    return short, "\n\n".join(paragraphs), offerings
+    return tidy(short), tidy("\n\n".join(paragraphs)), offerings

@@ -200,6 +200,6 @@ FIELDS: tuple[ResearchField, ...] = (
         "72.20.0",
         ("Datenanalyse und Big Data",),
         ("Wirtschaftsforschung", "Fachkräftesicherung", "Innovationsforschung", "Regionalstudien"),
-        ("Unternehmen", "Kommunen", "Verbände"),
+        ("Wirtschaft", "Kommunen", "Verbände"),
     ),
 )
