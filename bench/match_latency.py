@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -92,8 +93,6 @@ def child(args: argparse.Namespace) -> None:
         sqlite_path = common.reuse(database, name)
     else:
         sqlite_path = common.configure(database, name)
-        import shutil
-
         shutil.rmtree(os.environ["SEARCH_INDEX_DIR"], ignore_errors=True)
         common.prepare(sqlite_path)
     if sqlite_path is not None:
@@ -184,6 +183,7 @@ def child(args: argparse.Namespace) -> None:
 
         connection.close()
         common.remove_sqlite(sqlite_path)
+        shutil.rmtree(os.environ["SEARCH_INDEX_DIR"], ignore_errors=True)
     print(json.dumps(result))
 
 
