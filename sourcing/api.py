@@ -58,6 +58,11 @@ class ReasonsOut(Schema):
     wz: list[WzReasonOut] = Field(description="The organisation's WZ codes that matched.")
     similarity: float = Field(description="Cosine similarity of the need and the profile.")
     distance_km: float | None = Field(description="Distance from the place given as near.")
+    kind: str | None = Field(
+        None,
+        description="The organisation's kind where the need asks for that kind "
+        "(e.g. a research institute for 'Forschungspartner'); else null.",
+    )
 
 
 class MatchOut(Schema):
@@ -117,6 +122,7 @@ def match(request: HttpRequest, params: Query[MatchParams]) -> dict[str, object]
                     "distance_km": round(reasons.distance_km, 2)
                     if reasons.distance_km is not None
                     else None,
+                    "kind": reasons.kind,
                 },
             }
         )

@@ -33,6 +33,7 @@ from search.analysis import AnalysedWord
 from search.query import MAX_QUERY_WORDS, Point, SearchQuery, quality_factor
 
 from . import reasons as why
+from .intent import wanted_kinds
 from .reasons import Reasons, WzReason
 
 __all__ = ["MatchItem", "MatchResults", "Need", "Reasons", "Scored", "WzReason", "match", "rank"]
@@ -58,6 +59,10 @@ WEIGHTS: dict[str, float] = {"lexical": 0.2, "semantic": 0.5, "wz": 0.2}
 # with their scores; a candidate gains this weight times its best code's share of the
 # top vote (the firms of the industry the best matches share are likely right too).
 CONSENSUS_WEIGHT = 0.5
+# A need that asks for a kind of organisation (sourcing.intent: "Forschungspartner",
+# "a university"): candidates of that kind drawn per channel, and their lift.
+KIND_CANDIDATES = 50
+KIND_WEIGHT = 0.3
 CONSENSUS_TOP = 10
 # The profile's quality (verified, complete) counts with this power of the search's
 # factor: a nudge, not a reordering.
@@ -159,6 +164,7 @@ def content_words(text: str) -> list[AnalysedWord]:
 class _Facts:
     subclasses: list[str]
     quality: list[str]
+    kind: str = ""
 
 
 def _facts(ids: list[int]) -> dict[int, _Facts]:
@@ -178,7 +184,7 @@ def _facts(ids: list[int]) -> dict[int, _Facts]:
             chunk = ids[start : start + 900]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                "SELECT o.id, w.code, o.last_verified, "
+                "SELECT o.id, o.kind, w.code, o.last_verified, "
                 "(o.short_description <> '' OR o.description <> '') AND o.website <> '' "
                 "AND EXISTS (SELECT 1 FROM directory_offering f WHERE f.organisation_id = o.id) "
                 "AND EXISTS (SELECT 1 FROM directory_contactperson c "
@@ -188,13 +194,13 @@ def _facts(ids: list[int]) -> dict[int, _Facts]:
                 f"WHERE o.status = %s AND o.id IN ({marks})",
                 [PublicationStatus.PUBLISHED.value, *chunk],
             )
-            for pk, code, verified, complete in cursor.fetchall():
+            for pk, kind, code, verified, complete in cursor.fetchall():
                 if isinstance(verified, str):
                     verified = datetime.date.fromisoformat(verified)
                 quality = ["verified"] if verified and verified >= verified_since else []
                 if complete:
                     quality.append("complete")
-                out[pk] = _Facts([code] if code else [], quality)
+                out[pk] = _Facts([code] if code else [], quality, kind)
             cursor.execute(
                 "SELECT s.organisation_id, w.code FROM directory_organisation_secondary_wz s "
                 "JOIN classification_wzcode w ON w.id = s.wzcode_id "
@@ -286,6 +292,21 @@ def rank(
         if codes:
             query = replace(base, filters={**need.filters, "wz": codes})
             by_code = {h.id for h in engine.search(query, services.plan(query)).hits}
+    kinds = [] if need.filters.get("kind") else wanted_kinds(need.text)[0]
+    if kinds:
+        # The need asks for institutes, universities, networks …: draw candidates of
+        # those kinds too (few of them would otherwise rank among the firms).
+        of_kind = replace(base, filters={**need.filters, "kind": kinds}, limit=KIND_CANDIDATES)
+        if words and "lexical" in need.channels:
+            query = replace(of_kind, text=" ".join(w.text for w in words[:MAX_QUERY_WORDS]))
+            query = replace(query, any_word=True)
+            for h in engine.search(query, services.plan(query)).hits:
+                lexical.setdefault(h.id, h.score)
+        if vector is not None:
+            from search.semantic import semantic_hits
+
+            for pk, cos in semantic_hits(vector, of_kind, KIND_CANDIDATES):
+                semantic.setdefault(pk, cos)
     candidates = sorted(set(lexical) | set(semantic) | by_code)
     facts = _facts(candidates) if candidates else {}
     cosines = _cosines(vector, list(facts), semantic) if vector is not None else {}
@@ -305,16 +326,26 @@ def rank(
             + WEIGHTS["wz"] * wz_score
         ) * quality**QUALITY_EXPONENT
         scored.append(Scored(pk, fused, lexical_score, cos, wz_score, quality))
-    _consensus(scored, {pk: f.subclasses for pk, f in facts.items()})
+    # Where the need asks for a kind of partner, the best of that kind vote on the
+    # industry (the institutes' research codes, not the firms' trade).
+    voters = {pk for pk, f in facts.items() if f.kind in kinds} if kinds else None
+    _consensus(scored, {pk: f.subclasses for pk, f in facts.items()}, voters or None)
+    for s in scored:
+        if facts[s.id].kind in kinds:
+            s.score += KIND_WEIGHT
     scored.sort(key=lambda s: (-s.score, s.id))
     return scored, suggested, words, cosines
 
 
-def _consensus(scored: list[Scored], industries: dict[int, list[str]]) -> None:
-    """Add the industry consensus to each score (see ``CONSENSUS_WEIGHT``)."""
+def _consensus(
+    scored: list[Scored], industries: dict[int, list[str]], voters: set[int] | None = None
+) -> None:
+    """Add the industry consensus to each score (see ``CONSENSUS_WEIGHT``); only the
+    candidates in ``voters`` vote where it is given."""
     if not CONSENSUS_WEIGHT or not scored:
         return
-    best = sorted(scored, key=lambda s: (-s.score, s.id))[:CONSENSUS_TOP]
+    eligible = [s for s in scored if voters is None or s.id in voters]
+    best = sorted(eligible, key=lambda s: (-s.score, s.id))[:CONSENSUS_TOP]
     votes: dict[str, float] = {}
     for s in best:
         for code in industries[s.id]:
@@ -334,6 +365,7 @@ def match(need: Need) -> MatchResults:
 
     started = time.perf_counter()
     ranked, suggested, words, cosines = rank(need)
+    kinds = [] if need.filters.get("kind") else wanted_kinds(need.text)[0]
     page = [s.id for s in ranked[: need.limit]]
     organisations = {o.pk: o for o in services.organisations_for(page, with_codes=True)}
     known = services.engine().known({w.term for w in words}) if words else set()
@@ -347,6 +379,8 @@ def match(need: Need) -> MatchResults:
         if org is None or reasons is None:
             continue
         why.name_codes(reasons, org)
+        if org.kind in kinds:
+            reasons.kind = org.get_kind_display()
         items.append(MatchItem(org, round(s.score, 4), reasons))
     return MatchResults(
         need=need,

@@ -43,6 +43,8 @@ class Reasons:
     wz: list[WzReason] = field(default_factory=list)
     similarity: float = 0.0
     distance_km: float | None = None
+    # The organisation's kind (as shown) where the need asks for it ("Forschungspartner").
+    kind: str | None = None
 
     @property
     def similarity_level(self) -> str:

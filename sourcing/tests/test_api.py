@@ -21,7 +21,7 @@ def test_results_carry_name_url_score_and_reasons(client, suppliers):
     assert set(body) == {"results", "suggested_wz", "total"}
     first = body["results"][0]
     assert set(first) == {"id", "name", "url", "score", "reasons"}
-    assert set(first["reasons"]) == {"words", "synonyms", "wz", "similarity", "distance_km"}
+    assert set(first["reasons"]) == {"words", "synonyms", "wz", "similarity", "distance_km", "kind"}
     assert 0 < first["reasons"]["similarity"] <= 1
     erfurt = next(r for r in body["results"] if r["name"] == "Sensorik Erfurt GmbH")
     assert erfurt["url"].startswith("http://testserver/organisationen/")
@@ -90,3 +90,12 @@ def test_the_operation_is_in_the_schema(client, db):
     assert parameters["q"]["schema"]["maxLength"] == 2000
     assert {"kind", "wz", "district", "near", "radius", "page_size"} <= set(parameters)
     assert {"200", "422", "503"} <= set(operation["responses"])
+
+
+def test_a_research_need_says_the_kind_fits(client, suppliers):
+    body = client.get("/api/v1/match", {"q": "research partner for sensors"}).json()
+    first = body["results"][0]
+    assert first["name"] == "Institut für Mikrosensorik Jena e. V."
+    assert first["reasons"]["kind"]
+    firms = [r for r in body["results"] if r["name"] == "Sensorik Erfurt GmbH"]
+    assert firms and firms[0]["reasons"]["kind"] is None

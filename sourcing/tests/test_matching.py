@@ -135,3 +135,22 @@ def test_a_need_too_long_is_refused(suppliers):
     assert "2,000" in str(refused.value.message_dict["q"])
     with pytest.raises(ValidationError):
         services.match(Need(SENTENCE, limit=101))
+
+
+def test_a_need_for_a_research_partner_puts_the_institute_first(suppliers):
+    """Two sensor firms name sensors more often than the institute does; a firm asking
+    for a research partner still gets the institute first, and is told why."""
+    need = Need("Forschungspartner für Sensoren und Messfühler")
+    found = names(need)
+    assert found[0] == "Institut für Mikrosensorik Jena e. V."
+    item = by_name(need)["Institut für Mikrosensorik Jena e. V."]
+    assert item.reasons.kind == "Forschungseinrichtung" or item.reasons.kind
+    # Asking for sensors alone ranks the firms as before: the kind is what lifted it.
+    assert by_name(Need("Sensoren und Messfühler"))["Sensorik Erfurt GmbH"].reasons.kind is None
+
+
+def test_a_kind_filter_the_visitor_chose_wins_over_the_words(suppliers):
+    need = Need("Forschungspartner für Sensoren", filters={"kind": ["company"]})
+    found = names(need)
+    assert "Institut für Mikrosensorik Jena e. V." not in found
+    assert found[0] in {"Sensorik Erfurt GmbH", "Messfühlerbau Ilmenau GmbH"}
