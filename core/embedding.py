@@ -180,6 +180,26 @@ def embed_cached(texts: Sequence[str]) -> tuple[np.ndarray, int]:
     return out, hits
 
 
+def cached(texts: Sequence[str]) -> set[str]:
+    """Which of ``texts`` (as given) have a vector in memory or in the database cache:
+    those ``embed_cached`` answers without the model."""
+    from .models import TextVector
+
+    cleaned = {t: clean(t) for t in texts}
+    out: set[str] = set()
+    with _memory_lock:
+        for text, c in cleaned.items():
+            if not c or c in _memory:
+                out.add(text)
+    keys = {digest(c): t for t, c in cleaned.items() if t not in out}
+    lookup = list(keys)
+    for start in range(0, len(lookup), 900):
+        chunk = lookup[start : start + 900]
+        for key in TextVector.objects.filter(key__in=chunk).values_list("key", flat=True):
+            out.add(keys[key])
+    return out
+
+
 def reset_memory() -> None:
     with _memory_lock:
         _memory.clear()

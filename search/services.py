@@ -42,6 +42,7 @@ from .vectors import VectorStats
 from .vectors import build as build_vectors
 from .vectors import remove as remove_vectors
 from .vectors import schedule as schedule_vectors
+from .vectors import update as update_vectors
 from .vectors.store import VectorStore
 
 _engines: dict[tuple[str, str], SearchEngine] = {}
@@ -141,9 +142,13 @@ def rebuild_index(progress: Progress = silent, chunk: int = 2000) -> RebuildStat
     previous = _current_vectors(eng)
 
     def fill(store: VectorStore) -> None:
-        # Unchanged organisations keep the previous generation's vector; new texts are
-        # embedded, the others come from the cache of piece vectors.
-        made.append(build_vectors(store, ids, progress=progress, previous=previous))
+        # Unchanged organisations keep the previous generation's vector, the others are
+        # composed from the cache of piece vectors. Organisations with a text never
+        # embedded wait until after the switch: the first build of a large directory
+        # embeds for hours, and the new index must not wait for it.
+        made.append(
+            build_vectors(store, ids, progress=progress, previous=previous, defer_uncached=True)
+        )
 
     eng.rebuild(
         read_in_chunks(reader, ids, chunk=chunk, encode=eng.encode),
@@ -151,12 +156,18 @@ def rebuild_index(progress: Progress = silent, chunk: int = 2000) -> RebuildStat
         lambda done: progress(done, len(ids), label),
         vectors=fill,
     )
+    stats = made[0] if made else VectorStats()
+    if stats.deferred:
+        # Searches already use the new index; the semantic side finds these
+        # organisations as their vectors arrive (progress as before).
+        late = update_vectors(stats.deferred, progress=progress)
+        stats.deferred = []
+        stats.add(late)
     changed = list(
         Organisation.objects.filter(modified__gte=_aware(since)).values_list("pk", flat=True)
     )
     if changed:
         index_organisations(changed)
-    stats = made[0] if made else VectorStats()
     return RebuildStats(len(ids), time.perf_counter() - started, eng.name, stats)
 
 

@@ -106,7 +106,7 @@ def test_readers_keep_the_old_index_while_a_rebuild_runs(engine_name):
 
         original(batches, total, wrapped_progress, **options)
 
-    reader.rebuild = slow_rebuild  # type: ignore[method-assign]
+    reader.rebuild = slow_rebuild  # type: ignore[method-assign,assignment]
     try:
         services.rebuild_index(chunk=1)
     finally:
@@ -127,7 +127,7 @@ def test_changes_saved_during_a_rebuild_are_not_lost(engine_name):
         org.save()
         original(iter([first, *batches]), total, progress, **options)
 
-    reader.rebuild = rebuild_with_a_save_in_between  # type: ignore[method-assign]
+    reader.rebuild = rebuild_with_a_save_in_between  # type: ignore[method-assign,assignment]
     try:
         services.rebuild_index()
     finally:

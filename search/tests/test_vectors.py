@@ -286,3 +286,37 @@ def test_a_store_read_whole_takes_only_the_memory_its_vectors_need(engine_name: 
     assert matrix.matrix.shape == (rows, DIM)
     matrix.apply([(rows + 1, matrix.matrix[0].astype(np.float16).tobytes())])  # still grows
     assert len(matrix) == rows + 1 and matrix.snapshot()[0][-1] == rows + 1
+
+
+def test_the_switch_to_a_new_index_never_waits_for_the_model(
+    engine_name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild switches readers to the new index before it embeds texts the model has
+    never seen (the first build of a large directory embeds for hours): organisations
+    whose texts are all cached get their vectors before the switch, the others right
+    after it, and the rebuild ends with every vector in place."""
+    monkeypatch.setattr(store_module, "CHECK_SECONDS", 0.0)
+    known = make_org("Hygiene Erfurt GmbH", description="Desinfektionsmittel für Kliniken.")
+    index_all()
+    new = make_org("Brauerei Gera GmbH", description="Pils und Schwarzbier aus Gera.")
+    seen_at_switch: list[set[int]] = []
+    eng = services.engine()
+    switch = eng.rebuild
+
+    def rebuild(*args: Any, **options: Any) -> Any:
+        result = switch(*args, **options)
+        # Right after the switch, before the late vectors: what readers see now.
+        seen_at_switch.append(
+            {h.id for h in eng.search(SearchQuery(), services.plan(SearchQuery())).hits}
+        )
+        seen_at_switch.append(set(vectors.vector_store().versions()))
+        return result
+
+    monkeypatch.setattr(eng, "rebuild", rebuild)
+    embedding.reset_memory()
+    stats = services.rebuild_index()
+    assert seen_at_switch[0] == {known.pk, new.pk}  # the new index serves both at once
+    assert seen_at_switch[1] == {known.pk}  # only the cached one had its vector then
+    assert set(held()) == {known.pk, new.pk}  # and the rebuild ended with both
+    assert stats.vectors.written + stats.vectors.reused + stats.vectors.unchanged == 2
+    assert not stats.vectors.deferred

@@ -15,10 +15,11 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core.embedding import cached
 from core.progress import Progress, silent
 
 from .pieces import PieceReader, Pieces, compose
@@ -40,10 +41,14 @@ class VectorStats:
     texts: int = 0  # distinct piece texts the written vectors needed
     cached: int = 0  # of those, found in the cache (not embedded)
     seconds: float = 0.0
+    # Organisations left out because a text of theirs was never embedded (``update``
+    # with ``defer_uncached``): a rebuild computes them after its switch.
+    deferred: list[int] = field(default_factory=list)
 
     def add(self, other: VectorStats) -> None:
         for name in ("written", "unchanged", "reused", "removed", "texts", "cached"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.deferred.extend(other.deferred)
 
 
 def vector_store() -> VectorStore:
@@ -58,11 +63,13 @@ def update(
     target: VectorStore | None = None,
     progress: Progress = silent,
     previous: VectorStore | None = None,
+    defer_uncached: bool = False,
 ) -> VectorStats:
     """Bring the vectors of ``ids`` up to date in ``target`` (the engine's store by
     default): published organisations get a vector of their current pieces, unless the
     store holds one of the same version (or ``previous`` does: it is copied); the
-    others lose theirs."""
+    others lose theirs. With ``defer_uncached``, organisations with a text the model
+    has never embedded are left out and listed in ``deferred`` (no model call)."""
     started = time.perf_counter()
     ids = sorted(set(ids))
     target = target or vector_store()
@@ -72,14 +79,18 @@ def update(
     progress(0, len(ids), label)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        stats.add(_update_chunk(reader, chunk, target, previous))
+        stats.add(_update_chunk(reader, chunk, target, previous, defer_uncached))
         progress(min(start + CHUNK, len(ids)), len(ids), label)
     stats.seconds = time.perf_counter() - started
     return stats
 
 
 def _update_chunk(
-    reader: PieceReader, chunk: list[int], target: VectorStore, previous: VectorStore | None
+    reader: PieceReader,
+    chunk: list[int],
+    target: VectorStore,
+    previous: VectorStore | None,
+    defer_uncached: bool = False,
 ) -> VectorStats:
     stats = VectorStats()
     pieces = reader.read(chunk)
@@ -104,6 +115,11 @@ def _update_chunk(
             stats.reused = len(copied)
             done = {pk for pk, _v, _vec in copied}
             todo = [p for p in todo if p.id not in done]
+    if todo and defer_uncached:
+        known = cached(sorted({t for p in todo for t in p.texts()}))
+        ready = [p for p in todo if all(t in known for t in p.texts())]
+        stats.deferred = [p.id for p in todo if p not in ready]
+        todo = ready
     if todo:
         composed = compose(todo)
         target.write(
@@ -134,12 +150,15 @@ def build(
     ids: list[int],
     progress: Progress = silent,
     previous: VectorStore | None = None,
+    defer_uncached: bool = False,
 ) -> VectorStats:
     """Vectors of exactly the published ``ids`` in ``target`` (a rebuild's new store, or
     the store itself where the engine keeps one): the others are removed."""
     if previous is target:
         previous = None  # what it holds already counts as unchanged
-    stats = update(ids, target=target, progress=progress, previous=previous)
+    stats = update(
+        ids, target=target, progress=progress, previous=previous, defer_uncached=defer_uncached
+    )
     wanted = set(ids)
     extra = [pk for pk in target.versions() if pk not in wanted]
     if extra:
