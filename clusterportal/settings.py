@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
 # Numerical libraries use one thread per process (before numpy is first imported): their
 # default pools stall for hundreds of milliseconds when the other core is busy
 # (docs/matching.md). Web workers and task workers are scaled by processes instead.
 for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
-
-import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
