@@ -22,8 +22,10 @@ router = Router(tags=["search"])
 MAX_PAGE_SIZE = 100
 
 
-class SearchParams(Schema):
-    q: str = Field("", description="Words to search for, in German; quotes for a phrase.")
+class FilterParams(Schema):
+    """The search's filters and place, shared by every API that takes them (the
+    matching's too), so that they keep one name and one meaning."""
+
     kind: list[str] = Field([], description="Kinds of organisation (company, research, …).")
     wz: list[str] = Field([], description="WZ 2008 codes at any level (C, 25, 25.6, 25.62.0).")
     district: list[str] = Field([], description="District keys (AGS, 5 digits).")
@@ -37,6 +39,10 @@ class SearchParams(Schema):
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude of a point (with lon).")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude of a point.")
     radius: int | None = Field(None, description="Radius in km (5, 10, 20, 30, 50, 100, 200).")
+
+
+class SearchParams(FilterParams):
+    q: str = Field("", description="Words to search for, in German; quotes for a phrase.")
     sort: str = Field("", description="relevance, distance, name or updated.")
     page: int = Field(1, ge=1, le=500)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from core.api import InputError, errors
+from search.api import FilterParams
 
 from . import services
 from .forms import NeedForm
@@ -19,7 +20,7 @@ from .matching import MAX_PAGE_SIZE, NEED_MAX_CHARS
 router = Router(tags=["matching"])
 
 
-class MatchParams(Schema):
+class MatchParams(FilterParams):
     q: str = Field(
         ...,
         min_length=1,
@@ -27,19 +28,6 @@ class MatchParams(Schema):
         description="The need in your own words: a few keywords or a paragraph, German or "
         f"English (at most {NEED_MAX_CHARS:,} characters).",
     )
-    kind: list[str] = Field([], description="Kinds of organisation (company, research, …).")
-    wz: list[str] = Field([], description="WZ 2008 codes at any level (C, 25, 25.6, 25.62.0).")
-    district: list[str] = Field([], description="District keys (AGS, 5 digits).")
-    growth: list[str] = Field([], description="Growth field ids.")
-    network: list[str] = Field(
-        [], description="Ids of networks or clusters the organisation is in."
-    )
-    size: list[str] = Field([], description="Employee size classes (micro, small, medium, large).")
-    cert: list[str] = Field([], description="Certification standard ids.")
-    near: str = Field("", description="Postal code or place name for radius search.")
-    lat: float | None = Field(None, ge=-90, le=90, description="Latitude of a point (with lon).")
-    lon: float | None = Field(None, ge=-180, le=180, description="Longitude of a point.")
-    radius: int | None = Field(None, description="Radius in km (5, 10, 20, 30, 50, 100, 200).")
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
 
 
