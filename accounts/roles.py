@@ -34,6 +34,7 @@ PROJECT_APPS: tuple[str, ...] = (
     "directory",
     "search",
     "accounts",
+    "sourcing",
 )
 
 # Parts of an organisation that an editor removes while curating a profile (a
