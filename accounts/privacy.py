@@ -13,7 +13,8 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -212,6 +213,18 @@ def erase_contact(contact: Any) -> None:
     ContactPerson.history.filter(id=pk).delete()  # type: ignore[attr-defined]
 
 
+# Retention rules of the apps above: name → function(now) → number of records deleted
+# or emptied. Each app registers its own in ``AppConfig.ready()`` (``register_retention``),
+# so that this module imports no app above it.
+_retention_rules: dict[str, Callable[[datetime.datetime], int]] = {}
+
+
+def register_retention(name: str, rule: Callable[[datetime.datetime], int]) -> None:
+    """Add an app's retention rule to ``apply_retention``; ``name`` says what it removes
+    ("relayed messages", "inquiries") in the command's report."""
+    _retention_rules[name] = rule
+
+
 @dataclass
 class RetentionResult:
     accounts: int = 0
@@ -219,13 +232,17 @@ class RetentionResult:
     claims: int = 0
     throttling: int = 0
     emails: int = 0
+    others: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"deleted {self.accounts} unconfirmed account(s); emptied {self.messages} "
             f"decided change request(s) and {self.claims} decided claim(s); "
             f"dropped {self.throttling} throttling record(s) and {self.emails} old email(s)"
         )
+        for name, count in self.others.items():
+            text += f"; {name}: {count}"
+        return text
 
 
 @transaction.atomic
@@ -258,4 +275,6 @@ def apply_retention(now: datetime.datetime | None = None) -> RetentionResult:
     result.throttling += AccountEmail.objects.filter(
         created__lt=now - datetime.timedelta(hours=1)
     ).delete()[0]
+    for name, rule in _retention_rules.items():
+        result.others[name] = rule(now)
     return result

@@ -35,6 +35,7 @@ PROJECT_APPS: tuple[str, ...] = (
     "search",
     "accounts",
     "sourcing",
+    "inquiries",
 )
 
 # Parts of an organisation that an editor removes while curating a profile (a

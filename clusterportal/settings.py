@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "search",
     "accounts",
     "sourcing",
+    "inquiries",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,25 @@ MESSAGING_UNSUBSCRIBE_MAILTO = env("MESSAGING_UNSUBSCRIBE_MAILTO")
 # the same queue within this many minutes (0: an email for every item).
 REVIEW_NOTICE_MINUTES = int(env("REVIEW_NOTICE_MINUTES", "15"))
 
+# Public forms: attempts one client may make per window (seconds) before a 429 page
+# (core/abuse.py). Counted in Django's cache: per process unless a shared cache is set.
+RATE_LIMITS = {
+    "default": (int(env("RATE_LIMIT_DEFAULT_PER_HOUR", "20")), 3600),
+    "contact": (int(env("RATE_LIMIT_CONTACT_PER_HOUR", "10")), 3600),
+    "posting": (int(env("RATE_LIMIT_POSTING_PER_HOUR", "10")), 3600),
+    "inquiry": (int(env("RATE_LIMIT_INQUIRY_PER_HOUR", "5")), 3600),
+    "address": (int(env("RATE_LIMIT_ADDRESS_PER_HOUR", "5")), 3600),
+}
+
+# --- Sourcing: requests and offers, digests (sourcing/) --------------------------------
+# (the postings section: settings of sourcing.postings and the digests go here)
+
+# --- Relayed contact (messaging/relay, sourcing/contact) --------------------------------
+# (the relay section: settings of the relayed contact go here)
+
+# --- Expert inquiries (inquiries/) ----------------------------------------------------
+# (the inquiries section: settings of the inquiries go here)
+
 TASKS = {
     "default": {
         "BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
@@ -329,6 +349,11 @@ DOCUMENTED_SETTINGS = [
     "LOGIN_FAILURE_WINDOW",
     "CLIENT_IP_HEADER",
     "CORRECTIONS_PER_HOUR",
+    "RATE_LIMIT_DEFAULT_PER_HOUR",
+    "RATE_LIMIT_CONTACT_PER_HOUR",
+    "RATE_LIMIT_POSTING_PER_HOUR",
+    "RATE_LIMIT_INQUIRY_PER_HOUR",
+    "RATE_LIMIT_ADDRESS_PER_HOUR",
     "ACCOUNT_EMAILS_PER_HOUR",
     "PROFILE_REVIEWED_FIELDS",
     "PROFILE_VERIFICATION_DAYS",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("geo.urls")),
     path("", include("search.urls")),
     path("", include("sourcing.urls")),
+    path("", include("inquiries.urls")),
     path("", include("directory.urls")),
 ]
 
