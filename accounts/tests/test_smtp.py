@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import email
 import re
-import socket
-from collections.abc import Iterator
 from email import policy
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
 from messaging.choices import Status
 from messaging.models import Message
+from messaging.testing import Inbox
 
 pytestmark = pytest.mark.django_db
 
@@ -29,37 +27,6 @@ pytestmark = pytest.mark.django_db
 def _mail_sent_at_once() -> None:
     """Here the mail takes the real way: written into the outbox with the registration,
     sent by the task after the commit."""
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.envelopes: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def smtp_server(settings: Any) -> Iterator[Inbox]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.DEFAULT_FROM_EMAIL = "portal@agentur.example"
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def test_the_verification_email_arrives_over_smtp_and_its_link_works(
