@@ -23,6 +23,10 @@ class MailList(models.TextChoices):
     TRANSACTIONAL = "transactional", _("transaction mail")
     REVIEW_NOTICES = "review-notices", _("notices of items waiting for review")
     PROFILE_REMINDERS = "profile-reminders", _("requests to confirm a profile")
+    RELAYED_CONTACT = "relayed-contact", _("messages relayed to an unclaimed profile")
+    POSTING_DIGEST = "posting-digest", _("digest of requests that fit an organisation")
+    OFFER_ALERTS = "offer-alerts", _("new offers that fit a request")
+    POSTING_REMINDERS = "posting-reminders", _("reminders that a request or offer expires")
 
 
 class SuppressionReason(models.TextChoices):
