@@ -28,6 +28,15 @@ def _search_index_in_tmp(tmp_path_factory):
     settings.SEARCH_INDEX_DIR = tmp_path_factory.mktemp("search-index")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate-limit counters (core.abuse) live in the cache: each test starts with none, as
+    if from a new client, so that tests do not limit each other."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

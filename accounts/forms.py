@@ -10,10 +10,12 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from core.abuse import HoneypotMixin
+
 from .consents import PRIVACY_CONSENT
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         max_length=150,
@@ -94,7 +96,7 @@ class CodeForm(forms.Form):
     )
 
 
-class ResendForm(forms.Form):
+class ResendForm(HoneypotMixin, forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=150)
 
 
@@ -141,7 +143,7 @@ class ActivateForm(forms.Form):
     )
 
 
-class OutboxPasswordResetForm(PasswordResetForm):
+class OutboxPasswordResetForm(HoneypotMixin, PasswordResetForm):
     """Django's reset form, whose link leaves through the outbox like every other mail."""
 
     def send_mail(

@@ -22,6 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from core.abuse import hit_rate_limit, rate_limited_response
+
 from . import privacy, services
 from .consents import PRIVACY_CONSENT
 from .forms import (
@@ -60,6 +62,8 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:account")
     form = RegistrationForm(request.POST or None)
     status = 200
+    if request.method == "POST" and hit_rate_limit(request, "default", "register"):
+        return rate_limited_response(request, "default")
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -270,6 +274,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
     extra_email_context = {"site_name": settings.PORTAL_NAME}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if hit_rate_limit(request, "address", "password-reset"):
+            return rate_limited_response(request, "address")
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:

@@ -46,14 +46,19 @@ class HoneypotMixin(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def clean_website_url(self) -> str:
-        value: str = self.cleaned_data.get(HONEYPOT_FIELD, "")
-        if value.strip():
-            raise forms.ValidationError(
-                _("This form could not be sent. Please leave the last field empty."),
-                code="honeypot",
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if str(self.data.get(HONEYPOT_FIELD, "")).strip():
+            # Shown above the form: the field itself is hidden.
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _("This form could not be sent. Please leave the last field empty."),
+                    code="honeypot",
+                ),
             )
-        return ""
+        cleaned[HONEYPOT_FIELD] = ""
+        return cleaned
 
 
 def client_key(request: HttpRequest) -> str:

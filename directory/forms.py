@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from classification.choices import WzLevel, WzVersion
 from classification.models import WzCode
+from core.abuse import HoneypotMixin
 from geo.models import District
 
 from .choices import OrganisationKind
@@ -219,7 +220,7 @@ class SiteForm(forms.ModelForm):
         return value
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(HoneypotMixin, forms.Form):
     message = forms.CharField(
         label=_("What is wrong or missing?"),
         max_length=5000,

@@ -22,6 +22,7 @@ from accounts.permissions import Action, can
 from accounts.services import TooManyAttempts, client_ip
 from classification import suggestions
 from classification.models import WzCode
+from core.abuse import hit_rate_limit, rate_limited_response
 
 from . import actions, freshness, services
 from .choices import OrganisationKind, Source
@@ -368,6 +369,8 @@ def suggest_correction(request: HttpRequest, slug: str) -> HttpResponse:
     if organisation is None:
         raise Http404(_("No organisation is published under this address."))
     form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and hit_rate_limit(request, "default", "correction"):
+        return rate_limited_response(request, "default")
     if request.method == "POST" and form.is_valid():
         try:
             actions.suggest_correction(
