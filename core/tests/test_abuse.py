@@ -52,7 +52,7 @@ def test_an_empty_honeypot_registers(client: Client) -> None:
 
 
 def test_a_filled_honeypot_sends_no_correction(client: Client) -> None:
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     url = reverse("directory:correction", args=[organisation.slug])
     response = client.post(url, {"message": "Adresse falsch", "website_url": "x"})
     assert response.status_code == 400
