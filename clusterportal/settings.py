@@ -251,6 +251,11 @@ RATE_LIMITS = {
 
 # --- Sourcing: requests and offers, digests (sourcing/) --------------------------------
 # (the postings section: settings of sourcing.postings and the digests go here)
+# Requests and offers: days a posting runs when the poster gives no date, the most it may
+# run, and how many days before the end its poster is reminded (docs/sourcing.md).
+POSTING_DEFAULT_DAYS = int(env("POSTING_DEFAULT_DAYS", "60"))
+POSTING_MAX_DAYS = int(env("POSTING_MAX_DAYS", "180"))
+POSTING_REMINDER_DAYS = int(env("POSTING_REMINDER_DAYS", "7"))
 
 # --- Relayed contact (messaging/relay, sourcing/contact) --------------------------------
 # (the relay section: settings of the relayed contact go here)
@@ -357,6 +362,9 @@ DOCUMENTED_SETTINGS = [
     "ACCOUNT_EMAILS_PER_HOUR",
     "PROFILE_REVIEWED_FIELDS",
     "PROFILE_VERIFICATION_DAYS",
+    "POSTING_DEFAULT_DAYS",
+    "POSTING_MAX_DAYS",
+    "POSTING_REMINDER_DAYS",
     "PROFILE_HIDE_UNCONFIRMED_DAYS",
     "PORTAL_URL",
     "RETENTION_UNCONFIRMED_ACCOUNT_DAYS",

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class SourcingConfig(AppConfig):
     name = "sourcing"
     verbose_name = _("Local Sourcing")
+
+    def ready(self) -> None:
+        from search.registry import register
+
+        from . import signals  # noqa: F401  (connects the receivers)
+        from .search import PostingType
+
+        register(PostingType())

@@ -37,6 +37,10 @@ class PostingQuerySet(models.QuerySet["Posting"]):
         today = today or timezone.localdate()
         return self.filter(status=PostingStatus.PUBLISHED, expires_on__gte=today)
 
+    def public(self, today: datetime.date | None = None) -> PostingQuerySet:
+        """Open postings of published organisations: what every visitor may see."""
+        return self.open(today).filter(organisation__status="published")
+
 
 class Posting(models.Model):
     """A request for, or an offer of, material, products, services, capacity or know-how."""
