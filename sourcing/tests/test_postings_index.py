@@ -1,0 +1,228 @@
+"""Every write path of the postings keeps the search in step: the search is told of the
+change after the commit, and (where the content index exists) finds or no longer finds
+the posting, with no drift reported by ``check_search_index``."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib.admin.sites import site
+from django.core.management import call_command
+from django.test import RequestFactory
+from django.urls import reverse
+
+from directory.signals import organisations_changed
+from directory.tests.factories import OrganisationFactory
+from sourcing.admin import PostingAdmin
+from sourcing.models import Posting, PostingStatus
+from sourcing.postings import services
+from sourcing.search import PostingType
+
+from .postings_factories import PostingFactory, editor_of, signed_in, staff_user
+
+pytestmark = pytest.mark.django_db
+
+try:
+    from search.content import ContentQuery, search_content
+
+    HAS_CONTENT = True
+except ImportError:  # the content index lands with the search's part of this issue
+    HAS_CONTENT = False
+
+
+@pytest.fixture
+def told(monkeypatch: Any) -> Iterator[list[int]]:
+    """The ids the search is told of (and, with a content index, the real update)."""
+    from search import registry
+
+    calls: list[int] = []
+    real = registry.changed
+
+    def record(type_name: str, ids: Any) -> None:
+        assert type_name == "posting"
+        ids = list(ids)
+        calls.extend(ids)
+        if HAS_CONTENT:
+            real(type_name, ids)
+
+    monkeypatch.setattr(registry, "changed", record)
+    yield calls
+
+
+def finds(posting: Posting) -> bool:
+    """Whether the search finds the posting by its title's words."""
+    if HAS_CONTENT:
+        result = search_content(ContentQuery(type="posting", text=posting.title, page_size=50))
+        return posting.pk in {h.id for h in result.hits}
+    documents = PostingType().documents([posting.pk])
+    return bool(documents) and posting.pk in set(PostingType().indexable_ids())
+
+
+def no_drift() -> None:
+    if HAS_CONTENT:
+        out = StringIO()
+        call_command("check_search_index", stdout=out, stderr=StringIO())
+        assert "posting" not in out.getvalue().lower() or "0 missing" in out.getvalue().lower()
+
+
+def test_form_create_and_edit(told: list[int], django_capture_on_commit_callbacks: Any) -> None:
+    organisation = OrganisationFactory.create()
+    client = signed_in(editor_of(organisation))
+    data = {
+        "organisation": organisation.pk,
+        "kind": "offer",
+        "category": "capacity",
+        "title": "Freie Fräskapazität",
+        "description": "Fünfachsfräsen, 40 Maschinenstunden in der Woche frei.",
+        "urgency": "normal",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("sourcing:posting-create"), data)
+    posting = Posting.objects.get()
+    assert posting.pk in told and finds(posting)
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("sourcing:posting-edit", args=[posting.pk]),
+            {**data, "title": "Freie Drehkapazität"},
+        )
+    posting.refresh_from_db()
+    assert posting.title == "Freie Drehkapazität" and posting.pk in told and finds(posting)
+    no_drift()
+
+
+def test_close(told: list[int], django_capture_on_commit_callbacks: Any) -> None:
+    posting = PostingFactory.create()
+    editor = editor_of(posting.organisation)
+    assert finds(posting)
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(editor).post(reverse("sourcing:posting-close", args=[posting.pk]))
+    posting.refresh_from_db()
+    assert posting.pk in told and not finds(posting)
+    no_drift()
+
+
+def test_staff_approve_and_reject(
+    told: list[int], django_capture_on_commit_callbacks: Any, mail_sent_at_once: None
+) -> None:
+    approved = PostingFactory.create(status=PostingStatus.PENDING, title="Wird freigegeben")
+    rejected = PostingFactory.create(status=PostingStatus.PENDING, title="Wird abgelehnt")
+    assert not finds(approved) and not finds(rejected)
+    client = signed_in(staff_user())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("sourcing:posting-review"), {"posting": approved.pk, "decision": "approve"}
+        )
+        client.post(
+            reverse("sourcing:posting-review"),
+            {"posting": rejected.pk, "decision": "reject", "note": "Kein Gesuch."},
+        )
+    approved.refresh_from_db()
+    rejected.refresh_from_db()
+    assert {approved.pk, rejected.pk} <= set(told)
+    assert finds(approved) and not finds(rejected)
+    no_drift()
+
+
+def test_admin_save_and_bulk_actions(
+    told: list[int], django_capture_on_commit_callbacks: Any, mail_sent_at_once: None
+) -> None:
+    staff = staff_user()
+    staff.is_superuser = True
+    staff.save()
+    posting = PostingFactory.create(title="Im Backoffice geändert")
+    client = signed_in(staff)
+    url = reverse("admin:sourcing_posting_change", args=[posting.pk])
+    assert client.get(url).status_code == 200
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        PostingAdmin(Posting, site).save_model(
+            RequestFactory().post(url), posting, form=None, change=True
+        )
+    assert posting.pk in told
+    pending = PostingFactory.create(status=PostingStatus.PENDING, title="Bulk freigegeben")
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:sourcing_posting_changelist"),
+            {"action": "approve", "_selected_action": [pending.pk]},
+        )
+    pending.refresh_from_db()
+    assert pending.status == PostingStatus.PUBLISHED and pending.pk in told and finds(pending)
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:sourcing_posting_changelist"),
+            {"action": "close", "_selected_action": [pending.pk, posting.pk]},
+        )
+    assert {pending.pk, posting.pk} <= set(told)
+    pending.refresh_from_db()
+    assert pending.status == PostingStatus.CLOSED and not finds(pending)
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:sourcing_posting_changelist"),
+            {"action": "delete_selected", "_selected_action": [posting.pk], "post": "yes"},
+        )
+    assert posting.pk in told and not Posting.objects.filter(pk=posting.pk).exists()
+    no_drift()
+
+
+def test_expiry_command(told: list[int], django_capture_on_commit_callbacks: Any) -> None:
+    posting = PostingFactory.create(
+        expires_on=datetime.date.today() - datetime.timedelta(days=1),
+        status=PostingStatus.PUBLISHED,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("expire_postings", stdout=StringIO())
+    assert posting.pk in told and not finds(posting)
+    no_drift()
+
+
+def test_organisation_hidden_or_deleted(
+    told: list[int], django_capture_on_commit_callbacks: Any
+) -> None:
+    posting = PostingFactory.create()
+    other = PostingFactory.create()
+    organisation = posting.organisation
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.status = "hidden"
+        organisation.save()
+    assert posting.pk in told and not finds(posting)
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        type(organisation).objects.filter(pk=other.organisation_id).update(status="archived")
+        organisations_changed([other.organisation_id])
+    assert other.pk in told and not finds(other)
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.delete()
+    assert posting.pk in told
+    no_drift()
+
+
+def test_only_open_postings_are_indexable() -> None:
+    open_ = PostingFactory.create()
+    PostingFactory.create(status=PostingStatus.PENDING)
+    PostingFactory.create(status=PostingStatus.CLOSED)
+    PostingFactory.create(expires_on=datetime.date.today() - datetime.timedelta(days=1))
+    assert list(PostingType().indexable_ids()) == [open_.pk]
+    (document,) = PostingType().documents([open_.pk])
+    assert document.keywords["kind"] == ["request"] and document.title == open_.title
+
+
+def test_services_write_paths_report(
+    told: list[int], django_capture_on_commit_callbacks: Any
+) -> None:
+    posting = PostingFactory.create()
+    editor = editor_of(posting.organisation)
+    told.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.extend_posting(editor, posting)
+    assert told == [posting.pk] or set(told) == {posting.pk}
