@@ -277,6 +277,7 @@ class PostingFilterForm(forms.Form):
     def __init__(self, data: QueryDict | dict[str, Any] | None = None) -> None:
         super().__init__(data)
         self.messages: list[str] = []
+        self.field_errors: list[dict[str, str]] = []
         self.place_label = ""
         fields: Any = self.fields
         sections = WzCode.objects.filter(version="2008", level=1).order_by("code")
@@ -294,6 +295,7 @@ class PostingFilterForm(forms.Form):
                 label = self.fields[name].label if name in self.fields else name
                 for error in errors:
                     self.messages.append(f"{label}: {error}")
+                    self.field_errors.append({"field": name, "message": str(error)})
         lat = lon = None
         near = clean_text(data.get("near") or "", 100)
         if near:
@@ -302,6 +304,13 @@ class PostingFilterForm(forms.Form):
                 self.messages.append(
                     str(_("Near: “%(place)s” is no postal code or place we know."))
                     % {"place": near}
+                )
+                self.field_errors.append(
+                    {
+                        "field": "near",
+                        "message": str(_("“%(place)s” is no postal code or place we know."))
+                        % {"place": near},
+                    }
                 )
             else:
                 lat, lon, self.place_label = place.latitude, place.longitude, place.label

@@ -20,6 +20,7 @@ from accounts.permissions import is_staff
 from classification import suggestions
 from classification.models import WzCode
 from core.abuse import clean_text, hit_rate_limit, rate_limited_response
+from search.forms import is_id
 
 from ..models import Posting, PostingStatus
 from . import services
@@ -309,11 +310,9 @@ def posting_review(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only staff review postings."))
     if request.method == "POST":
         raw = request.POST.get("posting", "")
-        posting = (
-            get_object_or_404(Posting, pk=int(raw)) if raw.isdigit() and len(raw) < 18 else None
-        )
-        if posting is None:
+        if not is_id(raw):
             raise Http404
+        posting = get_object_or_404(Posting, pk=int(raw))
         note = clean_text(request.POST.get("note", ""), 2000)
         approve = request.POST.get("decision") == "approve"
         if not approve and not note:
