@@ -19,6 +19,7 @@ setup: $(STAMP)
 ## Set everything up from a fresh clone and serve the portal with demo data.
 run: setup
 	$(BIN)/python manage.py generate_demo_data --if-empty
+	$(BIN)/python manage.py generate_demo_postings --if-empty
 	$(BIN)/python manage.py rebuild_search_index
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
