@@ -118,6 +118,13 @@ class PostingMatches:
     postings: list[PostingMatchItem]
     milliseconds: float = 0.0
 
+    @property
+    def relay_max(self) -> int:
+        """How many organisations one request may be sent to at once (the relay's limit)."""
+        from django.conf import settings
+
+        return int(getattr(settings, "RELAY_MAX_RECIPIENTS", 10))
+
 
 # --- The in-process index of open postings ---------------------------------------------
 
@@ -572,13 +579,3 @@ _worker = _Worker()
 def wait(timeout: float | None = None) -> bool:
     """Wait until the background matching has nothing left (commands, tests)."""
     return _worker.wait(timeout)
-
-
-def matches_context(posting: Any, user: Any = None) -> dict[str, Any]:
-    """What ``sourcing/postings/_matches.html`` needs: ``{% include … %}`` it with this."""
-    from django.conf import settings
-
-    return {
-        "matches": matches_for(posting, user),
-        "relay_max": getattr(settings, "RELAY_MAX_RECIPIENTS", 10),
-    }

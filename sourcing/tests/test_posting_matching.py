@@ -84,9 +84,7 @@ def test_a_request_for_turned_parts_ranks_the_turning_offer_above_catering(marke
     reasons = found.postings[0].reasons
     assert "Edelstahl" in reasons.words or "Drehteile" in reasons.words
     assert reasons.wz == ["25.62"]  # the same WZ class
-    assert (
-        reasons.distance_km is not None and 25 < reasons.distance_km < 45
-    )  # Jena–Gera: 35 km
+    assert reasons.distance_km is not None and 25 < reasons.distance_km < 45  # Jena–Gera: 35 km
 
 
 def test_the_other_way_an_offer_finds_the_fitting_request_first(market):
@@ -178,3 +176,38 @@ def test_on_published_computes_the_matches(market, django_capture_on_commit_call
 )
 def test_wz_overlap_counts_the_deepest_shared_level(a, b, level):
     assert wz_overlap(a, b)[0] == level
+
+
+def test_the_request_page_shows_both_lists_with_reasons(client, market):
+    page = client.get(market["turned_parts"].get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Organisationen, die zu diesem Gesuch passen" in html
+    assert market["orgs"]["turner"].name in html
+    assert "Passende offene Angebote" in html
+    offers = html.split("Passende offene Angebote", 1)[1]
+    assert market["cnc"].title in offers
+    assert market["catering"].title not in offers
+    assert "Gemeinsame Wörter:" in offers and "Gleiche Branche (WZ):" in offers
+
+
+def test_the_offer_page_shows_fitting_requests_and_no_organisations(client, market):
+    html = client.get(market["cnc"].get_absolute_url()).content.decode()
+    assert "Passende offene Gesuche" in html
+    assert market["turned_parts"].title in html
+    assert "Organisationen, die zu diesem Gesuch passen" not in html
+
+
+def test_the_organisation_list_is_a_form_to_contact_the_selected(rf, market, settings):
+    from django.template.loader import render_to_string
+
+    settings.ROOT_URLCONF = "sourcing.tests.posting_matching_urls"
+    settings.RELAY_MAX_RECIPIENTS = 3
+    found = matches_for(market["turned_parts"])
+    html = render_to_string(
+        "sourcing/postings/_matches.html", {"matches": found}, request=rf.get("/")
+    )
+    assert 'action="/kontakt/auswahl/"' in html and 'method="post"' in html
+    assert f'name="about" value="posting:{market["turned_parts"].pk}"' in html
+    assert html.count('type="checkbox" name="organisation"') == len(found.organisations)
+    assert "bis zu 3 Organisationen" in html
