@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from geo.geocoding import haversine_km
@@ -65,41 +65,8 @@ class PostingPage:
         return max(1, math.ceil(self.total / self.page_size))
 
 
-def _bbox(lat: float, lon: float, radius_km: float) -> Q:
-    dlat = radius_km / 111.0
-    dlon = radius_km / (111.0 * max(0.01, math.cos(math.radians(lat))))
-    return Q(lat__gte=lat - dlat, lat__lte=lat + dlat, lon__gte=lon - dlon, lon__lte=lon + dlon)
-
-
-def _facet_q(name: str, values: list[str]) -> Q:
-    if name == "wz":
-        q = Q()
-        for value in values:
-            if value.isalpha():
-                q |= Q(wz_codes__section=value.upper())
-            else:
-                q |= Q(wz_codes__code__startswith=value[:2] + ".") | Q(wz_codes__code=value)
-        if not q:
-            return Q()
-        return Q(pk__in=Posting.objects.filter(q).values("pk"))
-    if name == "district":
-        return Q(district__ags__in=values)
-    return Q(**{f"{name}__in": values})
-
-
 def base_queryset(today: datetime.date | None = None) -> QuerySet[Posting]:
     return Posting.objects.public(today)
-
-
-def _filtered(f: PostingFilter, without: str = "") -> QuerySet[Posting]:
-    qs = base_queryset()
-    for name in FACETS:
-        values = getattr(f, name)
-        if values and name != without:
-            qs = qs.filter(_facet_q(name, values))
-    if f.center and f.radius_km:
-        qs = qs.filter(_bbox(f.lat, f.lon, f.radius_km))  # type: ignore[arg-type]
-    return qs
 
 
 def _within(
@@ -116,37 +83,6 @@ def _within(
         if f.radius_km is None or d <= f.radius_km:
             found[pk] = d
     return found
-
-
-def _facet_counts(f: PostingFilter, radius_ids: set[int] | None) -> dict[str, dict[str, int]]:
-    facets: dict[str, dict[str, int]] = {}
-    for name in FACETS:
-        qs = _filtered(f, without=name)
-        if radius_ids is not None:
-            qs = qs.filter(pk__in=radius_ids)
-        if name == "wz":
-            counter: Counter[str] = Counter()
-            pairs = Posting.wz_codes.through.objects.filter(  # type: ignore[attr-defined]
-                posting_id__in=qs.values("pk")
-            ).values_list("posting_id", "wzcode__code", "wzcode__section")
-            seen: set[tuple[int, str]] = set()
-            for pk, code, section in pairs:
-                for key in (section, code[:2]):
-                    if (pk, key) not in seen:
-                        seen.add((pk, key))
-                        counter[key] += 1
-            facets[name] = dict(counter.most_common())
-            continue
-        column = "district__ags" if name == "district" else name
-        rows = qs.order_by().values_list(column).annotate(n=_count())
-        facets[name] = {str(v): n for v, n in sorted(rows, key=lambda r: -r[1]) if v}
-    return facets
-
-
-def _count() -> Any:
-    from django.db.models import Count
-
-    return Count("pk")
 
 
 def _search_ids(f: PostingFilter) -> tuple[list[int], int, dict[str, dict[str, int]]] | None:
@@ -195,35 +131,135 @@ def list_postings(f: PostingFilter) -> PostingPage:
                     f.__class__(lat=f.lat, lon=f.lon), [(p.pk, p.lat, p.lon) for p in postings]
                 )
             return PostingPage(postings, total, facets, page, page_size, distances)
-    qs = _filtered(f)
-    if f.text:
-        qs = qs.filter(_text_q(f.text))
-    radius_ids: set[int] | None = None
-    if f.center and (f.radius_km or f.sort == "distance"):
-        distances = _within(f, list(qs.values_list("pk", "lat", "lon")))
-        if f.radius_km:
-            radius_ids = set(distances)
-            qs = qs.filter(pk__in=radius_ids)
+    text_ids: set[int] | None = None
+    if f.text:  # no content index: the words in title or description
+        text_ids = set(base_queryset().filter(_text_q(f.text)).values_list("pk", flat=True))
+    rows, facets, distances = _select(f, _snapshot(), text_ids)
     if f.sort == "distance" and f.center:
-        ordered = sorted(distances, key=lambda pk: (distances[pk], -pk))
-        total = len(ordered)
-        ids = ordered[offset : offset + page_size]
-        by_id = Posting.objects.select_related("organisation", "district").in_bulk(ids)
-        postings = [by_id[i] for i in ids if i in by_id]
-    else:
-        if f.sort == "deadline":
-            qs = qs.order_by(F("deadline").asc(nulls_last=True), "-pk")
-        else:
-            qs = qs.order_by("-published_at", "-pk")
-        total = qs.count()
-        postings = list(qs.select_related("organisation", "district")[offset : offset + page_size])
-    facets = _facet_counts_text(f, radius_ids) if f.text else _facet_counts(f, radius_ids)
+        rows.sort(key=lambda r: (distances.get(r.pk, math.inf), -r.pk))
+    elif f.sort == "deadline":
+        rows.sort(key=lambda r: (r.deadline, -r.pk))
+    total = len(rows)
+    ids = [r.pk for r in rows[offset : offset + page_size]]
+    by_id = Posting.objects.select_related("organisation", "district").in_bulk(ids)
+    postings = [by_id[i] for i in ids if i in by_id]
     return PostingPage(postings, total, facets, page, page_size, distances)
 
 
-def _facet_counts_text(f: PostingFilter, radius_ids: set[int] | None) -> dict[str, dict[str, int]]:
-    ids = set(_filtered(PostingFilter()).filter(_text_q(f.text)).values_list("pk", flat=True))
-    return _facet_counts(f, ids if radius_ids is None else ids & radius_ids)
+# -- the open postings in memory --------------------------------------------------------
+# The list is filtered, counted and sorted over a compact snapshot of the open postings'
+# filter values (a few hundred kB at 10,000), rebuilt when a posting changes: the
+# snapshot's key (count, newest change, day) is one indexed aggregate per request. Only
+# the page's postings are read in full.
+
+
+@dataclass(frozen=True)
+class _Row:
+    pk: int
+    kind: str
+    category: str
+    urgency: str
+    district: str
+    wz: frozenset[str]
+    lat: float | None
+    lon: float | None
+    deadline: int  # ordinal; no deadline sorts last
+
+
+_cache: dict[str, Any] = {}
+
+
+def _snapshot() -> list[_Row]:
+    """The open postings, newest first."""
+    today = timezone.localdate()
+    state = Posting.objects.aggregate(n=Count("pk"), last=Max("modified"))
+    key = (state["n"], state["last"], today)
+    cached = _cache.get("rows")
+    if cached is not None and cached[0] == key:
+        return list(cached[1])
+    through = Posting.wz_codes.through  # type: ignore[attr-defined]
+    open_ids = base_queryset(today).values("pk")
+    wz: dict[int, set[str]] = {}
+    for pk, code, section in through.objects.filter(posting_id__in=open_ids).values_list(
+        "posting_id", "wzcode__code", "wzcode__section"
+    ):
+        wz.setdefault(pk, set()).update((section, code[:2], code))
+    never = datetime.date.max.toordinal()
+    rows = [
+        _Row(
+            pk,
+            kind,
+            category,
+            urgency,
+            ags or "",
+            frozenset(wz.get(pk, ())),
+            lat,
+            lon,
+            deadline.toordinal() if deadline else never,
+        )
+        for pk, kind, category, urgency, ags, lat, lon, deadline in base_queryset(today)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", "kind", "category", "urgency", "district__ags", "lat", "lon", "deadline")
+    ]
+    _cache["rows"] = (key, rows)
+    return list(rows)
+
+
+def _select(
+    f: PostingFilter, rows: list[_Row], text_ids: set[int] | None
+) -> tuple[list[_Row], dict[str, dict[str, int]], dict[int, float]]:
+    """The rows that pass every filter; the facet counts (each over the rows that pass
+    every filter but its own); the distances from the centre where there is one."""
+    wanted = {name: set(getattr(f, name)) for name in FACETS if getattr(f, name)}
+    if "wz" in wanted:
+        wanted["wz"] = {v.upper() if v.isalpha() else v for v in wanted["wz"]}
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    distances: dict[int, float] = {}
+    selected: list[_Row] = []
+    center = f.center
+    box = None
+    if center and f.radius_km:
+        dlat = f.radius_km / 110.0
+        dlon = f.radius_km / (110.0 * max(0.01, math.cos(math.radians(center[0]))))
+        box = (center[0] - dlat, center[0] + dlat, center[1] - dlon, center[1] + dlon)
+    for row in rows:
+        if text_ids is not None and row.pk not in text_ids:
+            continue
+        if center is not None:
+            if row.lat is None or row.lon is None:
+                if f.radius_km:
+                    continue
+            else:
+                if box and not (box[0] <= row.lat <= box[1] and box[2] <= row.lon <= box[3]):
+                    continue
+                d = haversine_km(center[0], center[1], row.lat, row.lon)
+                if f.radius_km and d > f.radius_km:
+                    continue
+                distances[row.pk] = d
+        failed = ""
+        fails = 0
+        for name, values in wanted.items():
+            ok = bool(row.wz & values) if name == "wz" else getattr(row, name) in values
+            if not ok:
+                fails += 1
+                failed = name
+                if fails > 1:
+                    break
+        if fails > 1:
+            continue
+        for name in FACETS if not fails else (failed,):
+            if name == "wz":
+                for key in row.wz:
+                    if len(key) <= 2:  # sections and divisions
+                        counts["wz"][key] += 1
+            else:
+                value = getattr(row, name)
+                if value:
+                    counts[name][value] += 1
+        if not fails:
+            selected.append(row)
+    facets = {name: dict(counter.most_common()) for name, counter in counts.items()}
+    return selected, facets, distances
 
 
 def facet_label(name: str, value: str) -> str:
@@ -241,11 +277,10 @@ def map_features(f: PostingFilter, limit: int = 1000) -> dict[str, Any]:
         first = PostingFilter(**{**f.__dict__, "page": 1, "page_size": MAX_PAGE_SIZE})
         postings = list_postings(first).postings
     else:
-        qs = _filtered(f).exclude(lat__isnull=True).exclude(lon__isnull=True)
-        if f.center and f.radius_km:
-            inside = _within(f, list(qs.values_list("pk", "lat", "lon")))
-            qs = qs.filter(pk__in=list(inside))
-        postings = list(qs.order_by("-published_at", "-pk")[:limit])
+        rows, _facets, _distances = _select(f, _snapshot(), None)
+        ids = [r.pk for r in rows if r.lat is not None and r.lon is not None][:limit]
+        by_id = Posting.objects.in_bulk(ids)
+        postings = [by_id[i] for i in ids if i in by_id]
     features = [
         {
             "type": "Feature",

@@ -385,9 +385,9 @@ def _notify_reviewers(posting: Posting) -> None:
 
 def organisations_withdrawn(organisation_ids: Iterable[int]) -> None:
     """An organisation was hidden, archived or deleted: its postings leave the index."""
-    ids = list(
-        Posting.objects.filter(organisation_id__in=list(organisation_ids)).values_list(
-            "pk", flat=True
-        )
-    )
+    postings = Posting.objects.filter(organisation_id__in=list(organisation_ids))
+    ids = list(postings.values_list("pk", flat=True))
+    if ids:
+        # Touched, so that the list's snapshot of open postings is read anew.
+        Posting.objects.filter(pk__in=ids).update(modified=timezone.now())
     _reindex(ids)
