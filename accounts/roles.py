@@ -119,6 +119,11 @@ ROLES: dict[str, Role] = {
         (
             Grant("directory", "*", VIEW),
             Grant("directory", "organisation", ("classify",)),
+            # Who answers inquiries (not the cases: those only in the inbox, see
+            # inquiries.permissions).
+            Grant("inquiries", "inquirytopic", VIEW),
+            Grant("inquiries", "expert", VIEW),
+            Grant("inquiries", "team", VIEW),
             Grant("classification", "*", VIEW),
             Grant("geo", "*", VIEW),
         ),

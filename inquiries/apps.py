@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InquiriesConfig(AppConfig):
     name = "inquiries"
     verbose_name = _("Expert inquiries")
+
+    def ready(self) -> None:
+        from accounts.privacy import register_retention
+
+        from .services import apply_inquiry_retention
+
+        register_retention("inquiries", apply_inquiry_retention)
