@@ -144,6 +144,7 @@ class _Entry:
     deadline: datetime.date | None
     expires_on: datetime.date
     row: int  # row of its vector
+    levels: tuple[frozenset[str], ...] = ()  # WZ class, group and division prefixes
 
 
 def _analyse(text: str) -> tuple[frozenset[str], dict[str, str]]:
@@ -227,6 +228,7 @@ class _Index:
                 terms=terms,
                 words=words,
                 wz=frozenset(c.code for c in p.wz_codes.all()),
+                levels=_levels(c.code for c in p.wz_codes.all()),
                 lat=p.lat,
                 lon=p.lon,
                 radius_km=p.radius_km,
@@ -254,6 +256,7 @@ class _Index:
             terms=terms,
             words=words,
             wz=codes,
+            levels=_levels(codes),
             lat=posting.lat,
             lon=posting.lon,
             radius_km=posting.radius_km,
@@ -353,7 +356,7 @@ def rank_postings(posting: Any, limit: int = STORED_MATCHES) -> list[PostingMatc
         words = np.maximum(words, overlap * 0.5)  # the engine's index may lag a publication
     else:
         words = overlap
-    wz = np.array([wz_overlap(origin.wz, e.wz)[0] for e in entries]) if origin.wz else 0.0
+    wz = _wz_scores(origin, entries) if origin.wz else 0.0
     km = _distances(origin, entries)
     request = origin if origin.kind == PostingKind.REQUEST else None
     radius = np.array(
@@ -364,7 +367,7 @@ def rank_postings(posting: Any, limit: int = STORED_MATCHES) -> list[PostingMatc
     )
     near = np.where(np.isnan(km), 0.5, np.clip(1 - km / radius, 0, 1))
     category = np.array([e.category == origin.category for e in entries], dtype=float)
-    deadline = np.array([_deadline_fits(origin, e) for e in entries], dtype=float)
+    deadline = np.array([_deadline_fits(origin, e, today) for e in entries], dtype=float)
     score = (
         WEIGHTS["words"] * words
         + WEIGHTS["similarity"] * similarity
@@ -395,12 +398,29 @@ def rank_postings(posting: Any, limit: int = STORED_MATCHES) -> list[PostingMatc
     return items
 
 
-def _deadline_fits(a: _Entry, b: _Entry) -> bool:
+def _deadline_fits(a: _Entry, b: _Entry, today: datetime.date) -> bool:
     """The request's needed-by date is not past and the offer is listed until then."""
     request, offer = (a, b) if a.kind == PostingKind.REQUEST else (b, a)
     if request.deadline is None:
         return False
-    return request.deadline >= timezone.localdate() and offer.expires_on >= request.deadline
+    return request.deadline >= today and offer.expires_on >= request.deadline
+
+
+def _levels(codes: Iterable[str]) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(c[:n].rstrip(".") for c in codes) for n, _v in WZ_LEVELS)
+
+
+def _wz_scores(origin: _Entry, entries: list[_Entry]) -> np.ndarray:
+    """``wz_overlap``'s level for every entry, from the prefixes kept with each."""
+    mine = _levels(origin.wz)
+    values = [v for _n, v in WZ_LEVELS]
+    out = np.zeros(len(entries))
+    for i, e in enumerate(entries):
+        for theirs, ours, value in zip(e.levels, mine, values, strict=False):
+            if not theirs.isdisjoint(ours):
+                out[i] = value
+                break
+    return out
 
 
 def _need_for(posting: Any, limit: int) -> Any:

@@ -296,7 +296,7 @@ def _pending_ids() -> list[int]:
 def _alert_one(request_id: int, today: datetime.date, now: datetime.datetime) -> int:
     with transaction.atomic():
         request = (
-            Posting.objects.select_for_update()
+            Posting.objects.select_for_update(of=("self",))
             .select_related("organisation", "created_by")
             .filter(pk=request_id)
             .first()
