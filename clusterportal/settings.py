@@ -262,6 +262,21 @@ POSTING_REMINDER_DAYS = int(env("POSTING_REMINDER_DAYS", "7"))
 
 # --- Expert inquiries (inquiries/) ----------------------------------------------------
 # (the inquiries section: settings of the inquiries go here)
+# Days until an inquiry must have its first answer, per urgency (low, normal, high, urgent).
+INQUIRY_DUE_DAYS = {
+    "low": int(env("INQUIRY_DUE_DAYS_LOW", "10")),
+    "normal": int(env("INQUIRY_DUE_DAYS_NORMAL", "5")),
+    "high": int(env("INQUIRY_DUE_DAYS_HIGH", "2")),
+    "urgent": int(env("INQUIRY_DUE_DAYS_URGENT", "1")),
+}
+# Hours before the due date when the assigned expert and the team lead are warned.
+INQUIRY_DUE_SOON_HOURS = int(env("INQUIRY_DUE_SOON_HOURS", "24"))
+INQUIRY_ATTACHMENT_MAX_MB = int(env("INQUIRY_ATTACHMENT_MAX_MB", "5"))
+# Attachments live outside static and media; only the inbox serves them.
+INQUIRY_ATTACHMENT_DIR = Path(
+    env("INQUIRY_ATTACHMENT_DIR", str(DATA_DIR / "inquiry-attachments"))
+).resolve()
+RETENTION_INQUIRY_DAYS = int(env("RETENTION_INQUIRY_DAYS", "730"))
 
 TASKS = {
     "default": {
@@ -369,6 +384,14 @@ DOCUMENTED_SETTINGS = [
     "PORTAL_URL",
     "RETENTION_UNCONFIRMED_ACCOUNT_DAYS",
     "RETENTION_MESSAGES_DAYS",
+    "INQUIRY_DUE_DAYS_LOW",
+    "INQUIRY_DUE_DAYS_NORMAL",
+    "INQUIRY_DUE_DAYS_HIGH",
+    "INQUIRY_DUE_DAYS_URGENT",
+    "INQUIRY_DUE_SOON_HOURS",
+    "INQUIRY_ATTACHMENT_MAX_MB",
+    "INQUIRY_ATTACHMENT_DIR",
+    "RETENTION_INQUIRY_DAYS",
     "TASKS_BACKEND",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",
