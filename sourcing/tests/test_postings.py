@@ -95,7 +95,8 @@ def test_an_unverified_profile_waits_for_review_and_staff_decide(
     posting.refresh_from_db()
     assert posting.status == PostingStatus.PUBLISHED and posting.is_open
     told = [m for m in mail.outbox if editor.email in m.to]
-    assert told and posting.title in told[0].subject and posting.get_absolute_url() in told[0].body
+    assert told and "veröffentlicht" in told[0].subject and posting.title in told[0].subject
+    assert posting.get_absolute_url() in told[0].body
 
 
 def test_rejection_tells_the_poster_with_the_note(
