@@ -169,3 +169,26 @@ def test_the_alert_arrives_over_smtp_with_both_parts_and_unsubscribe_headers(
         for other in {"bernd@pumpen.example", "clara@pumpen.example", "hanna@hotel.example"}:
             if other != me:
                 assert other not in raw
+
+
+def test_publishing_an_offer_alerts_through_the_postings_service(
+    scene, django_capture_on_commit_callbacks: Any
+):
+    """The way a staff approval publishes: the postings' service, then after the commit
+    the matching and the alert."""
+    from sourcing.models import PostingMatch
+    from sourcing.postings.services import bulk_set_status
+
+    cnc = offer(
+        scene["orgs"]["turner"],
+        "Freie Kapazität CNC-Drehen",
+        "CNC-Drehmaschinen frei: Drehteile aus Stahl, Edelstahl und Messing in Serie.",
+        wz=("25.62.0",),
+        status="pending",
+    )
+    assert alerts() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk_set_status([cnc.pk], "published")
+    matching.wait(60)
+    assert PostingMatch.objects.filter(posting=cnc, other=scene["turned_parts"]).exists()
+    assert sorted(m.to for m in alerts()) == ["bernd@pumpen.example", "clara@pumpen.example"]
