@@ -240,3 +240,18 @@ def test_the_digest_arrives_over_smtp_with_both_parts_and_unsubscribe_headers(
         assert "Drehteile aus Edelstahl gesucht" in html
         raw = envelope.content.decode("utf-8", "replace")
         assert other not in raw  # no other person's address anywhere in the mail
+
+
+def test_an_editor_who_unsubscribed_gets_no_digest(
+    scene, smtp_server: Inbox, django_capture_on_commit_callbacks: Any
+):
+    from messaging.services import suppress
+
+    editor(scene["supplier"], "anna@dreherei.example")
+    editor(scene["supplier"], "ben@dreherei.example")
+    suppress("anna@dreherei.example", MailList.POSTING_DIGEST, "unsubscribe")
+    subscribe(scene["supplier"])
+    matched(scene["request"], scene["supplier"])
+    with django_capture_on_commit_callbacks(execute=True):
+        send_digests()
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["ben@dreherei.example"]]
