@@ -257,7 +257,7 @@ def posting_list(request: HttpRequest, params: Query[PostingParams]) -> dict[str
 
 @postings_router.get(
     "/postings/{posting_id}",
-    response={200: PostingOut, **errors(404)},
+    response={200: PostingOut, **errors(404, 422)},
     summary="One open request or offer",
 )
 def posting_detail(request: HttpRequest, posting_id: int) -> dict[str, Any]:

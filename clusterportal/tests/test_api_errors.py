@@ -113,6 +113,8 @@ def test_the_schema_documents_every_error_code_with_the_error_body(client: Clien
         ("get", "/api/v1/suggest"): {"422", "503"},
         ("get", "/api/v1/wz/suggest"): {"422"},
         ("get", "/api/v1/match"): {"422", "503"},
+        ("get", "/api/v1/postings"): {"422"},
+        ("get", "/api/v1/postings/{posting_id}"): {"404", "422"},
         ("get", "/api/v1/organisations/{slug}"): {"404", "422"},
         ("patch", "/api/v1/organisations/{slug}"): {"400", "401", "403", "404", "422"},
         ("post", "/api/v1/organisations/{slug}/contacts"): {"400", "401", "403", "404", "422"},
