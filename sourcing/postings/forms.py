@@ -12,6 +12,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import is_staff
 from classification.models import WzCode
 from core.abuse import HoneypotMixin, clean_text
 from directory.models import Organisation
@@ -48,6 +49,30 @@ def district_of_place(text: str) -> District | None:
         .first()
     )
     return municipality.district if municipality else None
+
+
+class StaffOrganisationField(forms.CharField):
+    def clean(self, value: Any) -> Organisation:
+        text = clean_text(super().clean(value) or "", 255)
+        found = services.postable_organisations_for_staff().filter(slug=text).first()
+        if found is None:
+            matches = list(
+                services.postable_organisations_for_staff().filter(name__iexact=text)[:2]
+            )
+            if len(matches) > 1:
+                raise forms.ValidationError(
+                    _(
+                        "Several organisations are called “%(name)s”; give the last part of "
+                        "the profile address instead."
+                    ),
+                    params={"name": text},
+                )
+            found = matches[0] if matches else None
+        if found is None:
+            raise forms.ValidationError(
+                _("No organisation is called “%(name)s”."), params={"name": text}
+            )
+        return found
 
 
 class PostingForm(HoneypotMixin, forms.Form):
@@ -109,6 +134,13 @@ class PostingForm(HoneypotMixin, forms.Form):
         super().__init__(*args, **kwargs)
         fields: Any = self.fields
         fields["organisation"].queryset = services.postable_organisations(user)
+        if is_staff(user):
+            # Staff post for any of thousands of organisations: named, not chosen from a list.
+            self.fields["organisation"] = StaffOrganisationField(
+                label=_("Organisation"),
+                max_length=255,
+                help_text=_("Its exact name or the last part of its profile address."),
+            )
         if editing:
             del self.fields["organisation"]
         fields["district"].queryset = _districts()

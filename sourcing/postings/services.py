@@ -97,6 +97,10 @@ def postable_organisations(user: Any) -> Any:
     ).order_by("name")
 
 
+def postable_organisations_for_staff() -> Any:
+    return Organisation.objects.exclude(status=PublicationStatus.ARCHIVED)
+
+
 def may_post(user: Any) -> bool:
     return is_staff(user) or (is_registered(user) and postable_organisations(user).exists())
 

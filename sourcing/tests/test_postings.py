@@ -24,9 +24,9 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today
 
 
-def form_data(organisation: Any, **extra: Any) -> dict[str, Any]:
+def form_data(firm: Any, **extra: Any) -> dict[str, Any]:
     return {
-        "organisation": organisation.pk,
+        "organisation": firm.pk,
         "kind": "request",
         "category": "product",
         "title": "Drehteile aus Edelstahl gesucht",
@@ -130,9 +130,20 @@ def test_others_may_not_post_for_an_organisation() -> None:
 def test_staff_post_for_any_firm_published_at_once() -> None:
     organisation = OrganisationFactory.create()
     client = signed_in(staff_user())
-    client.post(reverse("sourcing:posting-create"), form_data(organisation, kind="offer"))
+    client.post(
+        reverse("sourcing:posting-create"),
+        form_data(organisation, kind="offer", organisation=organisation.slug),
+    )
     posting = Posting.objects.get()
     assert posting.organisation == organisation and posting.status == PostingStatus.PUBLISHED
+    unknown = client.post(
+        reverse("sourcing:posting-create"), form_data(organisation, organisation="Gibt es nicht")
+    )
+    assert unknown.status_code == 400 and "Gibt es nicht" in unknown.content.decode()
+    client.post(
+        reverse("sourcing:posting-create"), form_data(organisation, organisation=organisation.name)
+    )
+    assert Posting.objects.filter(organisation=organisation).count() == 2
 
 
 @pytest.mark.parametrize(
