@@ -389,9 +389,12 @@ def _notify_reviewers(posting: Posting) -> None:
 
 def organisations_withdrawn(organisation_ids: Iterable[int]) -> None:
     """An organisation was hidden, archived or deleted: its postings leave the index."""
-    postings = Posting.objects.filter(organisation_id__in=list(organisation_ids))
-    ids = list(postings.values_list("pk", flat=True))
-    if ids:
+    wanted = sorted({int(i) for i in organisation_ids})
+    ids: list[int] = []
+    for start in range(0, len(wanted), 5000):  # SQLite's limit of query parameters
+        chunk = wanted[start : start + 5000]
+        ids.extend(Posting.objects.filter(organisation_id__in=chunk).values_list("pk", flat=True))
+    for start in range(0, len(ids), 5000):
         # Touched, so that the list's snapshot of open postings is read anew.
-        Posting.objects.filter(pk__in=ids).update(modified=timezone.now())
+        Posting.objects.filter(pk__in=ids[start : start + 5000]).update(modified=timezone.now())
     _reindex(ids)

@@ -226,3 +226,13 @@ def test_services_write_paths_report(
     with django_capture_on_commit_callbacks(execute=True):
         services.extend_posting(editor, posting)
     assert told == [posting.pk] or set(told) == {posting.pk}
+
+
+def test_a_bulk_change_of_many_organisations(
+    told: list[int], django_capture_on_commit_callbacks: Any
+) -> None:
+    posting = PostingFactory.create()
+    many = set(range(10**6, 10**6 + 40_000)) | {posting.organisation_id}
+    with django_capture_on_commit_callbacks(execute=True):
+        organisations_changed(many)
+    assert told == [posting.pk]
