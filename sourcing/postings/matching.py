@@ -34,6 +34,8 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from directory.choices import PublicationStatus
+
 from ..models import Posting, PostingKind, PostingMatch, PostingStatus
 
 log = logging.getLogger(__name__)
@@ -383,8 +385,8 @@ def rank_postings(posting: Any, limit: int = STORED_MATCHES) -> list[PostingMatc
     for i in order:
         e = entries[i]
         obj = loaded.get(e.id)
-        if obj is None or not obj.is_open:
-            continue
+        if obj is None or not obj.is_open or obj.organisation.status != PublicationStatus.PUBLISHED:
+            continue  # closed meanwhile, or its organisation is no longer shown
         shared = [origin.words[t] for t in origin.words if t in e.terms]
         reasons = PostingReasons(
             words=list(dict.fromkeys(shared))[:8],

@@ -211,3 +211,10 @@ def test_the_organisation_list_is_a_form_to_contact_the_selected(rf, market, set
     assert f'name="about" value="posting:{market["turned_parts"].pk}"' in html
     assert html.count('type="checkbox" name="organisation"') == len(found.organisations)
     assert "bis zu 3 Organisationen" in html
+
+
+def test_an_offer_of_an_organisation_no_longer_shown_is_not_matched(market):
+    turner = market["orgs"]["turner"]
+    turner.status = "hidden"
+    turner.save()
+    assert market["cnc"].title not in titles(matches_for(market["turned_parts"]).postings)
