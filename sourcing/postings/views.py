@@ -93,10 +93,12 @@ def _responses(pk: int) -> Any:
         from messaging.relay import conversations_about
     except ImportError:
         return None
-    try:
-        return list(conversations_about(f"posting:{pk}")[:50])
-    except Exception:
-        return None
+    rows = []
+    conversations = conversations_about(f"posting:{pk}").prefetch_related("participants")
+    for conversation in conversations[:50]:
+        senders = [p.name for p in conversation.participants.all() if p.side == "sender"]
+        rows.append({"conversation": conversation, "senders": senders})
+    return rows
 
 
 def _matches(posting: Posting, user: Any) -> Any:
