@@ -89,7 +89,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
         {"inquiry": inquiry, "replies": inquiry.replies.all()},
     )
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # the token never leaves the portal
     return response
 
 
