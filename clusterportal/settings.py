@@ -259,6 +259,14 @@ POSTING_REMINDER_DAYS = int(env("POSTING_REMINDER_DAYS", "7"))
 
 # --- Relayed contact (messaging/relay, sourcing/contact) --------------------------------
 # (the relay section: settings of the relayed contact go here)
+# At most this many organisations get one request at once (each its own conversation).
+RELAY_MAX_RECIPIENTS = int(env("RELAY_MAX_RECIPIENTS", "10"))
+# Hours a visitor's address stays confirmed in their session after the one-time link.
+RELAY_CONFIRMED_HOURS = int(env("RELAY_CONFIRMED_HOURS", "24"))
+# Hours a one-time link to confirm a visitor's address (and send the message) is valid.
+RELAY_LINK_HOURS = int(env("RELAY_LINK_HOURS", "48"))
+# Relayed conversations without a message for this many days are deleted (apply_retention).
+RETENTION_RELAY_DAYS = int(env("RETENTION_RELAY_DAYS", "365"))
 
 # --- Expert inquiries (inquiries/) ----------------------------------------------------
 # (the inquiries section: settings of the inquiries go here)
@@ -384,6 +392,10 @@ DOCUMENTED_SETTINGS = [
     "PORTAL_URL",
     "RETENTION_UNCONFIRMED_ACCOUNT_DAYS",
     "RETENTION_MESSAGES_DAYS",
+    "RELAY_MAX_RECIPIENTS",
+    "RELAY_CONFIRMED_HOURS",
+    "RELAY_LINK_HOURS",
+    "RETENTION_RELAY_DAYS",
     "INQUIRY_DUE_DAYS_LOW",
     "INQUIRY_DUE_DAYS_NORMAL",
     "INQUIRY_DUE_DAYS_HIGH",

@@ -13,3 +13,8 @@ class SourcingConfig(AppConfig):
         from .search import PostingType
 
         register(PostingType())
+
+        from accounts.privacy import register_retention
+        from messaging.relay import delete_expired
+
+        register_retention("relayed messages", delete_expired)
