@@ -124,7 +124,14 @@ def list_postings(f: PostingFilter) -> PostingPage:
         searched = _search_ids(f)
         if searched is not None:
             ids, total, facets = searched
-            by_id = Posting.objects.select_related("organisation", "district").in_bulk(ids)
+            # The index holds every level of a WZ code; the list counts sections and
+            # divisions, as its filter offers them.
+            facets = {
+                name: {v: n for v, n in counts.items() if name != "wz" or len(v) <= 2}
+                for name, counts in facets.items()
+            }
+            # Open ones only, should the index lag behind a write by a moment.
+            by_id = base_queryset().select_related("organisation", "district").in_bulk(ids)
             postings = [by_id[i] for i in ids if i in by_id]
             if f.center:
                 distances = _within(
