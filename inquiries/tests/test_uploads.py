@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from core.uploads import check_upload
 
 from .files import JPEG, PDF, PNG, office
+
+
+@pytest.fixture(autouse=True)
+def _german() -> Iterator[None]:
+    """Messages as a visitor of the German portal reads them."""
+    with translation.override("de"):
+        yield
+
 
 ALL = ("pdf", "png", "jpeg", "docx", "xlsx", "odt", "txt")
 MB = 1024 * 1024
@@ -34,15 +45,15 @@ def test_good_files_pass(name: str, content: bytes, kind: str) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "code", "words"),
     [
-        ("antrag.pdf", b"MZ\x90\x00 this is an exe", "mismatch", "not a PDF"),
-        ("antrag.pdf", PNG, "mismatch", "not a PDF"),
+        ("antrag.pdf", b"MZ\x90\x00 this is an exe", "mismatch", "keine PDF-Datei"),
+        ("antrag.pdf", PNG, "mismatch", "keine PDF-Datei"),
         ("brief.docx", office("xlsx"), "mismatch", "DOCX"),
         ("brief.docx", b"PK\x03\x04broken zip", "mismatch", "DOCX"),
         ("foto.png", JPEG, "mismatch", "PNG"),
         ("notiz.txt", b"\x00\x01\x02binary", "mismatch", "Text"),
-        ("tool.exe", b"MZ\x90\x00", "kind", "not accepted"),
-        ("ohne_endung", PDF, "kind", "not accepted"),
-        ("leer.pdf", b"", "empty", "empty"),
+        ("tool.exe", b"MZ\x90\x00", "kind", "nicht angenommen"),
+        ("ohne_endung", PDF, "kind", "nicht angenommen"),
+        ("leer.pdf", b"", "empty", "leer"),
     ],
 )
 def test_lying_or_refused_files_get_a_message(
@@ -66,4 +77,4 @@ def test_too_large_files_are_refused_with_the_limit() -> None:
 def test_only_allowed_kinds_pass() -> None:
     with pytest.raises(ValidationError) as error:
         check_upload(SimpleUploadedFile("foto.png", PNG), ("pdf",), MB)
-    assert "Allowed: PDF" in error.value.messages[0]
+    assert "Erlaubt: PDF" in error.value.messages[0]
