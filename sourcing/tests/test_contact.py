@@ -8,7 +8,7 @@ from __future__ import annotations
 import email
 import re
 from email import policy
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,17 +16,27 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Account
+from directory.models import Organisation
 from directory.tests.factories import OrganisationFactory
 from messaging import relay
 from messaging.models import Conversation, PendingRelay
 from messaging.services import send_due
 from sourcing.contact import services
+from sourcing.models import Posting
 from sourcing.tests.postings_factories import PostingFactory, editor_of, signed_in, staff_user
 
 pytestmark = pytest.mark.django_db
 
 VISITOR = "vera.besucherin@privat.example"
 GENERAL = "info@drehteile.example"
+
+
+def make_firm(**values: Any) -> Organisation:
+    return cast(Organisation, OrganisationFactory(**values))
+
+
+def make_posting(**values: Any) -> Posting:
+    return cast(Posting, PostingFactory(**values))
 
 
 def verified(user: User) -> User:
@@ -77,7 +87,7 @@ def form(**extra: Any) -> dict[str, str]:
 def test_a_visitor_confirms_by_link_and_the_unclaimed_profile_gets_it_and_may_stop(
     smtp_server: Any,
 ) -> None:
-    firm = OrganisationFactory(email=GENERAL)
+    firm = make_firm(email=GENERAL)
     profile = Client().get(firm.get_absolute_url()).content.decode()
     assert "This profile is not maintained by the organisation." in profile or (
         "nicht von der Organisation gepflegt" in profile
@@ -126,7 +136,7 @@ def test_a_visitor_confirms_by_link_and_the_unclaimed_profile_gets_it_and_may_st
 def test_a_signed_in_user_writes_at_once_and_the_editor_answers_on_the_portal(
     smtp_server: Any,
 ) -> None:
-    firm = OrganisationFactory(email=GENERAL)
+    firm = make_firm(email=GENERAL)
     editor = verified(editor_of(firm, "ina"))
     asker = verified(User.objects.create_user("uwe", "uwe@privat.example", "x" * 16))
     client = signed_in(asker)
@@ -163,7 +173,7 @@ def test_a_signed_in_user_writes_at_once_and_the_editor_answers_on_the_portal(
 
 
 def test_who_may_write_and_blocks() -> None:
-    firm = OrganisationFactory(email=GENERAL)
+    firm = make_firm(email=GENERAL)
     editor = verified(editor_of(firm, "ina"))
     asker = verified(User.objects.create_user("uwe", "uwe@privat.example", "x" * 16))
     user_party = services.sender_for_user(asker, "Uwe")
@@ -187,7 +197,7 @@ def test_who_may_write_and_blocks() -> None:
 
 
 def test_the_settings_page_is_for_the_organisations_editors_and_staff() -> None:
-    firm = OrganisationFactory(email=GENERAL)
+    firm = make_firm(email=GENERAL)
     editor = verified(editor_of(firm, "ina"))
     stranger = verified(User.objects.create_user("sam", "sam@x.example", "x" * 16))
     url = f"/kontakt/einstellungen/{firm.slug}/"
@@ -201,7 +211,7 @@ def test_the_settings_page_is_for_the_organisations_editors_and_staff() -> None:
 
 
 def test_no_address_no_form() -> None:
-    firm = OrganisationFactory(email="")
+    firm = make_firm(email="")
     profile = Client().get(firm.get_absolute_url()).content.decode()
     assert f"/kontakt/organisation/{firm.slug}/" not in profile
     page = Client().get(f"/kontakt/organisation/{firm.slug}/").content.decode()
@@ -209,8 +219,8 @@ def test_no_address_no_form() -> None:
 
 
 def test_one_message_to_several_selected_organisations(settings: Any, smtp_server: Any) -> None:
-    firms = [OrganisationFactory(email=f"info{n}@firma{n}.example") for n in range(3)]
-    silent = OrganisationFactory(email="")
+    firms = [make_firm(email=f"info{n}@firma{n}.example") for n in range(3)]
+    silent = make_firm(email="")
     asker = verified(User.objects.create_user("uwe", "uwe@privat.example", "x" * 16))
     client = signed_in(asker)
     ids = [str(f.pk) for f in [*firms, silent]]
@@ -241,7 +251,7 @@ def test_one_message_to_several_selected_organisations(settings: Any, smtp_serve
 
 
 def test_answering_a_request_is_a_conversation_about_it(smtp_server: Any) -> None:
-    posting = PostingFactory(organisation=OrganisationFactory(email=GENERAL))
+    posting = make_posting(organisation=make_firm(email=GENERAL))
     asker = verified(User.objects.create_user("uwe", "uwe@privat.example", "x" * 16))
     page = signed_in(asker).post(
         f"/kontakt/gesuch/{posting.pk}/",
@@ -256,7 +266,7 @@ def test_answering_a_request_is_a_conversation_about_it(smtp_server: Any) -> Non
 
 
 def test_honeypot_and_bad_input_write_nothing() -> None:
-    firm = OrganisationFactory(email=GENERAL)
+    firm = make_firm(email=GENERAL)
     client = Client()
     trapped = client.post(f"/kontakt/organisation/{firm.slug}/", form(website_url="x"))
     assert trapped.status_code == 400
@@ -269,7 +279,7 @@ def test_honeypot_and_bad_input_write_nothing() -> None:
 
 def test_the_rate_limit_stops_a_flood(settings: Any) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "contact": (2, 3600)}
-    firm = OrganisationFactory(email=GENERAL)
+    firm = make_firm(email=GENERAL)
     client = Client()
     codes = [
         client.post(
