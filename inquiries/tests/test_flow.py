@@ -293,3 +293,25 @@ def test_confirmation_and_reply_on_the_wire(
         f"/anfrage/status/{inquiry.token}/rueckmeldung/no/"
         in reply.get_body(("html",)).get_content()
     )
+
+
+def test_suggest_codes_keeps_what_was_typed_and_stores_nothing(agency: Any, client: Client) -> None:
+    response = client.post(
+        "/anfrage/",
+        {
+            **form_data(agency, message="Wir fertigen Drehteile und Frästeile aus Metall."),
+            "suggest": "1",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r"<strong>\d\d\.\d\d", html), "no code suggested"
+    assert "Drehteile und Frästeile" in html and "eva@firma.example" in html
+    assert not Inquiry.objects.exists() and not Message.objects.exists()
+    chosen = re.search(r"<strong>(\d\d\.\d\d(?:\.\d)?)</strong>", html)
+    assert chosen
+    response = client.post("/anfrage/", form_data(agency, wz_code=chosen.group(1)))
+    assert response.status_code == 302
+    assert Inquiry.objects.get().wz_code.code == chosen.group(1)  # type: ignore[union-attr]
+    bad = client.post("/anfrage/", form_data(agency, wz_code="99.99"))
+    assert bad.status_code == 200 and "99.99" in bad.content.decode()
