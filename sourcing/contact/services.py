@@ -150,7 +150,7 @@ def about_of(about: str) -> tuple[str, str, str]:
     """(key, title, url) of what a message is about: ``posting:<pk>`` of an open posting,
     else nothing."""
     kind, _sep, pk = about.partition(":")
-    if kind == "posting" and pk.isdigit():
+    if kind == "posting" and pk.isascii() and pk.isdigit() and len(pk) < 12:
         from sourcing.models import Posting
 
         posting = Posting.objects.filter(pk=int(pk)).first()
@@ -262,7 +262,7 @@ def confirm_pending(pending: PendingRelay) -> Delivery:
         locked.confirmed_at = timezone.now()
         locked.save(update_fields=["confirmed_at"])
         payload = locked.payload
-        ids = [int(pk) for pk in payload.get("organisations", []) if str(pk).isdigit()]
+        ids = [int(pk) for pk in payload.get("organisations", []) if isinstance(pk, int)]
         by_id = Organisation.objects.in_bulk(ids)
         sender = Party(
             key=relay.visitor_key(locked.address), name=locked.name, address=locked.address

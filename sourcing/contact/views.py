@@ -23,6 +23,10 @@ from . import services
 from .forms import ContactForm, SettingsForm
 
 
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) < 12
+
+
 def _published(queryset: Any) -> Any:
     return queryset.filter(status="published")
 
@@ -158,7 +162,7 @@ def contact_selected(request: HttpRequest) -> HttpResponse:
     matches: one separate conversation each."""
     ids: list[int] = []
     for value in request.POST.getlist("organisation"):
-        if value.isdigit() and int(value) not in ids and len(value) < 12:
+        if _is_id(value) and int(value) not in ids:
             ids.append(int(value))
     about = request.POST.get("about", "")
     about = about if about.startswith("posting:") and len(about) < 40 else ""
@@ -211,7 +215,7 @@ def contact_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if "unblock" in request.POST:
             value = request.POST.get("unblock", "")
-            if value.isdigit() and len(value) < 12:
+            if _is_id(value):
                 services.unblock(organisation, int(value))
             saved = True
         else:
