@@ -324,7 +324,7 @@ def _lexical(entry: _Entry, text: str, kind: str) -> dict[int, float] | None:
         return None
     best = max((h.score for h in result.hits), default=0.0)
     if best <= 0:
-        return {}
+        return None  # nothing indexed or nothing found: the word share decides alone
     return {h.id: h.score / best for h in result.hits}
 
 
