@@ -244,3 +244,21 @@ def test_a_bulk_change_of_many_organisations(
     with django_capture_on_commit_callbacks(execute=True):
         organisations_changed(many)
     assert told == [posting.pk]
+
+
+def test_words_in_the_list_and_the_api_find_postings(
+    told: list[int], django_capture_on_commit_callbacks: Any, client: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        steel = PostingFactory.create(
+            title="Bleche aus Edelstahl gesucht", description="Zwei Tonnen Edelstahlbleche."
+        )
+        PostingFactory.create(title="Holzpaletten abzugeben", description="Europaletten.")
+    from sourcing.postings.listing import PostingFilter, list_postings
+
+    found = list_postings(PostingFilter(text="Edelstahl"))
+    assert [p.pk for p in found.postings] == [steel.pk] and found.total == 1
+    api = client.get("/api/v1/postings", {"q": "Edelstahl"}).json()
+    assert [r["id"] for r in api["results"]] == [steel.pk]
+    page = client.get("/gesuche/", {"q": "Edelstahl"}).content.decode()
+    assert "Bleche aus Edelstahl gesucht" in page and "Holzpaletten" not in page
