@@ -89,9 +89,7 @@ def test_a_visitor_confirms_by_link_and_the_unclaimed_profile_gets_it_and_may_st
 ) -> None:
     firm = make_firm(email=GENERAL)
     profile = Client().get(firm.get_absolute_url()).content.decode()
-    assert "This profile is not maintained by the organisation." in profile or (
-        "nicht von der Organisation gepflegt" in profile
-    )
+    assert "Dieses Profil wird nicht von der Organisation gepflegt." in profile
     assert f"/kontakt/organisation/{firm.slug}/" in profile
     visitor = Client()
     page = visitor.post(f"/kontakt/organisation/{firm.slug}/", form())
@@ -181,14 +179,14 @@ def test_who_may_write_and_blocks() -> None:
     assert services.may_write(firm, visitor_party)[0]
     services.change_setting(firm, services.ContactSetting.REGISTERED)
     ok, reason = services.may_write(firm, visitor_party)
-    assert not ok and "registered" in reason
+    assert not ok and "registrierten Nutzern" in reason
     assert services.may_write(firm, user_party)[0]
     services.change_setting(firm, services.ContactSetting.NOBODY)
     assert not services.may_write(firm, user_party)[0]
     services.change_setting(firm, services.ContactSetting.EVERYONE)
     relay.block(services.organisation_key(firm), f"user:{asker.pk}", "Uwe")
     ok, reason = services.may_write(firm, user_party)
-    assert not ok and "cannot be delivered" in reason
+    assert not ok and "nicht zugestellt" in reason
     page = signed_in(asker).get(f"/kontakt/organisation/{firm.slug}/").content.decode()
     assert 'name="subject"' not in page
     # The editor sees and lifts the block on the settings page.
@@ -246,7 +244,7 @@ def test_one_message_to_several_selected_organisations(settings: Any, smtp_serve
             assert asker.email not in text
     settings.RELAY_MAX_RECIPIENTS = 2
     too_many = client.post("/kontakt/auswahl/", {"organisation": ids[:3]})
-    assert too_many.status_code == 400 and "at most 2" in too_many.content.decode()
+    assert too_many.status_code == 400 and "höchstens 2" in too_many.content.decode()
     assert client.post("/kontakt/auswahl/", {}).status_code == 400
 
 
