@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,11 +98,26 @@ class NewInquiry:
     place: str = ""
 
 
-@transaction.atomic
 def file_inquiry(
     data: NewInquiry, attachment: UploadedFile | None = None, attachment_kind: str = ""
 ) -> Inquiry:
-    """Store an inquiry, route it, confirm it to the asker and tell the expert."""
+    """Store an inquiry, route it, confirm it to the asker and tell the expert; all or
+    nothing (an attachment file written before a failure is removed again)."""
+    stored: list[str] = []
+    try:
+        return _file_inquiry(data, attachment, attachment_kind, stored)
+    except BaseException:
+        from .models import attachment_storage
+
+        for name in stored:
+            attachment_storage.delete(name)
+        raise
+
+
+@transaction.atomic
+def _file_inquiry(
+    data: NewInquiry, attachment: UploadedFile | None, attachment_kind: str, stored: list[str]
+) -> Inquiry:
     now = timezone.now()
     inquiry = Inquiry.objects.create(
         reference=_next_reference(now.year),
@@ -124,13 +138,15 @@ def file_inquiry(
     )
     if attachment is not None:
         kind = KINDS.get(attachment_kind)
-        InquiryAttachment.objects.create(
+        item = InquiryAttachment(
             inquiry=inquiry,
-            file=attachment,
             filename=clean_text(attachment.name or "attachment", 200),
             content_type=kind.content_type if kind else "application/octet-stream",
             size=attachment.size or 0,
         )
+        item.file.save(attachment.name or "attachment", attachment, save=False)
+        stored.append(item.file.name or "")
+        item.save()
     log(inquiry, EventKind.FILED, inquiry.topic.name if inquiry.topic else "")
     found = route(inquiry)
     if found.rule is not None:
@@ -433,9 +449,7 @@ def apply_inquiry_retention(now: datetime.datetime) -> int:
     """Delete inquiries closed more than RETENTION_INQUIRY_DAYS ago with their notes,
     replies, events and attachments (files too, after the commit)."""
     cutoff = now - datetime.timedelta(days=settings.RETENTION_INQUIRY_DAYS)
-    old = Inquiry.objects.filter(
-        Q(status=InquiryStatus.CLOSED) | Q(closed_at__isnull=False), closed_at__lt=cutoff
-    )
+    old = Inquiry.objects.filter(status=InquiryStatus.CLOSED, closed_at__lt=cutoff)
     with transaction.atomic():
         files = list(
             InquiryAttachment.objects.filter(inquiry__in=old).values_list("file", flat=True)

@@ -315,3 +315,77 @@ def test_suggest_codes_keeps_what_was_typed_and_stores_nothing(agency: Any, clie
     assert Inquiry.objects.get().wz_code.code == chosen.group(1)  # type: ignore[union-attr]
     bad = client.post("/anfrage/", form_data(agency, wz_code="99.99"))
     assert bad.status_code == 200 and "99.99" in bad.content.decode()
+
+
+def test_forwarding_to_a_network_without_editors_says_why_and_changes_nothing(
+    agency: Any, mail_sent_at_once: None
+) -> None:
+    network = OrganisationFactory.create(name="Stilles Netzwerk e.V.", kind="cluster")
+    inquiry = services.file_inquiry(
+        services.NewInquiry(
+            name="Eva",
+            email="eva@firma.example",
+            message="Frage",
+            topic=agency.topics["foerderung"],
+        )
+    )
+    mail.outbox.clear()
+    expert = Client()
+    sign_in(expert, agency.users["anna"])
+    response = expert.post(
+        f"/intern/anfragen/{inquiry.reference}/", {"action": "forward", "organisation": network.pk}
+    )
+    assert response.status_code == 400
+    assert "Stilles Netzwerk e.V." in response.content.decode()
+    inquiry.refresh_from_db()
+    assert inquiry.status == "assigned" and inquiry.forwarded_to is None
+    assert mail.outbox == []
+
+
+def test_reassigning_to_a_team_gives_it_to_the_team_lead(
+    agency: Any, mail_sent_at_once: None
+) -> None:
+    inquiry = services.file_inquiry(
+        services.NewInquiry(
+            name="Eva",
+            email="eva@firma.example",
+            message="Frage",
+            topic=agency.topics["foerderung"],
+        )
+    )
+    mail.outbox.clear()
+    expert = Client()
+    sign_in(expert, agency.users["anna"])
+    response = expert.post(
+        f"/intern/anfragen/{inquiry.reference}/",
+        {"action": "assign", "team": agency.teams["service"].pk},
+    )
+    # Anna no longer sees the case: she is sent back to her inbox.
+    assert response.status_code == 302 and response["Location"] == "/intern/anfragen/"
+    inquiry.refresh_from_db()
+    assert inquiry.expert is None and inquiry.team == agency.teams["service"]
+    assert [m.to for m in mail.outbox] == [["clara@agentur.example"]]  # the lead
+    assert expert.get(f"/intern/anfragen/{inquiry.reference}/").status_code == 404
+
+
+def test_a_failure_while_filing_leaves_neither_rows_nor_files(
+    agency: Any, settings: Any, monkeypatch: Any
+) -> None:
+    def broken(inquiry: Any) -> Any:
+        raise RuntimeError("routing failed")
+
+    monkeypatch.setattr(services, "route", broken)
+    with pytest.raises(RuntimeError):
+        services.file_inquiry(
+            services.NewInquiry(
+                name="Eva",
+                email="eva@firma.example",
+                message="Frage",
+                topic=agency.topics["foerderung"],
+            ),
+            attachment=SimpleUploadedFile("plan.pdf", PDF),
+            attachment_kind="pdf",
+        )
+    assert not Inquiry.objects.exists() and not InquiryAttachment.objects.exists()
+    folder = Path(settings.INQUIRY_ATTACHMENT_DIR)
+    assert not [p for p in folder.rglob("*") if p.is_file()]
