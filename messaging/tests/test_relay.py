@@ -62,6 +62,7 @@ def test_both_sides_answer_on_the_portal_and_the_figures_follow() -> None:
     url = f"/nachrichten/c/{token_of(conversation, 'recipient')}/"
     page = client.get(url)
     assert page.status_code == 200
+    assert page["Referrer-Policy"] == "same-origin"  # the token stays on the portal
     assert "Können Sie 500 Teile liefern?" in page.content.decode()
     assert SENDER.address not in page.content.decode()
     answer = client.post(url, {"action": "reply", "body": "Ja, gern."}, follow=True)
