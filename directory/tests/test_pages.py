@@ -39,8 +39,9 @@ LIST_URL = reverse("directory:organisation-list")
 # Queries the pages may make, pinned on purpose: a change here means a page got
 # cheaper or more expensive, which the author of the change has to explain.
 LIST_QUERIES = 5  # count, page rows, their main sites, district choices, WZ section choices
-PROFILE_QUERIES = 10  # organisation + 9 prefetches (codes, technologies, tags, growth
-# fields, offerings, certifications, memberships, sites, contacts)
+PROFILE_QUERIES = 11  # organisation + 9 prefetches (codes, technologies, tags, growth
+# fields, offerings, certifications, memberships, sites, contacts) + whether it has an
+# editor (the contact button and the "not maintained by the organisation" notice)
 NETWORK_PROFILE_QUERIES = PROFILE_QUERIES + 1  # first members (fewer than the cap: no count)
 
 
