@@ -5,6 +5,7 @@ write, blocks, several organisations at once, and no address on any page or in a
 
 from __future__ import annotations
 
+import datetime
 import email
 import re
 from email import policy
@@ -287,3 +288,57 @@ def test_the_rate_limit_stops_a_flood(settings: Any) -> None:
     ]
     assert codes == [200, 200, 429]
     assert PendingRelay.objects.count() == 2
+
+
+def test_apply_retention_deletes_old_relayed_conversations(settings: Any) -> None:
+    from django.core.management import call_command
+
+    firm = make_firm(email=GENERAL)
+    asker = verified(User.objects.create_user("uwe", "uwe@privat.example", "x" * 16))
+    sender = services.sender_for_user(asker, "Uwe")
+    assert sender is not None
+    old, new = (
+        services.deliver(sender=sender, organisations=[firm], subject=s, body="Hallo").sent[0][1]
+        for s in ("Alt", "Neu")
+    )
+    Conversation.objects.filter(pk=old.pk).update(
+        last_message_at=timezone.now() - datetime.timedelta(days=settings.RETENTION_RELAY_DAYS + 1)
+    )
+    call_command("apply_retention", verbosity=0)
+    assert list(Conversation.objects.values_list("subject", flat=True)) == ["Neu"]
+    assert new.pk
+
+
+def test_a_request_sent_from_its_matches_is_about_the_request() -> None:
+    buyer = make_firm(email="einkauf@kaeufer.example")
+    posting = make_posting(organisation=buyer)
+    supplier = make_firm(email=GENERAL)
+    asker = verified(User.objects.create_user("uwe", "uwe@privat.example", "x" * 16))
+    signed_in(asker).post(
+        "/kontakt/auswahl/",
+        {
+            "organisation": [str(supplier.pk)],
+            "about": f"posting:{posting.pk}",
+            "step": "send",
+            "name": "Uwe",
+            "subject": "Ihr Angebot?",
+            "body": "Passt das?",
+        },
+    )
+    [conversation] = relay.conversations_about(f"posting:{posting.pk}")
+    assert conversation.about_title == posting.title
+
+
+def test_staff_without_the_permission_do_not_read_conversations() -> None:
+    firm = make_firm(email=GENERAL)
+    asker = verified(User.objects.create_user("uwe", "uwe@privat.example", "x" * 16))
+    sender = services.sender_for_user(asker, "Uwe")
+    assert sender is not None
+    conversation = services.deliver(
+        sender=sender, organisations=[firm], subject="Privat", body="Hallo"
+    ).sent[0][1]
+    staff = staff_user()
+    client = signed_in(staff)
+    assert client.get(f"/nachrichten/{conversation.pk}/").status_code == 404
+    admin_page = client.get(f"/admin/messaging/conversation/{conversation.pk}/change/")
+    assert admin_page.status_code in (302, 403)
