@@ -58,7 +58,10 @@ def _write(
     """The shared flow of the three contact pages: show the form, then relay at once
     (confirmed sender) or hold the message for the one-time link."""
     needs_address = _needs_address(request)
-    refusals = [(org, services.may_write(org, _sender(request, "-"))) for org in organisations]
+    # A visitor without a confirmed address is checked as an unregistered sender, so a
+    # "registered users only" organisation says so before anything is written.
+    checked = _sender(request, "-") or services.Party("visitor:", "-", "")
+    refusals = [(org, services.may_write(org, checked)) for org in organisations]
     open_orgs = [org for org, (ok, _reason) in refusals if ok]
     context = {
         **context,

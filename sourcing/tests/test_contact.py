@@ -182,6 +182,12 @@ def test_who_may_write_and_blocks() -> None:
     ok, reason = services.may_write(firm, visitor_party)
     assert not ok and "registrierten Nutzern" in reason
     assert services.may_write(firm, user_party)[0]
+    visitor_page = Client().get(f"/kontakt/organisation/{firm.slug}/").content.decode()
+    assert "registrierten Nutzern" in visitor_page and 'name="subject"' not in visitor_page
+    assert (
+        'name="subject"'
+        in signed_in(asker).get(f"/kontakt/organisation/{firm.slug}/").content.decode()
+    )
     services.change_setting(firm, services.ContactSetting.NOBODY)
     assert not services.may_write(firm, user_party)[0]
     services.change_setting(firm, services.ContactSetting.EVERYONE)
