@@ -16,7 +16,7 @@ from playwright.sync_api import Page
 
 from accounts.models import Account
 from core.testing import TRANSACTIONAL_APPS
-from core.testing.browser import axe_check
+from core.testing.browser import axe_check, sign_in_with_code
 from directory.models import Organisation
 from directory.tests.factories import OrganisationFactory
 from messaging.models import Conversation
@@ -119,3 +119,31 @@ def test_one_message_to_three_organisations_selected_on_the_need_page(
     axe_check(page)
     assert Conversation.objects.count() == 3
     assert User.objects.count() == 0  # nobody needed an account
+
+
+def test_an_editor_lets_only_registered_users_write_and_unblocks_a_sender(
+    live_server: Any, page: Page
+) -> None:
+    from messaging import relay
+    from sourcing.contact import services as contact
+
+    firm = OrganisationFactory.create(name="Drehteile Gera GmbH", email="info@drehteile.example")
+    editor = editor_of(firm, "anna")
+    editor.set_password("Werkbank-Fräse-2026")
+    editor.save()
+    relay.block(contact.organisation_key(firm), "visitor:abc", "Vera Lästig")
+    page.goto(live_server.url + "/konto/anmelden/")
+    sign_in_with_code(page, editor.email, "Werkbank-Fräse-2026", editor)
+    page.goto(live_server.url + firm.get_absolute_url())
+    page.get_by_role("link", name="Kontakteinstellungen").click()
+    assert page.locator("h1").inner_text() == "Kontakteinstellungen von Drehteile Gera GmbH"
+    axe_check(page)
+    page.get_by_label("nur registrierte Nutzer").check()
+    page.get_by_role("button", name="Speichern").click()
+    page.wait_for_load_state()
+    assert page.get_by_label("nur registrierte Nutzer").is_checked()
+    assert contact.setting_of(firm) == "registered"
+    page.get_by_role("button", name=re.compile("Blockierung aufheben.*Vera Lästig")).click()
+    page.wait_for_load_state()
+    assert "Vera Lästig" not in page.locator("main").inner_text()
+    axe_check(page)
