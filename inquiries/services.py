@@ -110,7 +110,8 @@ def file_inquiry(
         from .models import attachment_storage
 
         for name in stored:
-            attachment_storage.delete(name)
+            if name:
+                attachment_storage.delete(name)
         raise
 
 
