@@ -234,8 +234,11 @@ def test_the_digest_arrives_over_smtp_with_both_parts_and_unsubscribe_headers(
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         assert unsubscribe_url(me, MailList.POSTING_DIGEST) in message["List-Unsubscribe"]
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        text = message.get_body(preferencelist=("plain",)).get_content()
-        html = message.get_body(preferencelist=("html",)).get_content()
+        plain_part = message.get_body(preferencelist=("plain",))
+        html_part = message.get_body(preferencelist=("html",))
+        assert plain_part is not None and html_part is not None
+        text = plain_part.get_content()
+        html = html_part.get_content()
         assert "Drehteile aus Edelstahl gesucht" in text
         assert "Drehteile aus Edelstahl gesucht" in html
         raw = envelope.content.decode("utf-8", "replace")
