@@ -16,6 +16,7 @@ from core.api import ERROR_DESCRIPTIONS, InputError
 from directory.api import router as directory_router
 from search.api import router as search_router
 from search.backends.base import SearchUnavailable
+from sourcing.api import postings_router
 from sourcing.api import router as sourcing_router
 
 SEARCH_RETRY_AFTER = 300
@@ -38,6 +39,8 @@ api = NinjaAPI(
 api.add_router("/", search_router)
 api.add_router("/", directory_router)
 api.add_router("/", sourcing_router)
+# Its own router (a nested one would carry the parent's tag too: listed twice in the docs).
+api.add_router("/", postings_router)
 
 
 def error_response(

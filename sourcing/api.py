@@ -273,5 +273,3 @@ def posting_detail(request: HttpRequest, posting_id: int) -> dict[str, Any]:
     )
     return _posting_out(request, posting, list(posting.wz_codes.order_by("code")))
 
-
-router.add_router("/", postings_router)
