@@ -1,0 +1,1 @@
+"""The agency's figures (/intern/kennzahlen/): above sourcing, messaging and inquiries."""
