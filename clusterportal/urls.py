@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("sourcing.urls")),
     path("", include("inquiries.urls")),
+    path("", include("clusterportal.figures.urls")),
     path("", include("directory.urls")),
 ]
 
