@@ -14,7 +14,7 @@ from pydantic import Field
 
 from core.api import InputError, errors
 
-from . import services, wzsuggest
+from . import content, registry, services, wzsuggest
 from .forms import MAX_PAGE, SearchForm
 from .query import SearchQuery
 
@@ -213,4 +213,156 @@ def wz_suggest(request: HttpRequest, params: Query[WzSuggestParams]) -> dict[str
             }
             for s in found
         ]
+    }
+
+
+# --- Every kind of content (search.registry) -------------------------------------------
+MAX_GROUP_HITS = 20
+
+
+class ContentHitOut(Schema):
+    id: int
+    title: str
+    url: str
+    score: float
+    distance_km: float | None = None
+
+
+class GroupOut(Schema):
+    type: str = Field(description="The type's name: organisation, posting, …")
+    label: str
+    total: int
+    hits: list[ContentHitOut]
+
+
+class AllOut(Schema):
+    q: str
+    groups: list[GroupOut] = Field(description="One per kind of content, in the page's order.")
+
+
+class AllParams(Schema):
+    q: str = Field("", max_length=300, description="Words to search for, in German.")
+    per_type: int = Field(5, ge=1, le=MAX_GROUP_HITS, description="Hits per kind (1 to 20).")
+
+
+def _content_hits(
+    request: HttpRequest, doc_type: registry.DocumentType, hits: list[content.ContentHit]
+) -> list[dict[str, object]]:
+    objects = doc_type.load([h.id for h in hits], None)
+    return [
+        {
+            "id": h.id,
+            "title": doc_type.title(objects[h.id]),
+            "url": request.build_absolute_uri(doc_type.url(objects[h.id])),
+            "score": round(h.score, 4),
+            "distance_km": round(h.distance_km, 2) if h.distance_km is not None else None,
+        }
+        for h in hits
+        if h.id in objects
+    ]
+
+
+@router.get(
+    "/search/all",
+    response={200: AllOut, **errors(422, 503)},
+    summary="Search every kind of content",
+)
+def search_all(request: HttpRequest, params: Query[AllParams]) -> dict[str, object]:
+    """The words' hits grouped by kind of content (organisations, requests and offers, …):
+    each kind's total and first hits. ``/search`` answers organisations in full,
+    ``/search/content`` one other kind in full."""
+    groups: list[dict[str, object]] = []
+    for doc_type in registry.types():
+        if doc_type.specialised:  # organisations: the specialised search
+            found = services.search(
+                SearchQuery(text=params.q, limit=params.per_type, facets=False), relax=False
+            )
+            hits = [
+                {
+                    "id": item.organisation.pk,
+                    "title": doc_type.title(item.organisation),
+                    "url": request.build_absolute_uri(doc_type.url(item.organisation)),
+                    "score": round(item.score, 4),
+                }
+                for item in found.items
+            ]
+            total = found.total
+        else:
+            result = content.search_content(
+                content.ContentQuery(type=doc_type.name, text=params.q, page_size=params.per_type)
+            )
+            hits, total = _content_hits(request, doc_type, result.hits), result.total
+        groups.append(
+            {"type": doc_type.name, "label": str(doc_type.label), "total": total, "hits": hits}
+        )
+    return {"q": params.q, "groups": groups}
+
+
+class ContentParams(Schema):
+    type: str = Field(description="A kind of content other than organisations: posting, …")
+    q: str = Field("", max_length=300, description="Words to search for, in German.")
+    filter: list[str] = Field(
+        [],
+        description="Facet filters as name=value (several values of one facet: any of them; "
+        "of several facets: all), e.g. filter=kind=request&filter=category=material.",
+    )
+    page: int = Field(1, ge=1, le=500)
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+
+class ContentOut(Schema):
+    type: str
+    label: str
+    total: int
+    page: int
+    page_size: int
+    results: list[ContentHitOut]
+    facets: dict[str, dict[str, int]] = Field(
+        description="Per facet, value → hits; each facet honours every filter but its own."
+    )
+
+
+@router.get(
+    "/search/content",
+    response={200: ContentOut, **errors(422, 503)},
+    summary="Search one kind of content",
+)
+def search_one_type(request: HttpRequest, params: Query[ContentParams]) -> dict[str, object]:
+    """One kind of content's hits for the words and filters, with its facet counts."""
+    try:
+        doc_type = registry.get(params.type)
+    except LookupError:
+        doc_type = None
+    if doc_type is None or doc_type.specialised:
+        known = ", ".join(t.name for t in content.content_types())
+        message = f"type: {params.type[:40]!r} is no kind of content here; known: {known}"
+        raise InputError(f"Invalid input: {message}", [{"field": "type", "message": message}])
+    facets = {f.name for f in doc_type.facets}
+    filters: dict[str, list[str]] = {}
+    for raw in params.filter:
+        name, sep, value = raw.partition("=")
+        if not sep or name not in facets or not value:
+            message = (
+                f"filter: {raw[:60]!r} is not name=value with a facet of {doc_type.name} "
+                f"({', '.join(sorted(facets))})"
+            )
+            raise InputError(f"Invalid input: {message}", [{"field": "filter", "message": message}])
+        filters.setdefault(name, []).append(value[:100])
+    result = content.search_content(
+        content.ContentQuery(
+            type=doc_type.name,
+            text=params.q,
+            filters=filters,
+            page=params.page,
+            page_size=params.page_size,
+        )
+    )
+    return {
+        "type": doc_type.name,
+        "label": str(doc_type.label),
+        "total": result.total,
+        "page": params.page,
+        "page_size": params.page_size,
+        "results": _content_hits(request, doc_type, result.hits),
+        "facets": result.facets,
     }

@@ -17,6 +17,11 @@ class SearchConfig(AppConfig):
 
         suggestions.register(wzsuggest.suggest)
 
+        from . import registry
+        from .organisations import ORGANISATIONS
+
+        registry.register(ORGANISATIONS)
+
     def import_reference_data(self, progress: Any) -> list[tuple[str, object]]:
         """Called by ``manage.py import_reference_data`` (see core)."""
         from . import vocabulary

@@ -57,9 +57,12 @@ class DocumentType:
     label: str | Promise = ""  # the group's heading: "Requests and offers"
     facets: tuple[Facet, ...] = ()
     # The template of one hit on the search page; gets ``object``, ``hit`` and ``type``.
-    hit_template: str = ""
+    hit_template: str = "search/_content_hit.html"
     # Position of the group on the search page (organisations: 0).
     order: int = 100
+    # True only for organisations: their documents take the engines' specialised path
+    # (``search.services``) instead of ``search.content``.
+    specialised: bool = False
 
     def indexable_ids(self) -> Iterable[int]:
         """Ids of every object that belongs in the index now: what every visitor may see
@@ -78,6 +81,10 @@ class DocumentType:
 
     def url(self, obj: Any) -> str:
         raise NotImplementedError
+
+    def title(self, obj: Any) -> str:
+        """The hit's title in lists and the API."""
+        return str(obj)
 
 
 _types: dict[str, DocumentType] = {}

@@ -27,21 +27,29 @@ def update_vectors(ids: list[int]) -> int:
 
 @task()
 def rebuild_index() -> int:
-    from . import services
+    from . import content, services
 
-    return services.rebuild_index().documents
+    documents = services.rebuild_index().documents
+    content.rebuild()
+    return documents
 
 
 @task()
 def check_search_index(repair: bool = True) -> dict[str, int]:
     """Compare the index with the database and repair what differs (scheduled daily;
     cron runs the command of the same name)."""
-    from . import consistency
+    from . import consistency, content
 
     drift = consistency.check()
     if repair and not drift.clean:
         consistency.repair(drift)
+    content_drift = content.check()
+    if repair:
+        content.repair(content_drift)
     return {
+        "content_missing": sum(len(d.missing) for d in content_drift),
+        "content_stale": sum(len(d.stale) for d in content_drift),
+        "content_extra": sum(len(d.extra) for d in content_drift),
         "missing": len(drift.missing),
         "stale": len(drift.stale),
         "extra": len(drift.extra),
@@ -49,3 +57,11 @@ def check_search_index(repair: bool = True) -> dict[str, int]:
         "vectors_stale": len(drift.vectors_stale),
         "vectors_extra": len(drift.vectors_extra),
     }
+
+
+@task()
+def update_content(type_name: str, ids: list[int]) -> int:
+    """Index these objects of a registered content type again (``search.content``)."""
+    from . import content, registry
+
+    return content.index_content(registry.get(type_name), ids)

@@ -25,7 +25,8 @@ from core.exports import Column, export_response
 from directory.choices import OrganisationKind
 from directory.services import BOUNDARY_ATTRIBUTION
 
-from . import services
+from . import content_views, registry, services
+from .content import ORGANISATION
 from .forms import MAX_PAGE, PAGE_SIZE, RADIUS_CHOICES, SORT_LABELS, SearchForm
 from .partial import ANY_WORDS_PARAM, ANY_WORDS_VALUE, UsedSpelling
 from .query import SORTS, BBox, SearchQuery
@@ -93,7 +94,24 @@ def _with_any_words(request: HttpRequest, query: SearchQuery) -> SearchQuery:
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
+    """The organisations for the words, and what else they find (``content_views``);
+    ``?type=<name>`` lists the hits of one other type."""
+    type_name = request.GET.get("type", "")
+    unknown_type = False
+    if type_name and type_name != ORGANISATION:
+        try:
+            doc_type = registry.get(type_name)
+        except LookupError:
+            unknown_type = True
+        else:
+            if not doc_type.specialised:
+                return content_views.content_page(request, doc_type)
     form = SearchForm(request.GET)
+    if unknown_type:
+        form.messages.append(
+            _("There is no kind of content “%(type)s”; showing organisations.")
+            % {"type": type_name[:40]}
+        )
     query = _with_any_words(request, form.to_query(PAGE_SIZE))
     results = refused_results(form, query) if form.refuses else services.search(query)
     paginator = Paginator(range(min(results.total, PAGE_SIZE * MAX_PAGE)), PAGE_SIZE)
@@ -157,6 +175,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             {"spelling": c, "url": _url_with(request, {"q": [_replaced(query.text, c)]})}
             for c in results.corrections
         ],
+        "groups": content_views.groups_for(request, query.text) if query.offset == 0 else [],
     }
     partial = request.htmx and not request.htmx.history_restore_request  # type: ignore[attr-defined]
     template = "search/_results.html" if partial else "search/search.html"

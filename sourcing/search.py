@@ -22,6 +22,21 @@ def _choice_label(choices: Any) -> Any:
     return lambda value: str(labels.get(value, value))
 
 
+def _wz_label(value: str) -> str:
+    """ "25" → "25 Herstellung von Metallerzeugnissen" (the title of the WZ 2008 code)."""
+    from classification.models import WzCode
+
+    code = WzCode.objects.filter(version="2008", code=value).first()
+    return f"{value} {code.display_title}" if code else value
+
+
+def _district_label(value: str) -> str:
+    from geo.models import District
+
+    district = District.objects.filter(ags=value).first()
+    return district.name if district else value
+
+
 def wz_keys(codes: Iterable[str], sections: Iterable[str]) -> list[str]:
     """A posting's WZ facet values: the sections and divisions of its codes, and the codes."""
     keys: set[str] = set(sections)
@@ -40,8 +55,8 @@ class PostingType(DocumentType):
         Facet("kind", _("Kind"), _choice_label(PostingKind)),
         Facet("category", _("Category"), _choice_label(PostingCategory)),
         Facet("urgency", _("Urgency"), _choice_label(Urgency)),
-        Facet("wz", _("Industry (WZ 2008)")),
-        Facet("district", _("District")),
+        Facet("wz", _("Industry (WZ 2008)"), _wz_label),
+        Facet("district", _("District"), _district_label),
     )
 
     def indexable_ids(self) -> Iterable[int]:

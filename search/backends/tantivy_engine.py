@@ -77,6 +77,8 @@ SINGLE_VALUED = frozenset({"kind", "size", "district"})
 NESTED_EXACT_FACTOR = 2.5
 NESTED_MAX_COMBINATIONS = 64
 SCHEMA_VERSION = "10"
+# The folder of the content index (backends.content_tantivy), kept by a switch.
+CONTENT_DIRECTORY = "content"
 # The organisation vectors of a generation (search.vectors), switched with it.
 VECTORS = "vectors.sqlite3"
 # Documents in the cells a radius cuts, checked one by one (a band ~100 m wide).
@@ -318,7 +320,8 @@ class TantivyEngine(SearchEngine):
         tmp.write_text(generation)
         os.replace(tmp, self.root / "CURRENT")
         for old in self.root.iterdir():
-            if old.is_dir() and old.name != generation:
+            # The content index (search.content) lives beside the generations.
+            if old.is_dir() and old.name not in {generation, CONTENT_DIRECTORY}:
                 shutil.rmtree(old, ignore_errors=True)
 
     def vector_store(self) -> VectorStore:

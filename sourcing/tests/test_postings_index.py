@@ -104,7 +104,8 @@ def test_form_create_and_edit(told: list[int], django_capture_on_commit_callback
 
 
 def test_close(told: list[int], django_capture_on_commit_callbacks: Any) -> None:
-    posting = PostingFactory.create()
+    with django_capture_on_commit_callbacks(execute=True):
+        posting = PostingFactory.create()
     editor = editor_of(posting.organisation)
     assert finds(posting)
     told.clear()
@@ -262,3 +263,25 @@ def test_words_in_the_list_and_the_api_find_postings(
     assert [r["id"] for r in api["results"]] == [steel.pk]
     page = client.get("/gesuche/", {"q": "Edelstahl"}).content.decode()
     assert "Bleche aus Edelstahl gesucht" in page and "Holzpaletten" not in page
+
+
+def test_the_main_search_groups_postings_beside_organisations(
+    told: list[int], django_capture_on_commit_callbacks: Any, client: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        steel = PostingFactory.create(
+            title="Bleche aus Edelstahl gesucht", description="Zwei Tonnen Edelstahlbleche."
+        )
+    page = client.get("/suche/", {"q": "Edelstahlblech"}).content.decode()
+    assert "Gesuche und Angebote" in page
+    assert f'href="{steel.get_absolute_url()}"' in page
+    one_kind = client.get("/suche/", {"type": "posting", "q": "Edelstahl"}).content.decode()
+    assert "Bleche aus Edelstahl gesucht" in one_kind and "1 Treffer" in one_kind
+    groups = client.get("/api/v1/search/all", {"q": "Edelstahl"}).json()["groups"]
+    (postings,) = [g for g in groups if g["type"] == "posting"]
+    assert postings["total"] == 1 and postings["hits"][0]["id"] == steel.pk
+    # Closed: gone from every group.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_posting(editor_of(steel.organisation), steel)
+    groups = client.get("/api/v1/search/all", {"q": "Edelstahl"}).json()["groups"]
+    assert [g["total"] for g in groups if g["type"] == "posting"] == [0]

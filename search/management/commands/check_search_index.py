@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from core.progress import TerminalProgress
-from search import consistency
+from search import consistency, content
 
 # Ids named per kind of drift in the report; the rest are counted.
 SHOWN_IDS = 20
@@ -45,7 +45,10 @@ class Command(BaseCommand):
         try:
             drift = consistency.check(progress=progress)
             self._report(drift)
-            if drift.clean:
+            content_drift = content.check(progress=progress)
+            self._report_content(content_drift)
+            content_clean = all(d.clean for d in content_drift)
+            if drift.clean and content_clean:
                 self.stdout.write(self.style.SUCCESS(_("The search index matches the database.")))
                 return
             if not options["repair"]:
@@ -56,7 +59,8 @@ class Command(BaseCommand):
                     ),
                     returncode=1,
                 )
-            written = consistency.repair(drift, progress=progress)
+            written = consistency.repair(drift, progress=progress) if not drift.clean else 0
+            content_written = content.repair(content_drift, progress=progress)
         finally:
             progress.close()
         self.stdout.write(
@@ -65,6 +69,33 @@ class Command(BaseCommand):
                 % {"count": f"{written:,}"}
             )
         )
+        if content_written:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Repaired: %(count)s other documents indexed anew or removed.")
+                    % {"count": f"{content_written:,}"}
+                )
+            )
+
+    def _report_content(self, drifts: list[content.TypeDrift]) -> None:
+        """Per content type (requests and offers, …): the counts and the ids that differ."""
+        for d in drifts:
+            self.stdout.write(
+                _("%(label)s (%(type)s): %(expected)s visible, %(indexed)s documents.")
+                % {
+                    "label": d.label,
+                    "type": d.type,
+                    "expected": f"{d.expected:,}",
+                    "indexed": f"{d.indexed:,}",
+                }
+            )
+            self._lines(
+                (
+                    ("  " + _("Missing (visible, not in the index)"), d.missing),
+                    ("  " + _("Outdated (indexed with other content)"), d.stale),
+                    ("  " + _("Extra (in the index, not visible)"), d.extra),
+                )
+            )
 
     def _report(self, drift: consistency.Drift) -> None:
         for problem in drift.problems:

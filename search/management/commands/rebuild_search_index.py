@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from core.progress import TerminalProgress
-from search import services
+from search import content, services
 
 
 class Command(BaseCommand):
@@ -23,14 +23,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         engine = services.engine()
-        if options["if_empty"] and not engine.problems() and engine.count() > 0:
-            self.stdout.write("The search index is already built.")
-            return
         progress = TerminalProgress(stream=self.stderr, disable=options["no_progress"])
         try:
-            stats = services.rebuild_index(progress=progress)
+            if options["if_empty"] and not engine.problems() and engine.count() > 0:
+                self.stdout.write("The search index is already built.")
+                if not content.is_empty():
+                    return
+            else:
+                self._organisations(progress)
+            done = content.rebuild(progress=progress)
         finally:
             progress.close()
+        for doc_type, count in done.items():
+            self.stdout.write(f"{doc_type.label} ({doc_type.name}): {count:,} documents indexed.")
+
+    def _organisations(self, progress: TerminalProgress) -> None:
+        stats = services.rebuild_index(progress=progress)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Indexed {stats.documents:,} organisations with {stats.engine} "
