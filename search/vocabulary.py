@@ -106,8 +106,10 @@ def analyser() -> Analyser:
         return _long_lived(Analyser(lexicon_words()))
 
 
+@cache
 def lexicon_fingerprint() -> str:
-    """Changes when the lexicon changes: the index must then be rebuilt."""
+    """Changes when the lexicon changes: the index must then be rebuilt. Kept with the
+    loaded analyser (every content document's version names it)."""
     digest = hashlib.sha256("\n".join(sorted(analyser().lexicon)).encode()).hexdigest()
     return digest[:16]
 
@@ -129,7 +131,7 @@ def wz_notes() -> WzNotes:
 
 def reset() -> None:
     """Forget the loaded vocabulary (after an import, and between tests)."""
-    for loaded in (analyser, synonyms, wz_notes):
+    for loaded in (analyser, lexicon_fingerprint, synonyms, wz_notes):
         loaded.cache_clear()
     # The WZ suggestion is built from the same analyser, synonyms and WZ texts.
     from . import wzsuggest

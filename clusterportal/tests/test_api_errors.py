@@ -111,6 +111,8 @@ def test_the_schema_documents_every_error_code_with_the_error_body(client: Clien
     expected = {
         ("get", "/api/v1/search"): {"422", "503"},
         ("get", "/api/v1/suggest"): {"422", "503"},
+        ("get", "/api/v1/search/all"): {"422", "503"},
+        ("get", "/api/v1/search/content"): {"422", "503"},
         ("get", "/api/v1/wz/suggest"): {"422"},
         ("get", "/api/v1/match"): {"422", "503"},
         ("get", "/api/v1/postings"): {"422"},
