@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from . import content, registry
+from . import content, registry, services
 from .content import ContentQuery, search_content
-from .query import MAX_QUERY_LENGTH, clean_text
+from .query import MAX_QUERY_LENGTH, SearchQuery, clean_text
 from .registry import DocumentType
 
 GROUP_HITS = 3
@@ -114,6 +114,19 @@ def _page_number(request: HttpRequest) -> tuple[int, str | None]:
     return int(raw), None
 
 
+def _other(doc_type: DocumentType, text: str) -> dict[str, Any]:
+    """A tab for another type: its link and, with words, its count."""
+    if doc_type.specialised:  # organisations: their own search
+        total = None
+        if text:
+            counted = services.search(SearchQuery(text=text, limit=0, facets=False), relax=False)
+            total = counted.total
+        url = f"{reverse('search:search')}?{urlencode({'q': text})}" if text else ""
+        return {"type": doc_type, "url": url or reverse("search:search"), "total": total}
+    total = search_content(ContentQuery(type=doc_type.name, text=text, page_size=1)).total
+    return {"type": doc_type, "url": type_url(doc_type, text), "total": total}
+
+
 def content_page(request: HttpRequest, doc_type: DocumentType) -> HttpResponse:
     """One type's hits for the words, with its facets (OR within a facet, AND across)
     and pages; the organisations' count links back to the organisation results."""
@@ -170,15 +183,8 @@ def content_page(request: HttpRequest, doc_type: DocumentType) -> HttpResponse:
         else [],
         "page_base": type_url(doc_type, text, **filters),
         "clear_all": type_url(doc_type, text) if filters else "",
-        "others": [
-            {
-                "type": t,
-                "url": type_url(t, text)
-                if not t.specialised
-                else f"{reverse('search:search')}?{urlencode({'q': text})}",
-            }
-            for t in others
-        ],
+        "others": [_other(t, text) for t in others],
+        "list_url": doc_type.list_url(text),
     }
     status = 404 if result.total and page_number > paginator.num_pages else 200
     return render(request, "search/content.html", context, status=status)

@@ -86,6 +86,10 @@ class DocumentType:
         """The hit's title in lists and the API."""
         return str(obj)
 
+    def list_url(self, text: str) -> str:
+        """The type's own list page for these words (with a map or other filters), or ""."""
+        return ""
+
 
 _types: dict[str, DocumentType] = {}
 

@@ -113,3 +113,11 @@ class PostingType(DocumentType):
 
     def url(self, obj: Any) -> str:
         return str(obj.get_absolute_url())
+
+    def list_url(self, text: str) -> str:
+        """The list at /gesuche/ with its map, place and radius."""
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        base = reverse("sourcing:posting-list")
+        return f"{base}?{urlencode({'q': text})}" if text else base
