@@ -5,6 +5,8 @@
 - ``delete_account`` anonymises the account and its traces but keeps the organisation
   data it maintained, with the changes' history (Art. 17; the history then names an
   anonymous account).
+- The apps above declare their own personal data (``register_personal_data``): one key
+  of the download and, where they hold any, what deleting the account erases.
 - ``erase_contact`` removes a contact person together with every earlier version of it.
 - ``apply_retention`` deletes or empties what is kept no longer than its period
   (daily: ``manage.py apply_retention``).
@@ -84,12 +86,67 @@ def consent_state(user: User) -> dict[str, bool]:
     return state
 
 
+# Personal data of the apps above: name → what to export and what to erase. Each app
+# registers its own in ``AppConfig.ready()`` (``register_personal_data``), as it does its
+# retention rules, so that this module imports no app above it.
+Exporter = Callable[[User], Any]
+Eraser = Callable[[User], None]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    export: Exporter
+    erase: Eraser | None
+
+
+_personal_data: dict[str, PersonalData] = {}
+# The keys ``export_user_data`` writes itself; a registered name may not take one.
+BUILT_IN_KEYS = frozenset(
+    {
+        "exported",
+        "account",
+        "consents",
+        "organisations_maintained",
+        "claims",
+        "change_requests",
+        "changes_made",
+        "emails",
+    }
+)
+
+
+def register_personal_data(name: str, export: Exporter, erase: Eraser | None = None) -> None:
+    """Add an app's personal data: ``export(user)`` returns what the data download lists
+    under ``name`` (JSON-able); ``erase(user)`` deletes or anonymises it when the account is
+    deleted (None: the app keeps nothing that is personal after the account is gone).
+    Erasers run inside the deletion's transaction while ``user.email`` is still set."""
+    if name in BUILT_IN_KEYS:
+        raise ValueError(f"{name!r} is a key of the data download already")
+    _personal_data[name] = PersonalData(export=export, erase=erase)
+
+
+def registered_personal_data() -> dict[str, PersonalData]:
+    return dict(_personal_data)
+
+
+def confirmed_address(user: User) -> str:
+    """The account's address, normalised, if its owner confirmed it (opened a link sent
+    there), else "". Only a confirmed address makes what was filed under it without an
+    account (an inquiry, a visitor's message) this account's: anyone can register with
+    someone else's address, nobody can confirm it."""
+    if not user.email:
+        return ""
+    confirmed = Account.objects.filter(user=user, email_verified_at__isnull=False).exists()
+    return outbox.normalise_address(user.email) if confirmed else ""
+
+
 def export_user_data(user: User) -> dict[str, Any]:
-    """Everything the portal holds about this account."""
+    """Everything the portal holds about this account: its own parts, then one key per
+    app that registered personal data."""
     from directory.models import ChangeRequest
 
     account = Account.objects.filter(user=user).first()
-    return {
+    data: dict[str, Any] = {
         "exported": timezone.now().isoformat(),
         "account": {
             "email": user.email,
@@ -144,6 +201,9 @@ def export_user_data(user: User) -> dict[str, Any]:
         "changes_made": _changes_made(user),
         "emails": outbox.messages_to(user.email) if user.email else [],
     }
+    for name, part in _personal_data.items():
+        data[name] = part.export(user)
+    return data
 
 
 def _changes_made(user: User) -> list[dict[str, Any]]:
@@ -167,9 +227,13 @@ def _changes_made(user: User) -> list[dict[str, Any]]:
 @transaction.atomic
 def delete_account(user: User) -> None:
     """Anonymise the account: no name, address, password, second factor, sessions or
-    roles remain; organisation data and its history stay (naming an anonymous account)."""
+    roles remain; organisation data and its history stay (naming an anonymous account).
+    The apps' erasers run first, while the address is still known (they match by it)."""
     from directory.models import ChangeRequest
 
+    for part in _personal_data.values():
+        if part.erase is not None:
+            part.erase(user)
     pk = user.pk
     outbox.forget_address(user.email)
     user.username = f"deleted-{pk}"

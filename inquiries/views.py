@@ -177,7 +177,12 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
     }
     user = request.user
     done = ""
-    if action == "note" and forms["note_form"].is_valid():
+    if action in ("reply", "forward") and not inquiry.email:
+        # The asker deleted their account (inquiries.privacy): nobody to write to.
+        form = forms["reply_form" if action == "reply" else "forward_form"]
+        form.is_valid()
+        form.add_error(None, _("The asker has deleted their account: the case can only be closed."))
+    elif action == "note" and forms["note_form"].is_valid():
         services.add_note(inquiry, forms["note_form"].cleaned_data["text"], user)
         done = _("Note added.")
     elif action == "reply" and forms["reply_form"].is_valid():

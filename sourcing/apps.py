@@ -14,7 +14,13 @@ class SourcingConfig(AppConfig):
 
         register(PostingType())
 
-        from accounts.privacy import register_retention
+        from accounts.privacy import register_personal_data, register_retention
         from messaging.relay import delete_expired
 
+        from . import privacy
+
         register_retention("relayed messages", delete_expired)
+        register_personal_data(
+            "relayed_contact", privacy.export_conversations, privacy.erase_conversations
+        )
+        register_personal_data("sourcing", privacy.export_sourcing, privacy.erase_sourcing)

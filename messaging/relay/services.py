@@ -76,10 +76,11 @@ def _add_participant(
 
 
 def _notify(message: RelayedMessage) -> None:
-    """One mail per participant of the other side; no address of the author in it."""
+    """One mail per participant of the other side; no address of the author in it (nor
+    to a participant whose address was erased with their account: messaging.privacy)."""
     conversation = message.conversation
     author = message.author
-    for participant in conversation.participants.exclude(side=author.side):
+    for participant in conversation.participants.exclude(side=author.side).exclude(address=""):
         enqueue(
             to=participant.address,
             subject=conversation.subject,
