@@ -163,10 +163,15 @@ class InboxFilterForm(forms.Form):
         label=_("Status"), choices=[("", _("all")), *list(InquiryStatus.choices)], required=False
     )
     topic = forms.ModelChoiceField(
-        label=_("Topic"), queryset=InquiryTopic.objects.all(), required=False
+        label=_("Topic"),
+        queryset=InquiryTopic.objects.all(),
+        required=False,
+        empty_label=_("all topics"),
     )
     expert = forms.ModelChoiceField(
-        label=_("Expert"), queryset=Expert.objects.all(), required=False
+        label=_("Expert"), queryset=Expert.objects.all(), required=False, empty_label=_("all")
     )
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("all teams")
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
