@@ -11,6 +11,8 @@ The search index of a test run lives in a temporary folder, never in ``var/``.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +28,16 @@ pytest_plugins = ["core.testing.browser", "messaging.testing"]
 @pytest.fixture(scope="session", autouse=True)
 def _search_index_in_tmp(tmp_path_factory):
     settings.SEARCH_INDEX_DIR = tmp_path_factory.mktemp("search-index")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_index() -> None:
+    """Each test starts with an empty content index (requests and offers, …) in the
+    session's index folder, as each starts with an empty database."""
+    from search import content
+
+    content.forget()
+    shutil.rmtree(Path(settings.SEARCH_INDEX_DIR) / "content", ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

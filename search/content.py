@@ -166,6 +166,12 @@ def store() -> Any:
         return _engines[key]
 
 
+def forget() -> None:
+    """Drop the stores this process holds open (tests; after moving the index folder)."""
+    with _lock:
+        _engines.clear()
+
+
 def content_types() -> list[DocumentType]:
     """Every registered type this index holds (all but organisations)."""
     return [t for t in registry.types() if not t.specialised]

@@ -82,14 +82,10 @@ def groups_for(request: HttpRequest, text: str) -> list[Group]:
     groups = []
     for doc_type in content.content_types():
         result = search_content(ContentQuery(type=doc_type.name, text=text, page_size=GROUP_HITS))
-        if result.total:
+        hits = _shown(doc_type, result.hits, request.user) if result.total else []
+        if hits:  # none visible: the index has not yet heard that they are gone
             groups.append(
-                Group(
-                    type=doc_type,
-                    total=result.total,
-                    hits=_shown(doc_type, result.hits, request.user),
-                    url=type_url(doc_type, text),
-                )
+                Group(type=doc_type, total=result.total, hits=hits, url=type_url(doc_type, text))
             )
     return groups
 
