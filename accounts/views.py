@@ -23,6 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from core.abuse import hit_rate_limit, rate_limited_response
+from messaging import relay
 
 from . import privacy, services
 from .consents import PRIVACY_CONSENT
@@ -254,6 +255,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_totp": services.totp_device(user) is not None,  # type: ignore[arg-type]
             "recovery_left": services.recovery_codes_left(user),  # type: ignore[arg-type]
             "organisations": editable_organisations(user),
+            "waiting_conversations": relay.waiting_for(user),
             "consent_choices": [
                 (purpose, text, state[purpose]) for purpose, text in privacy.CONSENT_TEXTS.items()
             ],

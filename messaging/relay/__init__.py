@@ -23,6 +23,7 @@ from .services import (
     start_conversation,
     unblock,
     visitor_key,
+    waiting_for,
 )
 
 __all__ = [
@@ -41,4 +42,5 @@ __all__ = [
     "start_conversation",
     "unblock",
     "visitor_key",
+    "waiting_for",
 ]

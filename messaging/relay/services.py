@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,6 +201,26 @@ def conversations_of(user: Any) -> QuerySet[Conversation]:
         return Conversation.objects.none()
     return (
         Conversation.objects.filter(participants__user=user).distinct().order_by("-last_message_at")
+    )
+
+
+def waiting_for(user: Any) -> int:
+    """How many of a signed-in user's conversations wait for their side: the last
+    message came from the other side (one query; the account page shows it)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    last_side = (
+        RelayedMessage.objects.filter(conversation=OuterRef("conversation"))
+        .order_by("-created", "-pk")
+        .values("author__side")[:1]
+    )
+    return (
+        Participant.objects.filter(user=user)
+        .annotate(last_side=Subquery(last_side))
+        .exclude(last_side=F("side"))
+        .values("conversation")
+        .distinct()
+        .count()
     )
 
 
