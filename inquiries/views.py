@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,8 @@ from .forms import (
 )
 from .models import Inquiry, InquiryAttachment
 from .permissions import may_see, may_use_inbox, visible_inquiries
+
+INBOX_PAGE_SIZE = 50
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,12 +140,30 @@ def inbox(request: HttpRequest) -> HttpResponse:
             )
     counts = dict(mine.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     per_status = [(value, label, counts.get(value, 0)) for value, label in InquiryStatus.choices]
+    paginator = Paginator(cases.order_by("-created", "-pk"), INBOX_PAGE_SIZE)
+    asked = request.GET.get("page") or "1"
+    missing_page = None
+    try:
+        page = paginator.page(asked)
+    except InvalidPage:
+        # Not a page number, or past the end: say so and lead to the last page.
+        page = paginator.page(paginator.num_pages)
+        missing_page = {"number": asked[:20], "last": paginator.num_pages}
     now = timezone.now()
-    rows = [(case, services.is_overdue(case, now)) for case in cases[:200]]
+    rows = [] if missing_page else [(c, services.is_overdue(c, now)) for c in page.object_list]
     return render(
         request,
         "inquiries/inbox.html",
-        {"form": form, "rows": rows, "per_status": per_status, "total": cases.count()},
+        {
+            "form": form,
+            "rows": rows,
+            "per_status": per_status,
+            "total": paginator.count,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "missing_page": missing_page,
+        },
+        status=404 if missing_page else 200,
     )
 
 
