@@ -36,6 +36,7 @@ PROJECT_APPS: tuple[str, ...] = (
     "accounts",
     "sourcing",
     "inquiries",
+    "networks",
 )
 
 # Parts of an organisation that an editor removes while curating a profile (a
@@ -104,6 +105,7 @@ ROLES: dict[str, Role] = {
             Grant("accounts", "organisationeditor", EDIT_AND_DELETE),
             Grant("search", "synonymset", EDIT_AND_DELETE),
             Grant("directory", "tag", EDIT),
+            Grant("networks", "networkprofile", EDIT),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),
             Grant("classification", "*", VIEW),
             Grant("geo", "*", VIEW),
@@ -119,6 +121,7 @@ ROLES: dict[str, Role] = {
         (
             Grant("directory", "*", VIEW),
             Grant("directory", "organisation", ("classify",)),
+            Grant("networks", "networkprofile", VIEW),
             # Who answers inquiries (not the cases: those only in the inbox, see
             # inquiries.permissions).
             Grant("inquiries", "inquirytopic", VIEW),

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "accounts",
     "sourcing",
     "inquiries",
+    "networks",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,61 @@
+"""Back office for network profiles.
+
+The network's own data (name, sites, contact persons, members, growth fields) is
+edited in the organisation's admin, where it already lives; the profile page here
+links there instead of repeating those forms.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import NetworkProfile
+
+
+@admin.register(NetworkProfile)
+class NetworkProfileAdmin(SimpleHistoryAdmin):
+    list_display = ("organisation", "kind", "status", "carrier")
+    list_filter = ("organisation__kind", "organisation__status")
+    list_select_related = ("organisation", "carrier")
+    search_fields = ("organisation__name", "carrier__name", "mission", "focus_topics")
+    raw_id_fields = ("organisation", "carrier")
+    readonly_fields = ("organisation_parts",)
+    fields = (
+        "organisation",
+        "carrier",
+        "mission",
+        "goals",
+        "focus_topics",
+        "services",
+        "organisation_parts",
+    )
+
+    @admin.display(description=_("kind"), ordering="organisation__kind")
+    def kind(self, profile: NetworkProfile) -> str:
+        return profile.organisation.get_kind_display()
+
+    @admin.display(description=_("publication status"), ordering="organisation__status")
+    def status(self, profile: NetworkProfile) -> str:
+        return profile.organisation.get_status_display()
+
+    @admin.display(description=_("contact persons, members, growth fields"))
+    def organisation_parts(self, profile: NetworkProfile) -> str:
+        if profile.organisation_id is None:
+            return "–"
+        organisation = profile.organisation
+        url = reverse("admin:directory_organisation_change", args=[organisation.pk])
+        contacts = format_html_join(", ", "{}", ((str(c),) for c in organisation.contacts.all()))
+        return format_html(
+            '{} <a href="{}">{}</a><br>{}: {}<br>{}: {}',
+            _("Edited with the organisation:"),
+            url,
+            organisation,
+            _("contact persons"),
+            contacts or "–",
+            _("members"),
+            organisation.members.count(),
+        )

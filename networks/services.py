@@ -1,0 +1,161 @@
+"""What the network pages show, computed from the directory: never typed in.
+
+The member count and the member mix are aggregate queries over the network's
+published members, so they follow every membership, status or classification change
+without anyone updating a figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+
+from classification.models import WzCode
+from directory.choices import (
+    NETWORK_KINDS,
+    EmployeeSizeClass,
+    OrganisationKind,
+    PublicationStatus,
+)
+from directory.models import Organisation, Site
+
+from .models import NetworkProfile
+
+
+@dataclass(frozen=True)
+class Share:
+    """One bar of the member mix: a value, its label and how many members carry it."""
+
+    value: str
+    label: str
+    count: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.count / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class MemberMix:
+    """A network's published members counted by kind, size, WZ section and district.
+
+    ``unknown_*`` count the members without that value (no size class, no main WZ
+    code, no main site with a district), so every breakdown adds up to its total.
+    """
+
+    total: int
+    by_kind: list[Share] = field(default_factory=list)
+    companies: int = 0
+    companies_by_size: list[Share] = field(default_factory=list)
+    by_wz_section: list[Share] = field(default_factory=list)
+    by_district: list[Share] = field(default_factory=list)
+
+    @property
+    def unknown_size(self) -> int:
+        return self.companies - sum(share.count for share in self.companies_by_size)
+
+    @property
+    def unknown_wz_section(self) -> int:
+        return self.total - sum(share.count for share in self.by_wz_section)
+
+    @property
+    def unknown_district(self) -> int:
+        return self.total - sum(share.count for share in self.by_district)
+
+
+def published_members(network: Organisation) -> QuerySet[Organisation]:
+    """The network's members that every visitor may see."""
+    return Organisation.objects.published().filter(memberships__network=network)
+
+
+def member_mix(network: Organisation) -> MemberMix:
+    """Five grouped queries over the published members, whatever the network's size."""
+    members = published_members(network)
+    kinds = dict(OrganisationKind.choices)
+    kind_rows = members.order_by().values("kind").annotate(n=Count("pk"))
+    by_kind = {row["kind"]: row["n"] for row in kind_rows}
+    total = sum(by_kind.values())
+
+    companies = by_kind.get(OrganisationKind.COMPANY, 0)
+    size_rows = (
+        members.filter(kind=OrganisationKind.COMPANY)
+        .exclude(employee_size_class="")
+        .order_by()
+        .values("employee_size_class")
+        .annotate(n=Count("pk"))
+    )
+    by_size = {row["employee_size_class"]: row["n"] for row in size_rows}
+
+    section_rows = (
+        members.filter(primary_wz__isnull=False)
+        .order_by()
+        .values("primary_wz__section")
+        .annotate(n=Count("pk"))
+    )
+    by_section = {row["primary_wz__section"]: row["n"] for row in section_rows}
+    section_titles = dict(
+        WzCode.objects.filter(version="2008", level=1, code__in=by_section).values_list(
+            "code", "title_short"
+        )
+    )
+
+    district_rows = (
+        Site.objects.filter(is_primary=True, district__isnull=False, organisation__in=members)
+        .order_by()
+        .values("district_id", "district__name")
+        .annotate(n=Count("organisation", distinct=True))
+    )
+
+    return MemberMix(
+        total=total,
+        by_kind=_sorted(
+            Share(kind, str(kinds.get(kind, kind)), n, total) for kind, n in by_kind.items()
+        ),
+        companies=companies,
+        companies_by_size=[
+            Share(size.value, str(size.label), by_size[size.value], companies)
+            for size in EmployeeSizeClass
+            if size.value in by_size
+        ],
+        by_wz_section=sorted(
+            (
+                Share(section, f"{section} {section_titles.get(section, '')}".strip(), n, total)
+                for section, n in by_section.items()
+            ),
+            key=lambda share: share.value,
+        ),
+        by_district=_sorted(
+            Share(str(row["district_id"]), row["district__name"], row["n"], total)
+            for row in district_rows
+        ),
+    )
+
+
+def _sorted(shares: Iterable[Share]) -> list[Share]:
+    return sorted(shares, key=lambda share: (-share.count, share.label))
+
+
+def network_queryset() -> QuerySet[Organisation]:
+    """Published networks and clusters, with their profile row where one exists."""
+    return (
+        Organisation.objects.published()
+        .filter(kind__in=NETWORK_KINDS)
+        .select_related("network_profile__carrier")
+    )
+
+
+def profile_of(network: Organisation) -> NetworkProfile:
+    """The network's profile, or an unsaved empty one: every network gets a page."""
+    try:
+        return network.network_profile  # type: ignore[attr-defined, no-any-return]
+    except NetworkProfile.DoesNotExist:
+        return NetworkProfile(organisation=network)
+
+
+def with_member_counts(networks: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """Each network annotated with ``member_count``: its published members."""
+    published = Q(members__organisation__status=PublicationStatus.PUBLISHED)
+    return networks.annotate(member_count=Count("members", filter=published))
