@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("sourcing.urls")),
     path("", include("inquiries.urls")),
     path("", include("clusterportal.figures.urls")),
+    path("", include("networks.urls")),
     path("", include("directory.urls")),
 ]
 

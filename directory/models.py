@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -150,6 +150,13 @@ class Organisation(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
+        if self.is_network:
+            # A network's page is its network profile; resolved by name, so that the
+            # directory knows no app above it.
+            try:
+                return reverse("networks:detail", kwargs={"slug": self.slug})
+            except NoReverseMatch:
+                pass
         return reverse("directory:organisation-detail", kwargs={"slug": self.slug})
 
     @property

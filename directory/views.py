@@ -13,7 +13,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -108,6 +108,15 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         organisation = services.organisation_detail(slug, request.user)
     except Organisation.DoesNotExist as exc:
         raise Http404(_("No organisation is published under this address.")) from exc
+    if organisation.is_network:
+        # A network's canonical page is its network profile, resolved by name so that
+        # the directory knows no app above it.
+        try:
+            return redirect(
+                reverse("networks:detail", kwargs={"slug": organisation.slug}), permanent=True
+            )
+        except NoReverseMatch:
+            pass
     all_contacts = list(organisation.contacts.all())
     contacts = services.visible_contacts(organisation, request.user)
     description = services.localized_description(organisation)

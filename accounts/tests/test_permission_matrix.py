@@ -145,7 +145,9 @@ def page_outcome(client: Client, action: str, org: Any, member: Any) -> bool:
     """Whether the person could do ``action`` on ``org`` through the pages."""
     slug = org.slug
     if action == "view":
-        return client.get(reverse("directory:organisation-detail", args=[slug])).status_code == 200
+        # A network's directory address leads to its network page.
+        page = client.get(reverse("directory:organisation-detail", args=[slug]), follow=True)
+        return page.status_code == 200
     if action == "edit":
         url = reverse("directory:organisation-edit", args=[slug])
         if client.get(url).status_code != 200:

@@ -42,7 +42,6 @@ LIST_QUERIES = 5  # count, page rows, their main sites, district choices, WZ sec
 PROFILE_QUERIES = 11  # organisation + 9 prefetches (codes, technologies, tags, growth
 # fields, offerings, certifications, memberships, sites, contacts) + whether it has an
 # editor (the contact button and the "not maintained by the organisation" notice)
-NETWORK_PROFILE_QUERIES = PROFILE_QUERIES + 1  # first members (fewer than the cap: no count)
 
 
 @pytest.fixture(autouse=True)
@@ -465,25 +464,15 @@ def test_unknown_profile_is_not_found(client: Client) -> None:
     )
 
 
-def test_network_profile_lists_members_up_to_the_cap(client: Client) -> None:
+def test_a_networks_profile_address_leads_to_its_network_page(client: Client) -> None:
     network = OrganisationFactory.create(name="Großnetz e. V.", kind=OrganisationKind.NETWORK)
-    for n in range(33):
-        MembershipFactory(
-            network=network, organisation=OrganisationFactory.create(name=f"Mitglied {n:02d}")
-        )
-    MembershipFactory(
-        network=network,
-        organisation=OrganisationFactory.create(
-            name="Unveröffentlicht", status=PublicationStatus.DRAFT
-        ),
-    )
+    MembershipFactory(network=network)
 
-    html = client.get(network.get_absolute_url()).content.decode()
+    response = client.get(reverse("directory:organisation-detail", args=[network.slug]))
 
-    assert 'Mitglieder <span class="count">(33)</span>' in html
-    assert "Mitglied 29" in html and "Mitglied 30" not in html
-    assert "und 3 weitere Mitglieder" in html
-    assert "Unveröffentlicht" not in html
+    # The network pages (networks app) show the members, their mix and the map.
+    assert response.status_code == 301
+    assert response["Location"] == reverse("networks:detail", args=[network.slug])
 
 
 def test_profile_query_count_is_fixed(client: Client, django_assert_num_queries: Any) -> None:
@@ -505,19 +494,6 @@ def test_profile_query_count_is_fixed(client: Client, django_assert_num_queries:
     assert html.count('class="wz-item"') == 8
     assert html.count('class="contact"') == 3
     assert html.count('class="site"') == 6
-
-
-def test_network_profile_query_count_is_fixed(
-    client: Client, django_assert_num_queries: Any
-) -> None:
-    network = OrganisationFactory.create(kind=OrganisationKind.CLUSTER)
-    for _ in range(10):
-        MembershipFactory(network=network)
-
-    with django_assert_num_queries(NETWORK_PROFILE_QUERIES):
-        html = client.get(network.get_absolute_url()).content.decode()
-
-    assert "(10)" in html
 
 
 @pytest.mark.django_db

@@ -1,0 +1,86 @@
+"""The network list and a network's profile in a real browser, each checked with axe-core."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from core.testing import TRANSACTIONAL_APPS
+from core.testing.browser import axe_check
+from directory.choices import OrganisationKind, Source
+from directory.tests.factories import (
+    ContactPersonFactory,
+    GrowthFieldFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    SiteFactory,
+)
+from geo.models import District
+from networks.tests.factories import NetworkFactory, NetworkProfileFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, available_apps=[*TRANSACTIONAL_APPS, "networks"]),
+]
+
+
+def test_a_visitor_finds_a_network_and_filters_its_members(live_server: Any, page: Page) -> None:
+    growth = GrowthFieldFactory.create(name="Mobilität der Zukunft")
+    profile = NetworkProfileFactory.create(
+        organisation=NetworkFactory.create(
+            name="Automotive Thüringen e. V.",
+            kind=OrganisationKind.CLUSTER,
+            source=Source.GENERATED,
+        ),
+        mission="Wir bringen Zulieferer und Forschung zusammen.",
+    )
+    network = profile.organisation
+    network.growth_fields.add(growth)
+    NetworkFactory.create(name="Logistiknetz Thüringen")
+    ContactPersonFactory.create(organisation=network, last_name="Clustermanagerin")
+    erfurt = District.objects.get(ags="16051")
+    jena = District.objects.get(ags="16053")
+    for n in range(6):
+        organisation = OrganisationFactory.create(
+            name=f"Zulieferer {n}",
+            kind=OrganisationKind.RESEARCH_INSTITUTE if n % 3 == 0 else OrganisationKind.COMPANY,
+        )
+        SiteFactory.create(
+            organisation=organisation,
+            district=erfurt if n % 2 else jena,
+            latitude=50.9 + n / 50,
+            longitude=11.0 + n / 50,
+        )
+        MembershipFactory.create(network=network, organisation=organisation)
+
+    page.goto(live_server.url + reverse("networks:list"))
+    assert page.locator("h1").inner_text() == "Netzwerke und Cluster"
+    axe_check(page)
+    page.get_by_label("Wachstumsfeld").select_option(label="Mobilität der Zukunft")
+    page.wait_for_url(re.compile(r"growth="))
+    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
+    page.get_by_role("link", name="Automotive Thüringen e. V.").click()
+
+    page.wait_for_url(re.compile(r"/netzwerke/"))
+    assert page.locator("h1").inner_text() == "Automotive Thüringen e. V."
+    assert page.get_by_text("Wir bringen Zulieferer und Forschung zusammen.").is_visible()
+    assert page.get_by_text("Clustermanagerin").is_visible()
+    assert page.locator("#members tbody tr").count() == 6
+    page.wait_for_selector("#site-map[data-map-ready='6']")
+    assert page.get_by_role("region", name="Karte der Mitglieder").is_visible()
+    axe_check(page)
+
+    members = page.get_by_role("search", name="Mitglieder filtern")
+    members.get_by_label("Art").select_option("research")
+    members.get_by_label("Kreis").select_option("16053")
+    members.get_by_role("button", name="Mitglieder filtern").click()
+
+    page.wait_for_url(re.compile(r"kind=research"))
+    assert page.locator("#members tbody th a").all_inner_texts() == ["Zulieferer 0"]
+    assert page.get_by_text("1 Mitglied entspricht den Filtern").is_visible()
+    page.wait_for_selector("#site-map[data-map-ready='1']")
+    axe_check(page)

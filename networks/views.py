@@ -1,0 +1,165 @@
+"""Public pages of networks and clusters: the list and each network's profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from accounts.permissions import Action, can
+from classification.models import GrowthField
+from directory import services as directory_services
+from directory.choices import NETWORK_KINDS
+from directory.models import Organisation, Site
+
+from . import services
+from .filtersets import MemberFilterSet, NetworkFilterSet
+from .forms import NetworkProfileForm
+
+PAGE_SIZE = 25
+MAP_MARKERS = 500
+
+
+def _page(request: HttpRequest, items: Any) -> tuple[Paginator[Any], Page[Any]]:
+    """The asked page; a page number that is no page shows the nearest one."""
+    paginator = Paginator(items, PAGE_SIZE)
+    return paginator, paginator.get_page(request.GET.get("page"))
+
+
+def _partial(request: HttpRequest, target: str) -> bool:
+    """An htmx request for the element ``target`` alone (the list's results)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx and htmx.target == target and not htmx.history_restore_request)
+
+
+def network_list(request: HttpRequest) -> HttpResponse:
+    networks = services.with_member_counts(services.network_queryset()).prefetch_related(
+        Prefetch("growth_fields", queryset=GrowthField.objects.order_by("name")),
+        Prefetch(
+            "sites",
+            queryset=Site.objects.filter(is_primary=True)
+            .select_related("district")
+            .defer("district__geometry"),
+            to_attr="primary_site_list",
+        ),
+    )
+    filterset = NetworkFilterSet(request.GET, networks.order_by("name", "pk"))
+    paginator, page = _page(request, filterset.qs)
+    context = {
+        "filter_form": filterset.form,
+        "is_filtered": filterset.is_filtered,
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "networks": list(page.object_list),
+    }
+    partial = _partial(request, "results")
+    template = "networks/_network_results.html" if partial else "networks/network_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _network(request: HttpRequest, slug: str) -> Organisation | HttpResponse:
+    queryset = (
+        Organisation.objects.all()
+        if directory_services.is_staff(request.user)
+        else Organisation.objects.published()
+    )
+    organisation = (
+        queryset.select_related("network_profile__carrier")
+        .prefetch_related(
+            Prefetch("growth_fields", queryset=GrowthField.objects.order_by("name")),
+            "contacts",
+            Prefetch(
+                "sites",
+                queryset=Site.objects.select_related("district").filter(is_primary=True),
+                to_attr="primary_site_list",
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if organisation is None:
+        raise Http404(_("No network is published under this address."))
+    if organisation.kind not in NETWORK_KINDS:
+        return redirect(organisation.get_absolute_url(), permanent=True)
+    return organisation
+
+
+def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    found = _network(request, slug)
+    if isinstance(found, HttpResponse):
+        return found
+    network = found
+    members = directory_services.organisation_list_queryset().filter(memberships__network=network)
+    filterset = MemberFilterSet(request.GET, members)
+    paginator, page = _page(request, filterset.qs)
+    context = {
+        "filter_form": filterset.form,
+        "is_filtered": filterset.is_filtered,
+        "page": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "members": list(page.object_list),
+        "network": network,
+        "map_data": _member_map(filterset.qs),
+    }
+    all_contacts = list(network.contacts.all())
+    contacts = directory_services.visible_contacts(network, request.user)
+    context.update(
+        profile=services.profile_of(network),
+        mix=services.member_mix(network),
+        contacts=contacts,
+        hidden_contacts=len(all_contacts) - len(contacts),
+        may_edit=can(request.user, Action.EDIT, network),
+        may_manage_members=can(request.user, Action.MEMBERS, network),
+    )
+    return render(request, "networks/network_detail.html", context)
+
+
+def _member_map(members: Any) -> dict[str, Any] | None:
+    """The main sites of the filtered members, as the profile map draws sites."""
+    rows = (
+        Site.objects.filter(
+            is_primary=True,
+            latitude__isnull=False,
+            longitude__isnull=False,
+            organisation__in=members.order_by().values("pk"),
+        )
+        .order_by("organisation__name")
+        .values_list("latitude", "longitude", "organisation__name")[:MAP_MARKERS]
+    )
+    markers = [{"lat": lat, "lon": lon, "label": name} for lat, lon, name in rows]
+    if not markers:
+        return None
+    return {
+        "markers": markers,
+        "boundaries": [],
+        "tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
+    }
+
+
+def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Network managers (the network's organisation editors) and staff edit the profile."""
+    network = Organisation.objects.filter(slug=slug, kind__in=NETWORK_KINDS).first()
+    if network is None or not can(request.user, Action.EDIT, network):
+        if network is not None and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404(_("No network you may change is published under this address."))
+    profile = services.profile_of(network)
+    form = NetworkProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        if form.has_changed() or profile.pk is None:
+            form.save()
+            messages.success(request, _("Your changes are saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("networks:detail", slug=network.slug)
+    return render(request, "networks/network_edit.html", {"network": network, "form": form})
