@@ -272,4 +272,3 @@ def posting_detail(request: HttpRequest, posting_id: int) -> dict[str, Any]:
         Posting.objects.public().select_related("organisation", "district"), pk=posting_id
     )
     return _posting_out(request, posting, list(posting.wz_codes.order_by("code")))
-
