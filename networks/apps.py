@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class NetworksConfig(AppConfig):
     name = "networks"
     verbose_name = _("Networks and clusters")
+
+    def ready(self) -> None:
+        from search.registry import register
+
+        from . import signals  # noqa: F401  (connects the receivers)
+        from .search import NetworkType
+
+        register(NetworkType())

@@ -1,0 +1,114 @@
+"""Networks and clusters in the main search: the ``network`` document type.
+
+Every published network or cluster is indexable, with or without a profile row; its
+document holds the texts a visitor searches a network by (name, mission, goals, focus
+topics, services). Members are not part of it: they are found as organisations.
+Every write path reports its changes (``networks.signals``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from classification.models import GrowthField
+from directory.choices import NETWORK_KINDS
+from directory.models import Organisation, Site
+from search.registry import ContentDocument, DocumentType, Facet
+
+from .services import network_queryset, profile_of
+
+
+def _growth_label(value: str) -> str:
+    field = GrowthField.objects.filter(slug=value).first()
+    return field.name if field else value
+
+
+def _district_label(value: str) -> str:
+    from geo.models import District
+
+    district = District.objects.filter(ags=value).first()
+    return district.name if district else value
+
+
+def _networks(ids: Sequence[int]) -> Any:
+    return (
+        network_queryset()
+        .filter(pk__in=list(ids))
+        .prefetch_related(
+            Prefetch("growth_fields", queryset=GrowthField.objects.order_by("slug")),
+            Prefetch(
+                "sites",
+                queryset=Site.objects.filter(is_primary=True).select_related("district"),
+                to_attr="primary_site_list",
+            ),
+        )
+    )
+
+
+class NetworkType(DocumentType):
+    name = "network"
+    label = _("Networks and clusters")
+    hit_template = "networks/_hit.html"
+    order = 5
+    facets = (
+        Facet("growth", _("Growth field"), _growth_label),
+        Facet("district", _("District"), _district_label),
+    )
+
+    def indexable_ids(self) -> Iterable[int]:
+        return network_queryset().values_list("pk", flat=True).order_by("pk")
+
+    def documents(self, ids: Sequence[int]) -> list[ContentDocument]:
+        documents = []
+        for network in _networks(ids):
+            profile = profile_of(network)
+            site = network.primary_site_list[0] if network.primary_site_list else None
+            text = "\n".join(
+                part
+                for part in (
+                    network.short_description,
+                    profile.mission,
+                    profile.goals,
+                    profile.focus_topics,
+                    profile.services,
+                )
+                if part
+            )
+            documents.append(
+                ContentDocument(
+                    type=self.name,
+                    id=network.pk,
+                    title=network.name,
+                    text=text,
+                    keywords={
+                        "growth": [field.slug for field in network.growth_fields.all()],
+                        "district": [site.district.ags] if site and site.district else [],
+                    },
+                    lat=site.latitude if site else None,
+                    lon=site.longitude if site else None,
+                )
+            )
+        return documents
+
+    def load(self, ids: Sequence[int], user: Any = None) -> dict[int, Any]:
+        return {network.pk: network for network in _networks(ids)}
+
+    def url(self, obj: Any) -> str:
+        return reverse("networks:detail", kwargs={"slug": obj.slug})
+
+    def title(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+def network_ids(ids: Iterable[int]) -> list[int]:
+    """Those of ``ids`` that are networks or clusters now (a few hundred at most)."""
+    wanted = set(ids)
+    if not wanted:
+        return []
+    networks = Organisation.objects.filter(kind__in=NETWORK_KINDS)
+    return sorted(wanted.intersection(networks.values_list("pk", flat=True)))

@@ -1,0 +1,59 @@
+"""Keep the networks' search documents in step with every write that changes them: the
+profile (admin, the managers' form), the organisation (name, status, kind, growth
+fields), its main site (district, place) and the directory's bulk writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from directory.models import Organisation, Site
+from directory.signals import bulk_organisations_changed
+
+from .models import NetworkProfile
+from .search import network_ids
+
+
+def report(ids: Iterable[int]) -> None:
+    """Tell the search which networks changed; it updates them after the commit."""
+    from search import registry
+
+    found = sorted({int(pk) for pk in ids if pk is not None})
+    if found:
+        registry.changed("network", found)
+
+
+@receiver(post_save, sender=NetworkProfile, dispatch_uid="networks-profile-saved")
+@receiver(post_delete, sender=NetworkProfile, dispatch_uid="networks-profile-deleted")
+def _profile_written(sender: Any, instance: NetworkProfile, **kwargs: Any) -> None:
+    report([instance.organisation_id])
+
+
+@receiver(post_save, sender=Organisation, dispatch_uid="networks-organisation-saved")
+@receiver(post_delete, sender=Organisation, dispatch_uid="networks-organisation-deleted")
+def _organisation_written(sender: Any, instance: Organisation, **kwargs: Any) -> None:
+    # A network turned into another kind is not reported (that would cost every save a
+    # query): the search leaves it off its pages, and the drift check removes it.
+    if instance.is_network:
+        report([instance.pk])
+
+
+@receiver(post_save, sender=Site, dispatch_uid="networks-site-saved")
+@receiver(post_delete, sender=Site, dispatch_uid="networks-site-deleted")
+def _site_written(sender: Any, instance: Site, **kwargs: Any) -> None:
+    report(network_ids([instance.organisation_id]))
+
+
+@receiver(m2m_changed, sender=Organisation.growth_fields.through, dispatch_uid="networks-growth")
+def _growth_fields_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    # Only the organisation's side: the history of the growth fields records only that one.
+    if isinstance(instance, Organisation) and action.startswith("post_") and instance.is_network:
+        report([instance.pk])
+
+
+@receiver(bulk_organisations_changed, dispatch_uid="networks-organisations-bulk")
+def _organisations_bulk(sender: Any, ids: set[int], **kwargs: Any) -> None:
+    report(network_ids(ids))
