@@ -19,11 +19,11 @@ from .models import NetworkProfile
 @admin.register(NetworkProfile)
 class NetworkProfileAdmin(SimpleHistoryAdmin):
     list_display = ("organisation", "kind", "status", "carrier")
-    list_filter = ("organisation__kind", "organisation__status")
+    list_filter = ("organisation__kind", "organisation__status", "source")
     list_select_related = ("organisation", "carrier")
     search_fields = ("organisation__name", "carrier__name", "mission", "focus_topics")
     raw_id_fields = ("organisation", "carrier")
-    readonly_fields = ("organisation_parts",)
+    readonly_fields = ("source", "organisation_parts")
     fields = (
         "organisation",
         "carrier",
@@ -31,6 +31,7 @@ class NetworkProfileAdmin(SimpleHistoryAdmin):
         "goals",
         "focus_topics",
         "services",
+        "source",
         "organisation_parts",
     )
 

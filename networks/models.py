@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
-from directory.choices import NETWORK_KINDS, PublicationStatus
+from directory.choices import NETWORK_KINDS, PublicationStatus, Source
 from directory.models import Organisation
 
 
@@ -46,6 +46,9 @@ class NetworkProfile(TimeStampedModel):
         _("focus topics"), blank=True, help_text=_("One topic per line.")
     )
     services = models.TextField(_("services for members"), blank=True)
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.MANUAL
+    )
 
     history = HistoricalRecords(excluded_fields=["modified"])
 
@@ -65,6 +68,10 @@ class NetworkProfile(TimeStampedModel):
             )
         if self.carrier_id is not None and self.carrier_id == self.organisation_id:
             raise ValidationError({"carrier": _("A network does not carry itself.")})
+
+    @property
+    def is_generated(self) -> bool:
+        return self.source == Source.GENERATED
 
     @property
     def is_published(self) -> bool:

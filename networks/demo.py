@@ -1,0 +1,83 @@
+"""Demo profiles for the generated demo networks (``make run``).
+
+The texts are built from each network's definition in the directory's demo data
+(its focus technologies, town and growth fields), so that a profile reads like one
+written for that network. Profiles are written in bulk without history, like the
+rest of the generated data, and marked ``source="generated"``.
+"""
+
+from __future__ import annotations
+
+import random
+
+from directory.choices import NETWORK_KINDS, OrganisationKind, PublicationStatus, Source
+from directory.demo_data.sectors import NETWORKS, NetworkDefinition
+from directory.models import Organisation
+
+from .models import NetworkProfile
+from .signals import report
+
+GOALS = (
+    "Gemeinsame Forschungs- und Entwicklungsprojekte der Mitglieder anstoßen und begleiten.",
+    "Fachkräfte für die Region gewinnen: Ausbildung, Studium und Quereinstieg.",
+    "Die Kompetenzen der Mitglieder bei Auftraggebern im In- und Ausland sichtbar machen.",
+    "Wertschöpfungsketten in Thüringen schließen und Zulieferer einbinden.",
+    "Den Wissenstransfer zwischen Hochschulen, Instituten und Unternehmen stärken.",
+    "Die Mitglieder bei der Digitalisierung und beim klimaneutralen Wirtschaften begleiten.",
+)
+SERVICES = (
+    "Arbeitskreise und Erfahrungsaustausch der Mitglieder",
+    "Gemeinschaftsstände auf Fachmessen",
+    "Vermittlung von Kooperationspartnern und Zulieferern",
+    "Beratung zu Förderprogrammen des Landes, des Bundes und der EU",
+    "Weiterbildungen, Fachexkursionen und Unternehmensbesuche",
+    "Newsletter und Veranstaltungskalender für die Branche",
+    "Projektanbahnung und Antragsbegleitung für Verbundvorhaben",
+)
+
+
+def generated_exist() -> bool:
+    return NetworkProfile.objects.filter(source=Source.GENERATED).exists()
+
+
+def profile_for(
+    definition: NetworkDefinition, network: Organisation, rng: random.Random
+) -> NetworkProfile:
+    topics = list(definition.technologies)
+    word = "Der Cluster" if network.kind == OrganisationKind.CLUSTER else "Das Netzwerk"
+    focus = ", ".join(topics[:-1]) + f" und {topics[-1]}" if len(topics) > 1 else "".join(topics)
+    mission = definition.short
+    if focus:
+        mission += (
+            f" {word} stärkt die Zusammenarbeit seiner Mitglieder in {focus} und macht "
+            f"ihre Kompetenzen rund um {definition.town} und in ganz Thüringen sichtbar."
+        )
+    return NetworkProfile(
+        organisation=network,
+        mission=mission,
+        goals="\n".join(rng.sample(GOALS, 3)),
+        focus_topics="\n".join(topics),
+        services="\n".join(rng.sample(SERVICES, 4)),
+        source=Source.GENERATED,
+    )
+
+
+def generate(seed: int = 7) -> int:
+    """Write a profile for each generated demo network without one; return how many."""
+    rng = random.Random(seed)
+    definitions = {definition.name: definition for definition in NETWORKS}
+    networks = (
+        Organisation.objects.filter(
+            source=Source.GENERATED,
+            kind__in=NETWORK_KINDS,
+            name__in=list(definitions),
+            network_profile__isnull=True,
+        )
+        .exclude(status=PublicationStatus.ARCHIVED)
+        .order_by("pk")
+    )
+    profiles = [profile_for(definitions[network.name], network, rng) for network in networks]
+    NetworkProfile.objects.bulk_create(profiles, batch_size=200)
+    # A bulk write skips the signals: tell the search itself.
+    report(profile.organisation_id for profile in profiles)
+    return len(profiles)
