@@ -120,6 +120,8 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         hidden_contacts=len(all_contacts) - len(contacts),
         may_edit=can(request.user, Action.EDIT, network),
         may_manage_members=can(request.user, Action.MEMBERS, network),
+        # Anonymous visitors see the offer too; the claim page asks them to sign in.
+        may_claim=can(request.user, Action.CLAIM, network) or not request.user.is_authenticated,
     )
     return render(request, "networks/network_detail.html", context)
 

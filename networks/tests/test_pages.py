@@ -298,3 +298,32 @@ def test_the_profile_costs_the_same_queries_however_many_members(client: Client)
         return len(queries)
 
     assert queries_for(3) == queries_for(30)
+
+
+def test_the_list_costs_the_same_queries_however_many_networks(client: Client) -> None:
+    growth = GrowthFieldFactory.create()
+
+    def queries_for(count: int) -> int:
+        for _ in range(count):
+            network = NetworkFactory.create()
+            network.growth_fields.add(growth)
+            SiteFactory.create(organisation=network, district=district("16051"))
+            MembershipFactory.create(network=network)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("networks:list"))
+        return len(queries)
+
+    assert queries_for(2) == queries_for(20)
+
+
+def test_a_visitor_may_claim_or_write_to_a_network_as_to_any_organisation(
+    client: Client,
+) -> None:
+    network = NetworkFactory.create(email="info@netzwerk.example.org")
+
+    html = client.get(detail_url(network)).content.decode()
+
+    assert f'href="{reverse("accounts:claim", args=[network.slug])}"' in html
+    assert f'href="{reverse("sourcing:contact-organisation", args=[network.slug])}"' in html
+    assert f'href="{reverse("directory:correction", args=[network.slug])}"' in html
+    assert reverse("networks:edit", args=[network.slug]) not in html
