@@ -9,16 +9,22 @@ A new Python process on a new SQLite database: the demo generator makes ``--orgs
 organisations (seed 1), ``rebuild_index`` builds the search index and the vectors
 (timed), then ``--postings`` open requests and offers (half each) are written in bulk
 from a fixed vocabulary of trades (seed 1), each of a random generated organisation,
-at its place, with its WZ code. Timed then:
+at its place, with its WZ code, and put in the search's content index. Timed then:
 
 * the list service of ``/gesuche/`` (``sourcing.postings.listing.list_postings``)
   over a fixed mix of filter combinations (kind, category, urgency, WZ division,
   district, radius around a place, sorted by deadline, a later page), each 10 times;
+* the first use of the postings side in the process that wrote the postings, whose
+  texts have no stored vector yet (as after the demo generator or an import): what a
+  page waits for, and how long the background embedding of the texts then takes;
 * ``matches_for`` of 200 requests (organisations through the need matching, open
   offers through the postings side); the memory caches of need vectors and WZ
   suggestions are emptied before each call, the postings' own vectors stay in the
-  process (as in the portal). The first call, which loads every open posting's vector,
-  is timed apart.
+  process (as in the portal);
+* a restart: a new process on the same data times its first ``matches_for`` (which
+  reads the open offers and their stored vectors, and the organisations' side its own
+  index, vectors and model); another times ``warm_up`` (what a process can do in the
+  background at start; the open postings apart) and the first ``matches_for`` after it.
 
 Prints p50/p95 per part and one JSON line. See docs/performance.md ("Requests and
 offers").
@@ -212,6 +218,16 @@ def make_postings(count: int, seed: int = 1) -> list[int]:
     return [p.pk for p in created]
 
 
+def index_postings() -> float:
+    """The search's content index of the postings (the words channel of the postings
+    side), as the portal's write paths keep it; seconds."""
+    from search import content
+
+    started = time.perf_counter()
+    content.rebuild()
+    return round(time.perf_counter() - started, 1)
+
+
 def time_list(result: dict[str, Any]) -> None:
     try:
         from sourcing.postings.listing import PostingFilter, list_postings
@@ -237,16 +253,30 @@ def time_list(result: dict[str, Any]) -> None:
     result["list_slowest"] = sorted(per_filter.items(), key=lambda kv: -kv[1])[:3]
 
 
+def time_first_use(result: dict[str, Any], request_id: int) -> None:
+    """The postings side's first use where no posting text has a stored vector yet."""
+    from sourcing.models import Posting
+    from sourcing.postings import matching
+
+    posting = Posting.objects.get(pk=request_id)
+    matching.forget()
+    begun = time.perf_counter()
+    matching.rank_postings(posting)
+    result["first_use_unembedded_s"] = round(time.perf_counter() - begun, 2)
+    begun = time.perf_counter()
+    matching._index.refresh()  # the requests too
+    matching._index.wait_for_vectors()
+    result["background_embedding_s"] = round(time.perf_counter() - begun, 1)
+
+
 def time_matching(result: dict[str, Any], request_ids: list[int]) -> None:
     from core import embedding
     from search import wzsuggest
     from sourcing.models import Posting
-    from sourcing.postings.matching import matches_for
+    from sourcing.postings.matching import matches_for, rank_postings
 
     requests = list(Posting.objects.filter(pk__in=request_ids).order_by("pk"))
-    started = time.perf_counter()
-    matches_for(requests[0])
-    result["matching_first_call_s"] = round(time.perf_counter() - started, 2)
+    matches_for(requests[0])  # the process's caches, as in a portal that has answered before
     samples: list[float] = []
     postings_side: list[float] = []
     found: list[int] = []
@@ -258,13 +288,41 @@ def time_matching(result: dict[str, Any], request_ids: list[int]) -> None:
         samples.append((time.perf_counter() - begun) * 1000)
         found.append(len(answer.postings))
         begun = time.perf_counter()
-        from sourcing.postings.matching import rank_postings
-
         rank_postings(posting)
         postings_side.append((time.perf_counter() - begun) * 1000)
     result["matching"] = percentiles(samples)
     result["matching_postings_side"] = percentiles(postings_side)
     result["offers_found_median"] = sorted(found)[len(found) // 2]
+
+
+def time_restart(args: argparse.Namespace) -> None:
+    """In a new process on the data of the calling one: the first ``matches_for`` as it
+    comes (``--restart``), or after ``warm_up`` (``--restart-warm``: the open postings
+    read apart, then the rest of the warm-up)."""
+    os.environ["SEARCH_INDEX_DIR"] = str(common.OUT / f"postings-index-{args.orgs}")
+    os.environ["SEARCH_AUTO_UPDATE"] = "0"
+    common.reuse("sqlite", f"postings-{args.orgs}")
+    common.tune_sqlite()
+    from sourcing.models import Posting
+    from sourcing.postings import matching
+
+    posting = Posting.objects.get(pk=args.restart)
+    out: dict[str, float] = {}
+    if args.restart_warm:
+        begun = time.perf_counter()
+        matching._index.refresh()
+        out["warm_postings_read_s"] = round(time.perf_counter() - begun, 2)
+        begun = time.perf_counter()
+        matching.warm_up()
+        out["warm_rest_s"] = round(time.perf_counter() - begun, 2)
+        begun = time.perf_counter()
+        matching.matches_for(posting)
+        out["warm_first_call_ms"] = round((time.perf_counter() - begun) * 1000, 1)
+    else:
+        begun = time.perf_counter()
+        matching.matches_for(posting)
+        out["restart_first_call_s"] = round(time.perf_counter() - begun, 2)
+    print(json.dumps(out))
 
 
 def child(args: argparse.Namespace) -> None:
@@ -293,17 +351,32 @@ def child(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         make_postings(args.postings)
         result["generate_postings_s"] = round(time.perf_counter() - started, 1)
+        result["index_postings_s"] = index_postings()
+    else:
+        from search import content
+
+        if content.is_empty():  # data of a run before the content index
+            result["index_postings_s"] = index_postings()
     result["open_postings"] = Posting.objects.open().count()
-    time_list(result)
     ids = list(
         Posting.objects.open().filter(kind="request").order_by("pk").values_list("pk", flat=True)
     )
     rng = random.Random(2)
-    time_matching(result, rng.sample(ids, min(len(ids), MATCHED_REQUESTS)))
-    if not (args.keep or args.reuse):
-        from django.db import connection
+    sample = rng.sample(ids, min(len(ids), MATCHED_REQUESTS))
+    if not args.reuse:
+        time_first_use(result, sample[0])
+    time_list(result)
+    time_matching(result, sample)
+    from django.db import connection
 
-        connection.close()
+    connection.close()
+    for flags in ([], ["--restart-warm"]):
+        restart = common.run_child(
+            Path(__file__), ["--orgs", str(args.orgs), "--restart", str(sample[0]), *flags]
+        )
+        restart.pop("process_seconds", None)
+        result.update(restart)
+    if not (args.keep or args.reuse):
         if sqlite_path is not None:
             common.remove_sqlite(sqlite_path)
         shutil.rmtree(os.environ["SEARCH_INDEX_DIR"], ignore_errors=True)
@@ -313,7 +386,7 @@ def child(args: argparse.Namespace) -> None:
 def report(result: dict[str, Any]) -> None:
     print(f"\n{result['database']}, {result['orgs']:,} organisations, "
           f"{result['open_postings']:,} open postings")  # fmt: skip
-    for key in ("generate_orgs_s", "build_index_s", "generate_postings_s"):
+    for key in ("generate_orgs_s", "build_index_s", "generate_postings_s", "index_postings_s"):
         if key in result:
             print(f"  {key}: {result[key]}")
     if result.get("list"):
@@ -325,8 +398,14 @@ def report(result: dict[str, Any]) -> None:
     verdict = "OK" if result["matching"]["p95"] <= TARGETS_MS["matching"] else "ABOVE TARGET"
     print(f"  matches_for (ms): {result['matching']}  {verdict}")
     print(f"    postings side alone (ms): {result['matching_postings_side']}")
-    print(f"    first call (loads every posting's vector): {result['matching_first_call_s']} s")
     print(f"    offers found per request, median: {result['offers_found_median']}")
+    if "first_use_unembedded_s" in result:
+        waited, embedding = result["first_use_unembedded_s"], result["background_embedding_s"]
+        print(f"  first use, no text embedded yet: {waited} s (then {embedding} s embedding)")
+    print(f"  restart: the first matches_for {result['restart_first_call_s']} s; with warm_up "
+          f"at start: the open postings read in {result['warm_postings_read_s']} s, the rest of "
+          f"it {result['warm_rest_s']} s, then the first matches_for "
+          f"{result['warm_first_call_ms']} ms")  # fmt: skip
 
 
 def main() -> None:
@@ -338,7 +417,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep database and index")
     parser.add_argument("--reuse", action="store_true", help="time again on a --keep run's data")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--restart", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--restart-warm", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.restart:
+        time_restart(args)
+        return
     if args.child:
         child(args)
         return

@@ -11,8 +11,8 @@ The postings side fuses, for every open posting of the other kind:
   where that index cannot answer, the share of the posting's content words another
   posting's text contains (the same analyser as the search);
 * **similarity**: the cosine of the two texts' sentence embeddings
-  (``core.embedding.embed_cached``; one vector per posting, kept in this process and
-  refreshed when postings change);
+  (``core.embedding``; one vector per posting, kept in this process with the other
+  facts as columns and refreshed when postings change: ``sourcing.postings.snapshot``);
 * **WZ**: the best overlap of their WZ codes (same class, group or division);
 * **distance**: near places count a little more, one outside a request's radius less;
 * **category** and **deadline**: a small lift where they agree.
@@ -26,17 +26,26 @@ import math
 import threading
 import time
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, Max
 from django.utils import timezone
 
 from directory.choices import PublicationStatus
 
-from ..models import Posting, PostingKind, PostingMatch, PostingStatus
+from ..models import Posting, PostingKind, PostingMatch
+from .snapshot import (
+    DISTANCE_SCALE_KM,
+    WZ_LEVELS,
+    Entry,
+    Snapshot,
+    Store,
+    category_code,
+    posting_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,14 +66,6 @@ MIN_SCORE = 0.12
 STORED_MATCHES = 20
 # Candidates the content search contributes.
 CANDIDATES = 200
-# Distance at which the distance channel reaches 0 (where the request names no radius).
-DISTANCE_SCALE_KM = 100.0
-WZ_LEVELS = ((5, 1.0), (4, 0.6), (2, 0.3))  # class "25.62", group "25.6", division "25"
-
-
-def posting_text(posting: Any) -> str:
-    """What a posting says: title, description and quantity."""
-    return "\n".join(p for p in (posting.title, posting.description, posting.quantity) if p)
 
 
 def other_kind(kind: str) -> str:
@@ -128,153 +129,31 @@ class PostingMatches:
         return int(getattr(settings, "RELAY_MAX_RECIPIENTS", 10))
 
 
-# --- The in-process index of open postings ---------------------------------------------
+# --- The open postings of this process (sourcing.postings.snapshot) -----------------
 
-
-@dataclass
-class _Entry:
-    id: int
-    kind: str
-    category: str
-    organisation_id: int
-    terms: frozenset[str]
-    words: dict[str, str]  # term -> the word as written
-    wz: frozenset[str]
-    lat: float | None
-    lon: float | None
-    radius_km: int | None
-    deadline: datetime.date | None
-    expires_on: datetime.date
-    row: int  # row of its vector
-    levels: tuple[frozenset[str], ...] = ()  # WZ class, group and division prefixes
-
-
-def _analyse(text: str) -> tuple[frozenset[str], dict[str, str]]:
-    from ..matching import content_words
-
-    words: dict[str, str] = {}
-    for w in content_words(text):
-        for term in (w.term, *w.parts):
-            words.setdefault(term, w.text)
-    return frozenset(words), words
-
-
-class _Index:
-    """Every open posting's facts and vector; refreshed when postings change (a cheap
-    count and newest change time of all postings are compared on each use)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.entries: dict[int, _Entry] = {}
-        self.vectors = np.zeros((0, 512), dtype=np.float32)
-        self.free: list[int] = []
-        self.stamp: tuple[Any, ...] | None = None
-        self.last_modified: datetime.datetime | None = None
-
-    def forget(self) -> None:
-        with self.lock:
-            self.__init__()  # type: ignore[misc]
-
-    def _stamp(self) -> tuple[Any, ...]:
-        agg = Posting.objects.aggregate(n=Count("pk"), m=Max("modified"))
-        return (agg["n"], agg["m"], timezone.localdate())
-
-    def refresh(self) -> None:
-        stamp = self._stamp()
-        with self.lock:
-            if stamp == self.stamp:
-                return
-            if self.stamp is None or stamp[0] < self.stamp[0] or stamp[2] != self.stamp[2]:
-                self.entries, self.free = {}, []
-                self.vectors = np.zeros((0, 512), dtype=np.float32)
-                changed = Posting.objects.open()
-            else:
-                changed = Posting.objects.filter(modified__gte=self.last_modified)
-            self._load(changed)
-            self.stamp = stamp
-            self.last_modified = stamp[1]
-
-    def _load(self, postings: Any) -> None:
-        from core.embedding import embed_cached
-
-        rows = list(
-            postings.only(
-                "pk", "kind", "category", "organisation_id", "title", "description",
-                "quantity", "lat", "lon", "radius_km", "deadline", "expires_on", "status",
-            ).prefetch_related("wz_codes")
-        )  # fmt: skip
-        today = timezone.localdate()
-        keep = [p for p in rows if p.status == PostingStatus.PUBLISHED and p.expires_on >= today]
-        for p in rows:
-            old = self.entries.pop(p.pk, None)
-            if old is not None:
-                self.free.append(old.row)
-        if not keep:
-            return
-        vectors, _hits = embed_cached([posting_text(p) for p in keep])
-        need = len(keep) - len(self.free)
-        if need > 0:
-            grown = np.zeros((len(self.vectors) + need, vectors.shape[1]), dtype=np.float32)
-            grown[: len(self.vectors)] = self.vectors
-            self.free.extend(range(len(self.vectors), len(grown)))
-            self.vectors = grown
-        for p, v in zip(keep, vectors, strict=True):
-            row = self.free.pop()
-            self.vectors[row] = v
-            terms, words = _analyse(posting_text(p))
-            self.entries[p.pk] = _Entry(
-                id=p.pk,
-                kind=p.kind,
-                category=p.category,
-                organisation_id=p.organisation_id,
-                terms=terms,
-                words=words,
-                wz=frozenset(c.code for c in p.wz_codes.all()),
-                levels=_levels(c.code for c in p.wz_codes.all()),
-                lat=p.lat,
-                lon=p.lon,
-                radius_km=p.radius_km,
-                deadline=p.deadline,
-                expires_on=p.expires_on,
-                row=row,
-            )
-
-    def entry_for(self, posting: Any) -> tuple[_Entry, np.ndarray]:
-        """The entry of ``posting`` (open or not: a pending one is matched for its poster)."""
-        from core.embedding import embed_cached
-
-        with self.lock:
-            entry = self.entries.get(posting.pk)
-            if entry is not None:
-                return entry, self.vectors[entry.row].copy()
-        terms, words = _analyse(posting_text(posting))
-        vector = embed_cached([posting_text(posting)])[0][0]
-        codes = frozenset(c.code for c in posting.wz_codes.all()) if posting.pk else frozenset()
-        entry = _Entry(
-            id=posting.pk or 0,
-            kind=posting.kind,
-            category=posting.category,
-            organisation_id=posting.organisation_id,
-            terms=terms,
-            words=words,
-            wz=codes,
-            levels=_levels(codes),
-            lat=posting.lat,
-            lon=posting.lon,
-            radius_km=posting.radius_km,
-            deadline=posting.deadline,
-            expires_on=posting.expires_on,
-            row=-1,
-        )
-        return entry, vector
-
-
-_index = _Index()
+_index = Snapshot()
 
 
 def forget() -> None:
-    """Drop this process's index of postings (tests; it reloads on the next use)."""
+    """Drop this process's postings (tests; they are read again on the next use)."""
     _index.forget()
+
+
+def warm_up() -> None:
+    """Read now what the first match of a process reads: the open postings with their
+    stored vectors, and (through the newest open request) the organisations' index,
+    vectors, the model and the word lists; for a background thread at start, so that
+    the first page does not wait for them."""
+    _index.refresh()
+    try:
+        from search import spelling
+
+        spelling.is_real_word("warm")  # read on the first word the index does not hold
+        newest = Posting.objects.open().filter(kind=PostingKind.REQUEST).order_by("-pk").first()
+        if newest is not None:
+            matches_for(newest)
+    except Exception:  # no index yet: the first page builds what it needs
+        log.warning("Could not warm up the matching", exc_info=True)
 
 
 # --- Scoring --------------------------------------------------------------------------
@@ -292,19 +171,7 @@ def wz_overlap(a: Iterable[str], b: Iterable[str]) -> tuple[float, list[str]]:
     return 0.0, []
 
 
-def _distances(origin: _Entry, entries: list[_Entry]) -> np.ndarray:
-    lat = np.array([e.lat if e.lat is not None else np.nan for e in entries], dtype=np.float64)
-    lon = np.array([e.lon if e.lon is not None else np.nan for e in entries], dtype=np.float64)
-    if origin.lat is None or origin.lon is None:
-        return np.full(len(entries), np.nan)
-    p1, p2 = math.radians(origin.lat), np.radians(lat)
-    dp = p2 - p1
-    dl = np.radians(lon) - math.radians(origin.lon)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-
-
-def _lexical(entry: _Entry, text: str, kind: str) -> dict[int, float] | None:
+def _lexical(entry: Entry, text: str, kind: str) -> dict[int, float] | None:
     """Engine scores of the content search (normalised by the best), or None where the
     content search is not there or cannot answer for postings."""
     try:
@@ -328,48 +195,80 @@ def _lexical(entry: _Entry, text: str, kind: str) -> dict[int, float] | None:
     return {h.id: h.score / best for h in result.hits}
 
 
-def rank_postings(posting: Any, limit: int = STORED_MATCHES) -> list[PostingMatchItem]:
-    """Open postings of the other kind that fit ``posting``, best first."""
-    _index.refresh()
-    origin, vector = _index.entry_for(posting)
-    kind = other_kind(posting.kind)
-    today = timezone.localdate()
-    with _index.lock:
-        entries = [
-            e
-            for e in _index.entries.values()
-            if e.kind == kind
-            and e.id != origin.id
-            and e.expires_on >= today
-            and e.organisation_id != origin.organisation_id
-        ]
-        if not entries:
-            return []
-        matrix = _index.vectors[[e.row for e in entries]]
-    cosines = matrix @ vector
-    similarity = np.clip((cosines - SIMILARITY_FLOOR) / (1 - SIMILARITY_FLOOR), 0, 1)
-    engine = _lexical(origin, posting_text(posting), kind)
-    overlap = np.zeros(len(entries))
-    if origin.terms:
-        for i, e in enumerate(entries):
-            overlap[i] = len(origin.terms & e.terms) / len(origin.terms)
-    if engine is not None:
-        words = np.array([engine.get(e.id, 0.0) for e in entries])
-        words = np.maximum(words, overlap * 0.5)  # the engine's index may lag a publication
-    else:
-        words = overlap
-    wz = _wz_scores(origin, entries) if origin.wz else 0.0
-    km = _distances(origin, entries)
-    request = origin if origin.kind == PostingKind.REQUEST else None
-    radius = np.array(
-        [
-            float((request.radius_km if request else e.radius_km) or DISTANCE_SCALE_KM)
-            for e in entries
-        ]
+@dataclass
+class _Scored:
+    entry: Entry
+    score: float
+    cosine: float
+    km: float
+    same_category: bool
+    deadline_fits: bool
+
+
+def _distances(origin: Entry, store: Store) -> np.ndarray:
+    """Great-circle km from ``origin`` to every row (NaN where either names no place)."""
+    if origin.lat is None or origin.lon is None:
+        return np.full(store.capacity, np.nan)
+    p1, p2 = math.radians(origin.lat), np.radians(store.lat)
+    dl = np.radians(store.lon) - math.radians(origin.lon)
+    a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _deadlines(origin: Entry, store: Store, today: datetime.date) -> np.ndarray:
+    """The request's needed-by date is not past and the offer is listed until then."""
+    if origin.kind == PostingKind.REQUEST:
+        if origin.deadline is None or origin.deadline < today:
+            return np.zeros(store.capacity, dtype=bool)
+        return store.expires >= origin.deadline.toordinal()
+    fits: np.ndarray = (store.deadline >= today.toordinal()) & (
+        store.deadline <= origin.expires_on.toordinal()
     )
+    return fits
+
+
+def _score(
+    store: Store,
+    origin: Entry,
+    vector: np.ndarray,
+    engine: dict[int, float] | None,
+    today: datetime.date,
+    limit: int,
+) -> list[_Scored]:
+    """Every row of ``store`` scored against ``origin`` at once; the best ``limit`` rows
+    above ``MIN_SCORE``."""
+    live = store.live & (store.expires >= today.toordinal())
+    live &= (store.org != origin.organisation_id) & (store.ids != origin.id)
+    if not live.any():
+        return []
+    cosines = store.vectors @ vector
+    similarity = np.clip((cosines - SIMILARITY_FLOOR) / (1 - SIMILARITY_FLOOR), 0, 1)
+    overlap = np.zeros(store.capacity)
+    for term in origin.terms:
+        overlap[store.rows_with(-1, term)] += 1
+    if origin.terms:
+        overlap /= len(origin.terms)
+    words = overlap
+    if engine is not None:
+        found = np.zeros(store.capacity)
+        for pk, value in engine.items():
+            r = store.row_of.get(pk)
+            if r is not None:
+                found[r] = value
+        words = np.maximum(found, overlap * 0.5)  # the engine's index may lag a publication
+    wz = np.zeros(store.capacity)
+    if origin.wz:
+        mine = origin.levels
+        for level in reversed(range(len(WZ_LEVELS))):  # the deepest shared level wins
+            for prefix in mine[level]:
+                wz[store.rows_with(level, prefix)] = WZ_LEVELS[level][1]
+    km = _distances(origin, store)
+    radius = store.radius
+    if origin.kind == PostingKind.REQUEST:
+        radius = np.full(store.capacity, float(origin.radius_km or DISTANCE_SCALE_KM))
     near = np.where(np.isnan(km), 0.5, np.clip(1 - km / radius, 0, 1))
-    category = np.array([e.category == origin.category for e in entries], dtype=float)
-    deadline = np.array([_deadline_fits(origin, e, today) for e in entries], dtype=float)
+    category = store.category == category_code(origin.category)
+    deadline = _deadlines(origin, store, today)
     score = (
         WEIGHTS["words"] * words
         + WEIGHTS["similarity"] * similarity
@@ -378,12 +277,41 @@ def rank_postings(posting: Any, limit: int = STORED_MATCHES) -> list[PostingMatc
         + WEIGHTS["category"] * category
         + WEIGHTS["deadline"] * deadline
     )
-    order = [int(i) for i in np.argsort(-score, kind="stable")[:limit] if score[i] >= MIN_SCORE]
-    ids = [entries[i].id for i in order]
-    loaded = Posting.objects.select_related("organisation").in_bulk(ids)
+    rows = np.flatnonzero(live & (score >= MIN_SCORE))
+    rows = rows[np.lexsort((-store.ids[rows], -score[rows]))[:limit]]  # at a tie the newer
+    out = []
+    for row in rows.tolist():
+        entry = store.entries[row]
+        assert entry is not None  # a live row
+        out.append(
+            _Scored(
+                entry,
+                float(score[row]),
+                float(cosines[row]),
+                float(km[row]),
+                bool(category[row]),
+                bool(deadline[row]),
+            )
+        )
+    return out
+
+
+def rank_postings(posting: Any, limit: int = STORED_MATCHES) -> list[PostingMatchItem]:
+    """Open postings of the other kind that fit ``posting``, best first."""
+    kind = other_kind(posting.kind)
+    _index.refresh(kinds=(kind,))
+    origin, vector = _index.entry_for(posting)
+    today = timezone.localdate()
+    with _index.lock:
+        if not _index.stores[kind]:
+            return []
+    engine = _lexical(origin, posting_text(posting), kind)
+    with _index.lock:
+        scored = _score(_index.stores[kind], origin, vector, engine, today, limit)
+    loaded = Posting.objects.select_related("organisation").in_bulk([s.entry.id for s in scored])
     items = []
-    for i in order:
-        e = entries[i]
+    for s in scored:
+        e = s.entry
         obj = loaded.get(e.id)
         if obj is None or not obj.is_open or obj.organisation.status != PublicationStatus.PUBLISHED:
             continue  # closed meanwhile, or its organisation is no longer shown
@@ -391,38 +319,13 @@ def rank_postings(posting: Any, limit: int = STORED_MATCHES) -> list[PostingMatc
         reasons = PostingReasons(
             words=list(dict.fromkeys(shared))[:8],
             wz=wz_overlap(origin.wz, e.wz)[1],
-            similarity=float(cosines[i]),
-            distance_km=None if np.isnan(km[i]) else float(km[i]),
-            same_category=bool(category[i]),
-            deadline_fits=bool(deadline[i]),
+            similarity=s.cosine,
+            distance_km=None if math.isnan(s.km) else s.km,
+            same_category=s.same_category,
+            deadline_fits=s.deadline_fits,
         )
-        items.append(PostingMatchItem(obj, round(float(score[i]), 4), reasons))
+        items.append(PostingMatchItem(obj, round(s.score, 4), reasons))
     return items
-
-
-def _deadline_fits(a: _Entry, b: _Entry, today: datetime.date) -> bool:
-    """The request's needed-by date is not past and the offer is listed until then."""
-    request, offer = (a, b) if a.kind == PostingKind.REQUEST else (b, a)
-    if request.deadline is None:
-        return False
-    return request.deadline >= today and offer.expires_on >= request.deadline
-
-
-def _levels(codes: Iterable[str]) -> tuple[frozenset[str], ...]:
-    return tuple(frozenset(c[:n].rstrip(".") for c in codes) for n, _v in WZ_LEVELS)
-
-
-def _wz_scores(origin: _Entry, entries: list[_Entry]) -> np.ndarray:
-    """``wz_overlap``'s level for every entry, from the prefixes kept with each."""
-    mine = _levels(origin.wz)
-    values = [v for _n, v in WZ_LEVELS]
-    out = np.zeros(len(entries))
-    for i, e in enumerate(entries):
-        for theirs, ours, value in zip(e.levels, mine, values, strict=False):
-            if not theirs.isdisjoint(ours):
-                out[i] = value
-                break
-    return out
 
 
 def _need_for(posting: Any, limit: int) -> Any:
@@ -452,17 +355,55 @@ def rank_organisations(posting: Any, limit: int = STORED_MATCHES) -> list[Any]:
 
 def matches_for(posting: Any, user: Any = None, limit: int = STORED_MATCHES) -> PostingMatches:
     """Fitting organisations (for a request) and open postings of the other kind, with
-    reasons. ``user`` is reserved for what only some may see; every list shown here is
-    public today."""
+    reasons; a request's offers are found in a thread beside its organisations.
+    ``user`` is reserved for what only some may see; every list shown here is public
+    today."""
     started = time.perf_counter()
+    beside = _beside(rank_postings, posting, limit) if posting.kind == PostingKind.REQUEST else None
     organisations = rank_organisations(posting, limit)
-    postings = rank_postings(posting, limit)
+    postings = beside.result() if beside is not None else rank_postings(posting, limit)
     return PostingMatches(
         posting=posting,
         organisations=organisations,
         postings=postings,
         milliseconds=(time.perf_counter() - started) * 1000,
     )
+
+
+# Threads that compute a request's open offers while the calling thread finds its
+# organisations (each thread with its own database connection); a call that finds them
+# all busy computes both itself.
+BESIDE_THREADS = 2
+_beside_pool: ThreadPoolExecutor | None = None
+_beside_free = threading.BoundedSemaphore(BESIDE_THREADS)
+_beside_lock = threading.Lock()
+
+
+def _beside(function: Any, *args: Any) -> Future[Any] | None:
+    """``function(*args)`` started in a thread of its own, or None where that thread
+    would not see what the caller sees (inside a transaction, an in-memory database)
+    or none is free."""
+    global _beside_pool
+    if not _background_possible() or not _beside_free.acquire(blocking=False):
+        return None
+    with _beside_lock:
+        if _beside_pool is None:
+            _beside_pool = ThreadPoolExecutor(BESIDE_THREADS, thread_name_prefix="matching")
+    try:
+        return _beside_pool.submit(_in_thread, function, *args)
+    except RuntimeError:  # the interpreter is shutting down
+        _beside_free.release()
+        return None
+
+
+def _in_thread(function: Any, *args: Any) -> Any:
+    from django.db import connections
+
+    try:
+        return function(*args)
+    finally:
+        connections.close_all()  # this thread's own: one per call, as a request has
+        _beside_free.release()
 
 
 # --- Stored matches on publication ---------------------------------------------------
@@ -477,6 +418,8 @@ def store_matches(posting_id: int) -> int:
     if not posting.is_open:
         PostingMatch.objects.filter(posting=posting).delete()
         return 0
+    _index.refresh()
+    _index.wait_for_vectors()  # stored matches use every channel
     found = matches_for(posting)
     now = timezone.now()
     rows = [
