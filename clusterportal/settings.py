@@ -301,6 +301,9 @@ SEARCH_INDEX_DIR = Path(env("SEARCH_INDEX_DIR", str(DATA_DIR / "search"))).resol
 SEARCH_AUTO_UPDATE = env_bool("SEARCH_AUTO_UPDATE", default=True)
 # Tantivy: search the page while the facets are counted (two threads per search).
 SEARCH_PARALLEL = env_bool("SEARCH_PARALLEL", default=True)
+# A web process reads in a background thread at start what the first match reads (the
+# embedding model, the organisation vectors, the open postings): clusterportal/warmup.py.
+WARM_UP_AT_START = env_bool("WARM_UP_AT_START", default=True)
 # Tantivy: memory for a rebuild's writer (MB); an index that fits is written as one segment.
 SEARCH_WRITER_MEMORY_MB = int(env("SEARCH_WRITER_MEMORY_MB", "2000"))
 
@@ -410,6 +413,7 @@ DOCUMENTED_SETTINGS = [
     "SEARCH_INDEX_DIR",
     "SEARCH_AUTO_UPDATE",
     "SEARCH_PARALLEL",
+    "WARM_UP_AT_START",
     "SEARCH_WRITER_MEMORY_MB",
     "GEOCODER",
     "GEOCODER_URL",
