@@ -1,17 +1,24 @@
 """Back office for network profiles.
 
 The network's own data (name, sites, contact persons, members, growth fields) is
-edited in the organisation's admin, where it already lives; the profile page here
-links there instead of repeating those forms.
+edited in the organisation's admin, where it already lives: a network's organisation
+page there carries its profile as one more inline, and the profile's own page links to
+it instead of repeating those forms.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from directory.admin import OrganisationAdmin
+from directory.models import Organisation
 
 from .models import NetworkProfile
 
@@ -60,3 +67,29 @@ class NetworkProfileAdmin(SimpleHistoryAdmin):
             _("members"),
             organisation.members.count(),
         )
+
+
+class NetworkProfileInline(admin.StackedInline):
+    """The profile on a network's organisation page, beside its contacts, sites and members."""
+
+    model = NetworkProfile
+    fk_name = "organisation"
+    fields = ("carrier", "mission", "goals", "focus_topics", "services", "source")
+    readonly_fields = ("source",)
+    raw_id_fields = ("carrier",)
+    extra = 1
+    max_num = 1
+
+
+admin.site.unregister(Organisation)
+
+
+@admin.register(Organisation)
+class OrganisationWithNetworkProfileAdmin(OrganisationAdmin):
+    """The directory's organisation admin; a network's page also edits its profile."""
+
+    def get_inlines(self, request: HttpRequest, obj: Organisation | None) -> Any:
+        inlines = list(super().get_inlines(request, obj))
+        if obj is not None and obj.is_network:
+            inlines.append(NetworkProfileInline)
+        return inlines

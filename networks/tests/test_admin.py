@@ -11,6 +11,7 @@ from accounts.roles import EDITOR, EXPERT
 from accounts.services import grant_role
 from core.testing import sign_in
 from directory.tests.factories import ContactPersonFactory, OrganisationFactory
+from directory.tests.test_admin import submitted_form
 from networks.models import NetworkProfile
 from networks.tests.factories import NetworkFactory, NetworkProfileFactory
 
@@ -113,3 +114,29 @@ def test_an_expert_reads_profiles_but_cannot_change_them() -> None:
 
     profile.refresh_from_db()
     assert profile.mission != "Geändert"
+
+
+def test_a_networks_organisation_page_edits_its_profile_beside_contacts_and_members() -> None:
+    client, user = staff_client(EDITOR, "redakteurin")
+    network = NetworkFactory.create(name="Netzwerk mit Profil")
+    ContactPersonFactory.create(organisation=network, last_name="Clustermanagerin")
+    company = OrganisationFactory.create()
+    url = reverse("admin:directory_organisation_change", args=[network.pk])
+
+    page = client.get(url)
+    prefixes = [inline.formset.prefix for inline in page.context["inline_admin_formsets"]]
+    assert "network_profile" in prefixes and "contacts" in prefixes
+    company_page = client.get(reverse("admin:directory_organisation_change", args=[company.pk]))
+    assert "network_profile" not in [
+        inline.formset.prefix for inline in company_page.context["inline_admin_formsets"]
+    ]
+
+    data = submitted_form(page)
+    data["network_profile-0-mission"] = "Im Backoffice geschrieben"
+    data["network_profile-0-focus_topics"] = "Photonik"
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    profile = NetworkProfile.objects.get(organisation=network)
+    assert profile.mission == "Im Backoffice geschrieben"
+    assert profile.history.latest().history_user == user
