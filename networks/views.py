@@ -68,22 +68,11 @@ def network_list(request: HttpRequest) -> HttpResponse:
 
 
 def _network(request: HttpRequest, slug: str) -> Organisation | HttpResponse:
-    queryset = (
-        Organisation.objects.all()
-        if directory_services.is_staff(request.user)
-        else Organisation.objects.published()
-    )
+    """The network with everything its organisation's profile shows (and its JSON-LD
+    needs), as the user may see it; another organisation's slug leads to its page."""
     organisation = (
-        queryset.select_related("network_profile__carrier")
-        .prefetch_related(
-            Prefetch("growth_fields", queryset=GrowthField.objects.order_by("name")),
-            "contacts",
-            Prefetch(
-                "sites",
-                queryset=Site.objects.select_related("district").filter(is_primary=True),
-                to_attr="primary_site_list",
-            ),
-        )
+        directory_services.organisation_detail_queryset(request.user)
+        .select_related("network_profile__carrier")
         .filter(slug=slug)
         .first()
     )
@@ -111,6 +100,9 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "network": network,
         "map_data": _member_map(filterset.qs),
     }
+    sites = network.site_list  # type: ignore[attr-defined]
+    context["primary_site"] = next((site for site in sites if site.is_primary), None)
+    context["json_ld"] = directory_services.organisation_json_ld(network, request)
     all_contacts = list(network.contacts.all())
     contacts = directory_services.visible_contacts(network, request.user)
     context.update(

@@ -327,3 +327,20 @@ def test_a_visitor_may_claim_or_write_to_a_network_as_to_any_organisation(
     assert f'href="{reverse("sourcing:contact-organisation", args=[network.slug])}"' in html
     assert f'href="{reverse("directory:correction", args=[network.slug])}"' in html
     assert reverse("networks:edit", args=[network.slug]) not in html
+
+
+def test_the_network_page_describes_the_network_for_machines(client: Client) -> None:
+    network = NetworkFactory.create(name="Optonet Jena", founding_year=2001)
+    ContactPersonFactory.create(organisation=network, last_name="Öffentlich")
+    ContactPersonFactory.create(
+        organisation=network, last_name="Intern", visibility=Visibility.STAFF
+    )
+
+    html = client.get(detail_url(network)).content.decode()
+
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert raw is not None
+    data = json.loads(raw.group(1))
+    assert data["name"] == "Optonet Jena" and data["foundingDate"] == "2001"
+    assert data["mainEntityOfPage"] == "http://testserver" + detail_url(network)
+    assert [point["name"] for point in data["contactPoint"]] == ["Erika Öffentlich"]
