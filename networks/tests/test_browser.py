@@ -57,6 +57,13 @@ def test_a_visitor_finds_a_network_and_filters_its_members(live_server: Any, pag
         )
         MembershipFactory.create(network=network, organisation=organisation)
 
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.goto(live_server.url + reverse("networks:list"))
     assert page.locator("h1").inner_text() == "Netzwerke und Cluster"
     axe_check(page)
@@ -84,3 +91,4 @@ def test_a_visitor_finds_a_network_and_filters_its_members(live_server: Any, pag
     assert page.get_by_text("1 Mitglied entspricht den Filtern").is_visible()
     page.wait_for_selector("#site-map[data-map-ready='1']")
     axe_check(page)
+    assert blocked == []
