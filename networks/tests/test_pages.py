@@ -344,3 +344,12 @@ def test_the_network_page_describes_the_network_for_machines(client: Client) -> 
     assert data["name"] == "Optonet Jena" and data["foundingDate"] == "2001"
     assert data["mainEntityOfPage"] == "http://testserver" + detail_url(network)
     assert [point["name"] for point in data["contactPoint"]] == ["Erika Öffentlich"]
+
+
+def test_every_page_leads_to_the_networks(client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert '<a href="/netzwerke/">Netzwerke</a>' in page
+    listed = client.get("/netzwerke/").content.decode()
+    assert '<a href="/netzwerke/" aria-current="page">Netzwerke</a>' in listed
+    # The data sources stay one link away, in the footer of every page.
+    assert 'href="/about/data/"' in page
