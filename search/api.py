@@ -289,7 +289,9 @@ def search_all(request: HttpRequest, params: Query[AllParams]) -> dict[str, obje
             total = found.total
         else:
             result = content.search_content(
-                content.ContentQuery(type=doc_type.name, text=params.q, page_size=params.per_type)
+                content.ContentQuery(
+                    type=doc_type.name, text=params.q, page_size=params.per_type, facets=False
+                )
             )
             hits, total = _content_hits(request, doc_type, result.hits), result.total
         groups.append(

@@ -57,6 +57,8 @@ class ContentQuery:
     page: int = 1
     page_size: int = 20
     any_word: bool = False
+    # Count the facets (a group's first hits, a total or the matching need none).
+    facets: bool = True
 
 
 @dataclass
@@ -351,7 +353,14 @@ def search_content(query: ContentQuery) -> ContentResult:
     if query.lat is not None and query.lon is not None and query.radius_km:
         geo = (float(query.lat), float(query.lon), float(query.radius_km))
     result: ContentResult = eng.search(
-        doc_type.name, plan, filters, facet_names, geo, (page - 1) * page_size, page_size
+        doc_type.name,
+        plan,
+        filters,
+        facet_names,
+        geo,
+        (page - 1) * page_size,
+        page_size,
+        count_facets=query.facets,
     )
     result.plan = plan
     return result

@@ -81,7 +81,9 @@ def groups_for(request: HttpRequest, text: str) -> list[Group]:
         return []
     groups = []
     for doc_type in content.content_types():
-        result = search_content(ContentQuery(type=doc_type.name, text=text, page_size=GROUP_HITS))
+        result = search_content(
+            ContentQuery(type=doc_type.name, text=text, page_size=GROUP_HITS, facets=False)
+        )
         hits = _shown(doc_type, result.hits, request.user) if result.total else []
         if hits:  # none visible: the index has not yet heard that they are gone
             groups.append(
@@ -119,7 +121,8 @@ def _other(doc_type: DocumentType, text: str) -> dict[str, Any]:
             total = counted.total
         url = f"{reverse('search:search')}?{urlencode({'q': text})}" if text else ""
         return {"type": doc_type, "url": url or reverse("search:search"), "total": total}
-    total = search_content(ContentQuery(type=doc_type.name, text=text, page_size=1)).total
+    only_total = ContentQuery(type=doc_type.name, text=text, page_size=1, facets=False)
+    total = search_content(only_total).total
     return {"type": doc_type, "url": type_url(doc_type, text), "total": total}
 
 

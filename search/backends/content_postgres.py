@@ -123,6 +123,7 @@ class PostgresContent(TsQueries):
         geo: tuple[float, float, float] | None,
         offset: int,
         limit: int,
+        count_facets: bool = True,
     ) -> ContentResult:
         position = {name: i for i, name in enumerate(facet_names)}
         must, ranked = self._tsquery(plan) if not plan.is_empty else (None, None)
@@ -168,7 +169,7 @@ class PostgresContent(TsQueries):
                 for pk, s, d in cursor.fetchall()
             ]
             facets: dict[str, dict[str, int]] = {}
-            for name, i in position.items():
+            for name, i in (position if count_facets else {}).items():
                 facet_sql, facet_params = where(without=name)
                 cursor.execute(
                     f"SELECT substr(k, %s), count(*) FROM search_pg_content, unnest(keywords) k "

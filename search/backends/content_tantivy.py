@@ -278,6 +278,7 @@ class TantivyContent:
         geo: tuple[float, float, float] | None,
         offset: int,
         limit: int,
+        count_facets: bool = True,
     ) -> ContentResult:
         if len(facet_names) > MAX_FACETS:
             raise ValueError(f"A content type has at most {MAX_FACETS} facets")
@@ -329,7 +330,9 @@ class TantivyContent:
                 if a is not None and b is not None:
                     hit.distance_km = distance_km(geo[0], geo[1], float(a), float(b))
         return ContentResult(
-            hits=hits, total=total, facets=self._facets(searcher, compose, filters, field_of)
+            hits=hits,
+            total=total,
+            facets=self._facets(searcher, compose, filters, field_of) if count_facets else {},
         )
 
     def _facets(

@@ -81,6 +81,16 @@ def test_filters_and_facets(notes):  # type: ignore[no-untyped-def]
     assert worded.facets["colour"] == {"red": 1}
 
 
+def test_facets_are_counted_only_when_asked(notes):  # type: ignore[no-untyped-def]
+    _fill(notes)
+    asked = search_content(ContentQuery("testnote", "Blech", filters={"colour": ["red"]}))
+    bare = search_content(
+        ContentQuery("testnote", "Blech", filters={"colour": ["red"]}, facets=False)
+    )
+    assert bare.facets == {} and asked.facets["colour"]
+    assert (_ids(bare), bare.total) == (_ids(asked), asked.total)
+
+
 def test_radius(notes):  # type: ignore[no-untyped-def]
     notes.add(
         Note(1, "Bleche in Hannover", lat=52.37, lon=9.73),

@@ -184,6 +184,7 @@ def _lexical(entry: Entry, text: str, kind: str) -> dict[int, float] | None:
                 any_word=True,
                 filters={"kind": [kind]},
                 page_size=CANDIDATES,
+                facets=False,
             )
         )
     except Exception:  # not installed yet, type not registered, engine unavailable
