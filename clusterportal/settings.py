@@ -285,6 +285,13 @@ INQUIRY_ATTACHMENT_MAX_MB = int(env("INQUIRY_ATTACHMENT_MAX_MB", "5"))
 INQUIRY_ATTACHMENT_DIR = Path(
     env("INQUIRY_ATTACHMENT_DIR", str(DATA_DIR / "inquiry-attachments"))
 ).resolve()
+# Label certificates and studies of the networks; served by the networks' views.
+NETWORK_DOCUMENT_DIR = Path(
+    env("NETWORK_DOCUMENT_DIR", str(DATA_DIR / "network-documents"))
+).resolve()
+NETWORK_DOCUMENT_MAX_MB = int(env("NETWORK_DOCUMENT_MAX_MB", "20"))
+# Days before a quality label's end when staff and the network's managers are reminded.
+LABEL_REMINDER_DAYS = (90, 30)
 RETENTION_INQUIRY_DAYS = int(env("RETENTION_INQUIRY_DAYS", "730"))
 
 TASKS = {

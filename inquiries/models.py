@@ -6,39 +6,23 @@ it is decided in ``inquiries.permissions``, never in a template or view alone.
 
 from __future__ import annotations
 
-import os
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.storage import SettingDirStorage
+
 from .choices import EventKind, Helped, InquiryStatus, Urgency
 
-
-class AttachmentStorage(FileSystemStorage):
-    """Files outside static and media (no URL), in ``INQUIRY_ATTACHMENT_DIR`` as set now:
-    only the inbox view serves them."""
-
-    def __init__(self) -> None:
-        super().__init__(base_url=None)
-
-    @property  # type: ignore[override]
-    def base_location(self) -> str:
-        return str(settings.INQUIRY_ATTACHMENT_DIR)
-
-    @property  # type: ignore[override]
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
+# Attachments have no URL: only the inbox view serves them.
+attachment_storage = SettingDirStorage("INQUIRY_ATTACHMENT_DIR")
 
 
-attachment_storage = AttachmentStorage()
-
-
-def get_attachment_storage() -> AttachmentStorage:
+def get_attachment_storage() -> SettingDirStorage:
     return attachment_storage
 
 

@@ -1,0 +1,47 @@
+"""Fixed lists of the networks app: kinds of cooperation, project states, label schemes."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Cooperation(models.TextChoices):
+    """How two clusters work together (the partner cluster records)."""
+
+    STRATEGIC = "strategic", _("strategic partnership")
+    PROJECTS = "projects", _("joint projects")
+    INTERNATIONAL = "international", _("internationalisation and market access")
+    EXCHANGE = "exchange", _("exchange of experience")
+    EVENTS = "events", _("joint events")
+    MOU = "mou", _("memorandum of understanding")
+    OTHER = "other", _("other cooperation")
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    RUNNING = "running", _("running")
+    COMPLETED = "completed", _("completed")
+
+
+class LabelScheme(models.TextChoices):
+    """The quality labels a network or cluster can hold."""
+
+    ECEI = "ecei", _("ECEI cluster management label")
+    GO_CLUSTER = "go-cluster", _("go-cluster membership")
+    OTHER = "other", _("other label")
+
+
+class LabelLevel(models.TextChoices):
+    BRONZE = "bronze", _("bronze")
+    SILVER = "silver", _("silver")
+    GOLD = "gold", _("gold")
+    MEMBER = "member", _("member")
+    NONE = "", _("no level")
+
+
+# The issuer a label of a scheme has unless the record names another.
+DEFAULT_ISSUER = {
+    LabelScheme.ECEI: "European Secretariat for Cluster Analysis (ESCA)",
+    LabelScheme.GO_CLUSTER: "Bundesministerium für Wirtschaft und Energie (go-cluster)",
+}
