@@ -83,6 +83,9 @@ class Role(NamedTuple):
     grants: tuple[Grant, ...]
 
 
+# What a network has beyond its profile (docs/networks.md).
+NETWORK_PARTS = ("workinggroup", "networkproject", "partnercluster", "qualitylabel")
+
 EDITOR = "Editor"
 EXPERT = "Expert"
 ADMINISTRATOR = "Administrator"
@@ -106,6 +109,7 @@ ROLES: dict[str, Role] = {
             Grant("search", "synonymset", EDIT_AND_DELETE),
             Grant("directory", "tag", EDIT),
             Grant("networks", "networkprofile", EDIT),
+            *(Grant("networks", part, EDIT_AND_DELETE) for part in NETWORK_PARTS),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),
             Grant("classification", "*", VIEW),
             Grant("geo", "*", VIEW),
@@ -122,6 +126,7 @@ ROLES: dict[str, Role] = {
             Grant("directory", "*", VIEW),
             Grant("directory", "organisation", ("classify",)),
             Grant("networks", "networkprofile", VIEW),
+            *(Grant("networks", part, VIEW) for part in NETWORK_PARTS),
             # Who answers inquiries (not the cases: those only in the inbox, see
             # inquiries.permissions).
             Grant("inquiries", "inquirytopic", VIEW),

@@ -290,8 +290,11 @@ NETWORK_DOCUMENT_DIR = Path(
     env("NETWORK_DOCUMENT_DIR", str(DATA_DIR / "network-documents"))
 ).resolve()
 NETWORK_DOCUMENT_MAX_MB = int(env("NETWORK_DOCUMENT_MAX_MB", "20"))
-# Days before a quality label's end when staff and the network's managers are reminded.
-LABEL_REMINDER_DAYS = (90, 30)
+# Days before a quality label's end when staff and the network's managers are reminded:
+# a first and a second reminder ("90,30").
+LABEL_REMINDER_DAYS = tuple(
+    sorted((int(days) for days in env("LABEL_REMINDER_DAYS", "90,30").split(",")), reverse=True)
+)[:2]
 RETENTION_INQUIRY_DAYS = int(env("RETENTION_INQUIRY_DAYS", "730"))
 
 TASKS = {

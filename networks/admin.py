@@ -20,7 +20,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from directory.admin import OrganisationAdmin
 from directory.models import Organisation
 
-from .models import NetworkProfile
+from .forms import QualityLabelAdminForm
+from .models import NetworkProfile, NetworkProject, PartnerCluster, QualityLabel, WorkingGroup
 
 
 @admin.register(NetworkProfile)
@@ -81,6 +82,115 @@ class NetworkProfileInline(admin.StackedInline):
     max_num = 1
 
 
+class WorkingGroupInline(admin.StackedInline):
+    model = WorkingGroup
+    fk_name = "network"
+    fields = ("name", "topic", "goals", "meetings", "next_meeting", "contact", "members", "order")
+    raw_id_fields = ("contact", "members")
+    extra = 0
+
+
+class NetworkProjectInline(admin.StackedInline):
+    model = NetworkProject
+    fk_name = "network"
+    fields = (
+        "title",
+        "summary",
+        "status",
+        "start_year",
+        "end_year",
+        "funding",
+        "url",
+        "partners",
+        "growth_fields",
+    )
+    raw_id_fields = ("partners",)
+    filter_horizontal = ("growth_fields",)
+    extra = 0
+
+
+class PartnerClusterInline(admin.StackedInline):
+    model = PartnerCluster
+    fk_name = "network"
+    fields = (
+        "partner",
+        "partner_name",
+        "partner_location",
+        "partner_url",
+        "in_region",
+        "cooperation",
+        "description",
+        "since",
+    )
+    raw_id_fields = ("partner",)
+    extra = 0
+
+
+class QualityLabelInline(admin.StackedInline):
+    model = QualityLabel
+    form = QualityLabelAdminForm
+    fk_name = "network"
+    fields = ("scheme", "name", "level", "issuer", "awarded", "valid_until", "certificate")
+    extra = 0
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "network", "next_meeting")
+    list_select_related = ("network",)
+    search_fields = ("name", "topic", "network__name")
+    raw_id_fields = ("network", "contact", "members")
+
+
+@admin.register(NetworkProject)
+class NetworkProjectAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "network", "status", "start_year", "end_year")
+    list_filter = ("status",)
+    list_select_related = ("network",)
+    search_fields = ("title", "summary", "network__name")
+    raw_id_fields = ("network", "partners")
+    filter_horizontal = ("growth_fields",)
+
+
+@admin.register(PartnerCluster)
+class PartnerClusterAdmin(SimpleHistoryAdmin):
+    list_display = ("network", "__str__", "cooperation", "in_region", "since")
+    list_filter = ("cooperation", "in_region")
+    list_select_related = ("network", "partner")
+    search_fields = ("network__name", "partner__name", "partner_name")
+    raw_id_fields = ("network", "partner")
+
+
+@admin.register(QualityLabel)
+class QualityLabelAdmin(SimpleHistoryAdmin):
+    form = QualityLabelAdminForm
+    list_display = ("network", "title", "awarded", "valid_until")
+    list_filter = ("scheme", "level")
+    list_select_related = ("network",)
+    search_fields = ("network__name", "name", "issuer")
+    raw_id_fields = ("network",)
+    date_hierarchy = "valid_until"
+    fields = (
+        "network",
+        "scheme",
+        "name",
+        "level",
+        "issuer",
+        "awarded",
+        "valid_until",
+        "certificate",
+    )
+
+
+NETWORK_INLINES = [
+    NetworkProfileInline,
+    QualityLabelInline,
+    WorkingGroupInline,
+    NetworkProjectInline,
+    PartnerClusterInline,
+]
+
+
 admin.site.unregister(Organisation)
 
 
@@ -91,5 +201,5 @@ class OrganisationWithNetworkProfileAdmin(OrganisationAdmin):
     def get_inlines(self, request: HttpRequest, obj: Organisation | None) -> Any:
         inlines = list(super().get_inlines(request, obj))
         if obj is not None and obj.is_network:
-            inlines.append(NetworkProfileInline)
+            inlines.extend(NETWORK_INLINES)
         return inlines

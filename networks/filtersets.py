@@ -9,7 +9,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from directory.filtersets import OrganisationFilterSet
 from directory.models import Organisation, Site
 
+from .activities import current_labels_q
+from .choices import LabelScheme
 from .forms import MemberFilterForm, NetworkFilterForm
+from .models import QualityLabel
 
 
 class NetworkFilterSet:
@@ -36,7 +39,27 @@ class NetworkFilterSet:
                 organisation=OuterRef("pk"), is_primary=True, district=values["district"]
             )
             queryset = queryset.filter(Exists(main_site))
+        if values.get("label"):
+            queryset = queryset.filter(Exists(_current_labels(values["label"])))
         return queryset
+
+
+# ECEI levels from the chosen one up ("silver or better").
+_ECEI_AT_LEAST = {
+    "ecei": ["bronze", "silver", "gold"],
+    "ecei-bronze": ["bronze", "silver", "gold"],
+    "ecei-silver": ["silver", "gold"],
+    "ecei-gold": ["gold"],
+}
+
+
+def _current_labels(choice: str) -> QuerySet[QualityLabel]:
+    labels = QualityLabel.objects.filter(current_labels_q(), network=OuterRef("pk"))
+    if choice in _ECEI_AT_LEAST:
+        return labels.filter(scheme=LabelScheme.ECEI, level__in=_ECEI_AT_LEAST[choice])
+    if choice == "any":
+        return labels
+    return labels.filter(scheme=choice)
 
 
 class MemberFilterSet(OrganisationFilterSet):

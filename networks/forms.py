@@ -9,11 +9,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from classification.models import GrowthField
-from directory.choices import EmployeeSizeClass
+from core.uploads import check_upload
+from directory.choices import NETWORK_KINDS, EmployeeSizeClass
 from directory.forms import DistrictChoiceField, OrganisationFilterForm
+from directory.models import Organisation
 from geo.models import District
 
-from .models import NetworkProfile
+from .models import NetworkProfile, NetworkProject, PartnerCluster, QualityLabel, WorkingGroup
 
 
 class _Accessible(forms.Form):
@@ -44,6 +46,20 @@ class NetworkFilterForm(_Accessible):
         empty_label=_("All districts"),
     )
 
+    label = forms.ChoiceField(
+        label=_("Quality label"),
+        required=False,
+        choices=[
+            ("", _("Any or none")),
+            ("any", _("With a current quality label")),
+            ("ecei", _("ECEI label (any level)")),
+            ("ecei-gold", _("ECEI gold")),
+            ("ecei-silver", _("ECEI silver or better")),
+            ("ecei-bronze", _("ECEI bronze or better")),
+            ("go-cluster", _("go-cluster membership")),
+        ],
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = (  # type: ignore[attr-defined]
@@ -72,3 +88,128 @@ class NetworkProfileForm(forms.ModelForm):
         model = NetworkProfile
         fields = ("mission", "goals", "focus_topics", "services")
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}
+
+
+class _NetworkRecordForm(forms.ModelForm):
+    """A record of one network, edited by its managers: choices stay inside the network."""
+
+    def __init__(self, *args: Any, network: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.network = network
+        self.instance.network = network
+        members = (
+            Organisation.objects.published()
+            .filter(memberships__network=network)
+            .only("pk", "name")
+            .order_by("name")
+        )
+        for name in ("members", "partners"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.queryset = members  # type: ignore[attr-defined]
+                field.widget = forms.CheckboxSelectMultiple(choices=field.choices)  # type: ignore[attr-defined]
+        if "contact" in self.fields:
+            self.fields["contact"].queryset = network.contacts.order_by(  # type: ignore[attr-defined]
+                "order", "last_name"
+            )
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 4)
+
+
+class WorkingGroupForm(_NetworkRecordForm):
+    class Meta:
+        model = WorkingGroup
+        fields = (
+            "name",
+            "topic",
+            "goals",
+            "meetings",
+            "next_meeting",
+            "contact",
+            "members",
+            "order",
+        )
+        widgets = {"next_meeting": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        taken = WorkingGroup.objects.filter(network=self.network, name__iexact=name)
+        if taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("The network already has a working group of this name."))
+        return name
+
+
+class NetworkProjectForm(_NetworkRecordForm):
+    class Meta:
+        model = NetworkProject
+        fields = (
+            "title",
+            "summary",
+            "status",
+            "start_year",
+            "end_year",
+            "funding",
+            "url",
+            "partners",
+            "growth_fields",
+        )
+        widgets = {"growth_fields": forms.CheckboxSelectMultiple}
+
+
+class PartnerClusterForm(_NetworkRecordForm):
+    class Meta:
+        model = PartnerCluster
+        fields = (
+            "partner",
+            "partner_name",
+            "partner_location",
+            "partner_url",
+            "in_region",
+            "cooperation",
+            "description",
+            "since",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partner = self.fields["partner"]
+        partner.queryset = (  # type: ignore[attr-defined]
+            Organisation.objects.published()
+            .filter(kind__in=NETWORK_KINDS)
+            .exclude(pk=self.network.pk)
+            .only("pk", "name")
+            .order_by("name")
+        )
+        partner.empty_label = _("— a partner outside the portal (name it below) —")  # type: ignore[attr-defined]
+
+    def clean_partner(self) -> Organisation | None:
+        partner = self.cleaned_data.get("partner")
+        if partner is not None:
+            taken = PartnerCluster.objects.filter(network=self.network, partner=partner)
+            if taken.exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError(_("This cooperation is already recorded."))
+        return partner
+
+
+class QualityLabelAdminForm(forms.ModelForm):
+    """Staff record a label in the back office; its certificate must be a PDF file."""
+
+    class Meta:
+        model = QualityLabel
+        fields = (
+            "network",
+            "scheme",
+            "name",
+            "level",
+            "issuer",
+            "awarded",
+            "valid_until",
+            "certificate",
+        )
+
+    def clean_certificate(self) -> Any:
+        upload = self.cleaned_data.get("certificate")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            check_upload(upload, ("pdf",), settings.NETWORK_DOCUMENT_MAX_MB * 1024 * 1024)
+        return upload

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -334,6 +335,12 @@ class QualityLabel(TimeStampedModel):
         if self.scheme == LabelScheme.ECEI and self.level:
             return f"{base}: {self.get_level_display()}"
         return str(base)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The save itself updates the search (networks.signals); the daily check only
+        # has to act on a label that ends later.
+        self.expiry_indexed = bool(self.valid_until and self.valid_until < timezone.localdate())
+        super().save(*args, **kwargs)
 
     @property
     def issuer_name(self) -> str:

@@ -2,7 +2,9 @@
 
 Every published network or cluster is indexable, with or without a profile row; its
 document holds the texts a visitor searches a network by (name, mission, goals, focus
-topics, services). Members are not part of it: they are found as organisations.
+topics, services, its working groups and projects) and its current quality labels as a
+facet (an ended label leaves it on the day: ``networks.labels``). Members are not part
+of it: they are found as organisations.
 Every write path reports its changes (``networks.signals``).
 """
 
@@ -20,6 +22,9 @@ from directory.choices import NETWORK_KINDS
 from directory.models import Organisation, Site
 from search.registry import ContentDocument, DocumentType, Facet
 
+from .activities import current_label_keys
+from .choices import LabelLevel, LabelScheme
+from .models import NetworkProject, WorkingGroup
 from .services import network_queryset, profile_of
 
 
@@ -35,11 +40,28 @@ def _district_label(value: str) -> str:
     return district.name if district else value
 
 
+def _label_label(value: str) -> str:
+    scheme, _sep, level = value.partition("-") if value.startswith("ecei") else (value, "", "")
+    try:
+        name = str(LabelScheme(scheme).label)
+    except ValueError:
+        return value
+    return f"{name}: {LabelLevel(level).label}" if level else name
+
+
 def _networks(ids: Sequence[int]) -> Any:
     return (
         network_queryset()
         .filter(pk__in=list(ids))
         .prefetch_related(
+            "quality_labels",
+            Prefetch(
+                "working_groups", queryset=WorkingGroup.objects.only("network", "name", "topic")
+            ),
+            Prefetch(
+                "network_projects",
+                queryset=NetworkProject.objects.only("network", "title", "summary"),
+            ),
             Prefetch("growth_fields", queryset=GrowthField.objects.order_by("slug")),
             Prefetch(
                 "sites",
@@ -58,6 +80,7 @@ class NetworkType(DocumentType):
     facets = (
         Facet("growth", _("Growth field"), _growth_label),
         Facet("district", _("District"), _district_label),
+        Facet("label", _("Quality label"), _label_label),
     )
 
     def indexable_ids(self) -> Iterable[int]:
@@ -76,6 +99,8 @@ class NetworkType(DocumentType):
                     profile.goals,
                     profile.focus_topics,
                     profile.services,
+                    *(f"{g.name} {g.topic}" for g in network.working_groups.all()),
+                    *(f"{p.title} {p.summary}" for p in network.network_projects.all()),
                 )
                 if part
             )
@@ -88,6 +113,7 @@ class NetworkType(DocumentType):
                     keywords={
                         "growth": [field.slug for field in network.growth_fields.all()],
                         "district": [site.district.ags] if site and site.district else [],
+                        "label": current_label_keys(network.quality_labels.all()),
                     },
                     lat=site.latitude if site else None,
                     lon=site.longitude if site else None,

@@ -1,6 +1,7 @@
 """Keep the networks' search documents in step with every write that changes them: the
-profile (admin, the managers' form), the organisation (name, status, kind, growth
-fields), its main site (district, place) and the directory's bulk writes."""
+profile (admin, the managers' form), working groups, projects and quality labels, the
+organisation (name, status, kind, growth fields), its main site (district, place) and
+the directory's bulk writes."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.dispatch import receiver
 from directory.models import Organisation, Site
 from directory.signals import bulk_organisations_changed
 
-from .models import NetworkProfile
+from .models import NetworkProfile, NetworkProject, QualityLabel, WorkingGroup
 from .search import network_ids
 
 
@@ -30,6 +31,17 @@ def report(ids: Iterable[int]) -> None:
 @receiver(post_delete, sender=NetworkProfile, dispatch_uid="networks-profile-deleted")
 def _profile_written(sender: Any, instance: NetworkProfile, **kwargs: Any) -> None:
     report([instance.organisation_id])
+
+
+@receiver(post_save, sender=WorkingGroup, dispatch_uid="networks-group-saved")
+@receiver(post_delete, sender=WorkingGroup, dispatch_uid="networks-group-deleted")
+@receiver(post_save, sender=NetworkProject, dispatch_uid="networks-project-saved")
+@receiver(post_delete, sender=NetworkProject, dispatch_uid="networks-project-deleted")
+@receiver(post_save, sender=QualityLabel, dispatch_uid="networks-label-saved")
+@receiver(post_delete, sender=QualityLabel, dispatch_uid="networks-label-deleted")
+def _record_written(sender: Any, instance: Any, **kwargs: Any) -> None:
+    # Working groups and projects are part of the network's text, labels its facet.
+    report([instance.network_id])
 
 
 @receiver(post_save, sender=Organisation, dispatch_uid="networks-organisation-saved")

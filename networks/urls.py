@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import editing, views
 
 app_name = "networks"
 
@@ -8,4 +8,20 @@ urlpatterns = [
     path("netzwerke/", views.network_list, name="list"),
     path("netzwerke/<slug:slug>/", views.network_detail, name="detail"),
     path("netzwerke/<slug:slug>/bearbeiten/", views.network_edit, name="edit"),
+    path(
+        "netzwerke/<slug:slug>/siegel/<int:pk>/zertifikat/",
+        views.label_certificate,
+        name="label-certificate",
+    ),
+    path("netzwerke/<slug:slug>/<slug:part>/neu/", editing.record_edit, name="record-add"),
+    path(
+        "netzwerke/<slug:slug>/<slug:part>/<int:pk>/bearbeiten/",
+        editing.record_edit,
+        name="record-edit",
+    ),
+    path(
+        "netzwerke/<slug:slug>/<slug:part>/<int:pk>/loeschen/",
+        editing.record_delete,
+        name="record-delete",
+    ),
 ]

@@ -7,11 +7,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.permissions import Action, can
@@ -20,9 +23,10 @@ from directory import services as directory_services
 from directory.choices import NETWORK_KINDS
 from directory.models import Organisation, Site
 
-from . import services
+from . import activities, services
 from .filtersets import MemberFilterSet, NetworkFilterSet
 from .forms import NetworkProfileForm
+from .models import QualityLabel
 
 PAGE_SIZE = 25
 MAP_MARKERS = 500
@@ -43,6 +47,11 @@ def _partial(request: HttpRequest, target: str) -> bool:
 def network_list(request: HttpRequest) -> HttpResponse:
     networks = services.with_member_counts(services.network_queryset()).prefetch_related(
         Prefetch("growth_fields", queryset=GrowthField.objects.order_by("name")),
+        Prefetch(
+            "quality_labels",
+            queryset=QualityLabel.objects.filter(activities.current_labels_q()),
+            to_attr="current_label_list",
+        ),
         Prefetch(
             "sites",
             queryset=Site.objects.filter(is_primary=True)
@@ -107,6 +116,11 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     contacts = directory_services.visible_contacts(network, request.user)
     context.update(
         profile=services.profile_of(network),
+        working_groups=activities.working_groups(network, request.user),
+        network_projects=activities.projects(network),
+        partner_links=activities.partner_links(network),
+        labels=activities.labels(network),
+        today=timezone.localdate(),
         mix=services.member_mix(network),
         contacts=contacts,
         hidden_contacts=len(all_contacts) - len(contacts),
@@ -157,3 +171,23 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
             messages.info(request, _("Nothing was changed."))
         return redirect("networks:detail", slug=network.slug)
     return render(request, "networks/network_edit.html", {"network": network, "form": form})
+
+
+def label_certificate(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """A label's certificate, for whoever may see the network's page."""
+    network = (
+        directory_services.organisation_detail_queryset(request.user)
+        .filter(slug=slug, kind__in=NETWORK_KINDS)
+        .first()
+    )
+    label = QualityLabel.objects.filter(network=network, pk=pk).first() if network else None
+    if label is None or not label.certificate:
+        raise Http404(_("This network has no such certificate."))
+    try:
+        handle = label.certificate.open("rb")
+    except (FileNotFoundError, SuspiciousFileOperation) as error:
+        raise Http404(_("This network has no such certificate.")) from error
+    filename = f"{network.slug}-{slugify(label.title)}.pdf"  # type: ignore[union-attr]
+    response = FileResponse(handle, filename=filename, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

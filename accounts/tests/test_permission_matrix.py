@@ -47,6 +47,7 @@ ACTIONS = [
     "contacts",
     "sites",
     "members",
+    "network records",
     "claim",
     "suggest",
     "back office",
@@ -69,6 +70,7 @@ STAFF_CURATION = allowed(
     ("contacts", OBJECTS),
     ("sites", OBJECTS),
     ("members", ["network"]),
+    ("network records", ["network"]),
     ("back office", OBJECTS),
     ("review", OBJECTS),
 )
@@ -90,6 +92,7 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("contacts", ["network"]),
         ("sites", ["network"]),
         ("members", ["network"]),
+        ("network records", ["network"]),
         ("claim", ["own company", "foreign company", "member company"]),
     ),
     "expert": READ | allowed(("view", UNPUBLISHED), ("back office", OBJECTS)),
@@ -178,6 +181,14 @@ def page_outcome(client: Client, action: str, org: Any, member: Any) -> bool:
     if action == "members":
         client.post(reverse("directory:member-add", args=[slug]), {"member": member.slug})
         return Membership.objects.filter(network=org, organisation=member).exists()
+    if action == "network records":
+        # A working group added on the network's page (projects and partner clusters use
+        # the same views and rule: networks/tests/test_records.py).
+        client.post(
+            reverse("networks:record-add", args=[slug, "arbeitsgruppen"]),
+            {"name": f"AG von {org.pk}", "order": "0"},
+        )
+        return bool(org.working_groups.exists())
     if action == "claim":
         from accounts.models import Claim
 

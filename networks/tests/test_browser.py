@@ -92,3 +92,67 @@ def test_a_visitor_finds_a_network_and_filters_its_members(live_server: Any, pag
     page.wait_for_selector("#site-map[data-map-ready='1']")
     axe_check(page)
     assert blocked == []
+
+
+def test_a_manager_adds_a_working_group_and_visitors_see_groups_projects_partners_labels(
+    live_server: Any, page: Page
+) -> None:
+    import datetime
+
+    from django.contrib.auth.models import User
+
+    from accounts.models import OrganisationEditor
+    from core.testing.browser import sign_in_with_code
+    from networks.models import NetworkProject, PartnerCluster, QualityLabel
+
+    network = NetworkFactory.create(name="Photonik Netz e. V.")
+    partner = NetworkFactory.create(name="Optence Hessen")
+    member = OrganisationFactory.create(name="Laserwerk Jena GmbH")
+    MembershipFactory.create(network=network, organisation=member)
+    contact = ContactPersonFactory.create(
+        organisation=network, last_name="Lichtmann", visibility="public"
+    )
+    NetworkProject.objects.create(
+        network=network, title="Quantenbildgebung 2030", summary="Ein Verbund.", start_year=2025
+    )
+    PartnerCluster.objects.create(network=network, partner=partner, cooperation="exchange")
+    QualityLabel.objects.create(
+        network=network,
+        scheme="ecei",
+        level="silver",
+        awarded=datetime.date.today() - datetime.timedelta(days=30),
+        valid_until=datetime.date.today() + datetime.timedelta(days=700),
+    )
+    manager = User.objects.create_user("photonik", "photonik@example.org", "x" * 16)
+    OrganisationEditor.objects.create(user=manager, organisation=network, via="staff")
+
+    page.goto(live_server.url + "/konto/anmelden/")
+    sign_in_with_code(page, "photonik@example.org", "x" * 16, manager)
+    page.wait_for_url(re.compile(r"^(?!.*anmelden)"))
+    page.goto(live_server.url + reverse("networks:detail", args=[network.slug]))
+    page.get_by_role("link", name="Arbeitsgruppe hinzufügen").click()
+    page.wait_for_url(re.compile(r"/arbeitsgruppen/neu/"))
+    axe_check(page)
+    page.get_by_label("Name").fill("AG Ultrakurzpuls")
+    page.get_by_label("Thema").fill("Laser für die Mikrobearbeitung")
+    page.get_by_label("Laserwerk Jena GmbH").check()
+    page.get_by_label("Ansprechperson").select_option(str(contact.pk))
+    page.get_by_role("button", name="Speichern").click()
+
+    page.wait_for_url(re.compile(r"#working-groups$"))
+    assert page.get_by_text("Ihre Änderungen sind gespeichert.").is_visible()
+    groups = page.locator("#working-groups")
+    assert "AG Ultrakurzpuls" in groups.inner_text()
+    assert "Laserwerk Jena GmbH" in groups.inner_text()
+    assert "Lichtmann" in groups.inner_text()
+    assert "Quantenbildgebung 2030" in page.locator("#projects").inner_text()
+    assert "Optence Hessen" in page.locator("#partner-clusters").inner_text()
+    assert "Silber" in page.locator("#labels").inner_text()
+    axe_check(page)
+
+    # The partner's page shows the cooperation, for a visitor too.
+    page.context.clear_cookies()
+    page.goto(live_server.url + reverse("networks:detail", args=[partner.slug]))
+    assert "Photonik Netz e. V." in page.locator("#partner-clusters").inner_text()
+    assert page.get_by_role("link", name="Partnercluster hinzufügen").count() == 0
+    axe_check(page)

@@ -54,3 +54,35 @@ def test_every_generated_network_gets_a_demo_profile_once(client: Client) -> Non
 
 def test_without_demo_networks_the_command_says_what_to_run_first() -> None:
     assert "run generate_demo_data first" in run("--if-empty")
+
+
+def test_demo_networks_get_working_groups_projects_and_labels_of_their_own(
+    client: Client,
+) -> None:
+    from networks.models import NetworkProject, QualityLabel, WorkingGroup
+
+    directory_demo.generate(count=300, seed=42)
+    handmade = NetworkFactory.create(name="Handgemachtes Netzwerk")
+    output = run("--if-empty")
+    generated = Organisation.objects.filter(source=Source.GENERATED, kind__in=NETWORK_KINDS)
+    assert f"for {generated.count()} demo networks" in output
+
+    groups = WorkingGroup.objects.select_related("network__network_profile")
+    assert {g.network_id for g in groups} == set(generated.values_list("pk", flat=True))
+    for group in groups:
+        # Named after the network's own focus topics; members from its own members.
+        topic = group.name.removeprefix("AG ")
+        assert topic in group.network.network_profile.focus_topic_list
+        members = set(group.network.members.values_list("organisation_id", flat=True))
+        assert set(group.members.values_list("pk", flat=True)) <= members
+        assert not group.history.exists()
+    assert NetworkProject.objects.exclude(network__in=generated).count() == 0
+    assert NetworkProject.objects.count() >= generated.count()
+    assert not WorkingGroup.objects.filter(network=handmade).exists()
+    assert not QualityLabel.objects.filter(network=handmade).exists()
+
+    assert "nothing to do" in run("--if-empty")
+    assert WorkingGroup.objects.count() == groups.count()
+
+    page = client.get(groups[0].network.get_absolute_url()).content.decode()
+    assert groups[0].name in page and "Demodaten:" in page

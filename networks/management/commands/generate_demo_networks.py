@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from networks import demo
+from networks import demo, demo_activities
 
 
 class Command(BaseCommand):
@@ -21,13 +21,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["if_empty"] and demo.generated_exist():
+        profiles_exist = demo.generated_exist()
+        if options["if_empty"] and profiles_exist and demo_activities.generated_exist():
             self.stdout.write("Demo network profiles exist; nothing to do.")
             return
-        written = demo.generate()
-        if not written:
+        # Profiles first: the working groups are named after their focus topics.
+        written = 0 if options["if_empty"] and profiles_exist else demo.generate()
+        groups = demo_activities.generate()
+        if written:
+            self.stdout.write(self.style.SUCCESS(f"{written} demo network profiles written"))
+        if groups:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Working groups, projects and labels written for {groups} demo networks"
+                )
+            )
+        if not written and not groups:
             self.stdout.write(
                 "No generated demo network without a profile: run generate_demo_data first."
             )
-            return
-        self.stdout.write(self.style.SUCCESS(f"{written} demo network profiles written"))
