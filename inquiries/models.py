@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.storage import SettingDirStorage
+from directory.choices import Visibility
 
 from .choices import EventKind, Helped, InquiryStatus, Urgency
 
@@ -74,6 +75,22 @@ class Expert(models.Model):
     )
     districts = models.ManyToManyField("geo.District", verbose_name=_("districts"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    responsibility = models.TextField(
+        _("responsibility"),
+        max_length=1000,
+        blank=True,
+        help_text=_("What the expert is responsible for, as the public team page says it."),
+    )
+    contact_visibility = models.CharField(
+        _("who sees email address and phone"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.STAFF,
+        help_text=_(
+            "On the team page, name, role and responsibility are public; the expert's own "
+            "email address and phone only for those chosen here."
+        ),
+    )
     source = models.CharField(_("source"), max_length=20, blank=True)
 
     class Meta:
