@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Expert, InquiryTopic, RoutingRule, Team
 
@@ -17,7 +18,7 @@ class InquiryTopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
+class ExpertAdmin(SimpleHistoryAdmin):
     list_display = ["name", "role", "email", "team", "contact_visibility", "active"]
     list_filter = ["active", "team", "contact_visibility", "topics"]
     search_fields = ["name", "email", "role", "responsibility"]
@@ -41,7 +42,7 @@ class ExpertAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(SimpleHistoryAdmin):
     list_display = ["name", "lead", "email"]
     prepopulated_fields = {"slug": ("name",)}
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.storage import SettingDirStorage
 from directory.choices import Visibility
@@ -93,6 +94,9 @@ class Expert(models.Model):
     )
     source = models.CharField(_("source"), max_length=20, blank=True)
 
+    # Who made an expert's contact data public, and when: the team page shows it.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("expert")
@@ -116,6 +120,8 @@ class Team(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=20, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

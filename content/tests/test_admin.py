@@ -107,3 +107,6 @@ def test_an_administrator_sets_who_sees_an_experts_contact_data(admin_client: Cl
 
     html = Client().get("/clustermanagement/team/").content.decode()
     assert "jonas@example.org" in html and "Förderprogramme" in html
+    latest = expert.history.latest()
+    assert latest.contact_visibility == Visibility.PUBLIC
+    assert latest.history_user is not None and latest.history_user.username == "admin"
