@@ -37,6 +37,7 @@ PROJECT_APPS: tuple[str, ...] = (
     "sourcing",
     "inquiries",
     "networks",
+    "content",
 )
 
 # Parts of an organisation that an editor removes while curating a profile (a
@@ -99,7 +100,8 @@ ROLES: dict[str, Role] = {
             "sites, contacts, offerings, certifications, identifiers and memberships; "
             "imports lists; hides or archives organisations instead of deleting them; "
             "decides claims, reviewed changes and corrections; appoints organisation "
-            "editors; maintains the search synonyms."
+            "editors; maintains the search synonyms and the cluster management's pages "
+            "and supporters."
         ),
         (
             Grant("directory", "organisation", EDIT),
@@ -110,6 +112,8 @@ ROLES: dict[str, Role] = {
             Grant("directory", "tag", EDIT),
             Grant("networks", "networkprofile", EDIT),
             *(Grant("networks", part, EDIT_AND_DELETE) for part in NETWORK_PARTS),
+            Grant("content", "page", EDIT_AND_DELETE),
+            Grant("content", "supporter", EDIT_AND_DELETE),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),
             Grant("classification", "*", VIEW),
             Grant("geo", "*", VIEW),

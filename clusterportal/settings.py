@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "sourcing",
     "inquiries",
     "networks",
+    "content",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("inquiries.urls")),
     path("", include("clusterportal.figures.urls")),
     path("", include("networks.urls")),
+    path("", include("content.urls")),
     path("", include("directory.urls")),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Expert, InquiryTopic, RoutingRule, Team
 
@@ -17,16 +18,31 @@ class InquiryTopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Expert)
-class ExpertAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "email", "team", "active"]
-    list_filter = ["active", "team", "topics"]
-    search_fields = ["name", "email", "role"]
+class ExpertAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "role", "email", "team", "contact_visibility", "active"]
+    list_filter = ["active", "team", "contact_visibility", "topics"]
+    search_fields = ["name", "email", "role", "responsibility"]
     filter_horizontal = ["topics", "growth_fields", "districts"]
     raw_id_fields = ["user"]
+    fieldsets = [
+        (None, {"fields": ["name", "role", "email", "phone", "user", "team", "active"]}),
+        (
+            _("Team page"),
+            {
+                "fields": ["responsibility", "contact_visibility"],
+                "description": _(
+                    "The public team page of the cluster management (/clustermanagement/team/) "
+                    "shows every active expert's name, role and responsibility."
+                ),
+            },
+        ),
+        (_("Routing"), {"fields": ["topics", "growth_fields", "districts"]}),
+        (None, {"fields": ["source"]}),
+    ]
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(SimpleHistoryAdmin):
     list_display = ["name", "lead", "email"]
     prepopulated_fields = {"slug": ("name",)}
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from classification.models import GrowthField
+from directory.choices import Visibility
 from geo.models import District
 
 from .models import Expert, InquiryTopic, RoutingRule, Team
@@ -90,6 +91,9 @@ def generate() -> dict[str, int]:
                 "role": role,
                 "phone": f"0361 555 {100 + n}",
                 "team": teams[team],
+                "responsibility": f"Ansprechpartner für {', '.join(topic_names)}.",
+                # Half of them show their contact data to everyone, as an expert may choose.
+                "contact_visibility": Visibility.PUBLIC if n % 2 == 0 else Visibility.STAFF,
                 "source": GENERATED,
             },
         )

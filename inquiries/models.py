@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.storage import SettingDirStorage
+from directory.choices import Visibility
 
 from .choices import EventKind, Helped, InquiryStatus, Urgency
 
@@ -74,7 +76,26 @@ class Expert(models.Model):
     )
     districts = models.ManyToManyField("geo.District", verbose_name=_("districts"), blank=True)
     active = models.BooleanField(_("active"), default=True)
+    responsibility = models.TextField(
+        _("responsibility"),
+        max_length=1000,
+        blank=True,
+        help_text=_("What the expert is responsible for, as the public team page says it."),
+    )
+    contact_visibility = models.CharField(
+        _("who sees email address and phone"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.STAFF,
+        help_text=_(
+            "On the team page, name, role and responsibility are public; the expert's own "
+            "email address and phone only for those chosen here."
+        ),
+    )
     source = models.CharField(_("source"), max_length=20, blank=True)
+
+    # Who made an expert's contact data public, and when: the team page shows it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -99,6 +120,8 @@ class Team(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     source = models.CharField(_("source"), max_length=20, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -467,3 +467,12 @@ def apply_inquiry_retention(now: datetime.datetime) -> int:
 
         transaction.on_commit(remove_files)
     return count
+
+
+def may_see_expert_contact(expert: Expert, user: Any) -> bool:
+    """Whether ``user`` may see the expert's own email address and phone on the public
+    team page: the expert's choice, judged by the directory's one rule of who sees what
+    (name, role and responsibility are public)."""
+    from directory.services import contact_visibilities_for
+
+    return expert.contact_visibility in contact_visibilities_for(user)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentConfig(AppConfig):
+    name = "content"
+    verbose_name = _("Site content")
+
+    def ready(self) -> None:
+        from search.registry import register
+
+        from . import signals  # noqa: F401  (connects the receivers)
+        from .search import PageType
+
+        register(PageType())

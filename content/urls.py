@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "content"
+
+urlpatterns = [
+    path("clustermanagement/", views.overview, name="overview"),
+    path("clustermanagement/team/", views.team, name="team"),
+    path("clustermanagement/foerderer/", views.supporters, name="supporters"),
+    path("clustermanagement/<slug:slug>/", views.page_detail, name="page"),
+]
