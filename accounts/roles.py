@@ -85,7 +85,15 @@ class Role(NamedTuple):
 
 
 # What a network has beyond its profile (docs/networks.md).
-NETWORK_PARTS = ("workinggroup", "networkproject", "partnercluster", "qualitylabel")
+NETWORK_PARTS = (
+    "workinggroup",
+    "networkproject",
+    "partnercluster",
+    "qualitylabel",
+    "growthfieldpage",
+    "roadmapitem",
+    "study",
+)
 
 EDITOR = "Editor"
 EXPERT = "Expert"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import is_staff
+from classification.models import GrowthField
 from classification.suggestions import suggest
 from core.abuse import hit_rate_limit, rate_limited_response
 
@@ -80,7 +81,9 @@ def inquiry_form(request: HttpRequest) -> HttpResponse:
             )
             return redirect(inquiry.status_url())
     else:
-        form = InquiryForm()
+        # A growth field's page links here with its field chosen (?growth=<slug>).
+        growth = GrowthField.objects.filter(slug=str(request.GET.get("growth", ""))[:200]).first()
+        form = InquiryForm(initial={"growth_field": growth} if growth else None)
     return render(request, "inquiries/form.html", {"form": form, "suggestions": suggestions})
 
 

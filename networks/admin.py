@@ -17,11 +17,23 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from classification.admin import GrowthFieldAdmin
+from classification.models import GrowthField
 from directory.admin import OrganisationAdmin
 from directory.models import Organisation
 
-from .forms import QualityLabelAdminForm
-from .models import NetworkProfile, NetworkProject, PartnerCluster, QualityLabel, WorkingGroup
+from . import studies
+from .forms import QualityLabelAdminForm, StudyAdminForm
+from .models import (
+    GrowthFieldPage,
+    NetworkProfile,
+    NetworkProject,
+    PartnerCluster,
+    QualityLabel,
+    RoadmapItem,
+    Study,
+    WorkingGroup,
+)
 
 
 @admin.register(NetworkProfile)
@@ -203,3 +215,87 @@ class OrganisationWithNetworkProfileAdmin(OrganisationAdmin):
         if obj is not None and obj.is_network:
             inlines.extend(NETWORK_INLINES)
         return inlines
+
+
+class RoadmapItemInline(admin.TabularInline):
+    model = RoadmapItem
+    fk_name = "growth_field"
+    fields = ("title", "owner", "network", "due", "status", "done_on")
+    raw_id_fields = ("network",)
+    extra = 1
+
+
+class GrowthFieldPageInline(admin.StackedInline):
+    model = GrowthFieldPage
+    fk_name = "growth_field"
+    fields = ("kind", "summary", "body", "published", "order", "source")
+    readonly_fields = ("source",)
+    extra = 1
+    max_num = 1
+
+
+admin.site.unregister(GrowthField)
+
+
+@admin.register(GrowthField)
+class GrowthFieldWithPageAdmin(GrowthFieldAdmin):
+    """The classification's growth field, with its public page and its roadmap: a new
+    field or sector is added here and gets its page at /wachstumsfelder/<slug>/."""
+
+    inlines = [GrowthFieldPageInline, RoadmapItemInline]
+
+
+@admin.register(GrowthFieldPage)
+class GrowthFieldPageAdmin(SimpleHistoryAdmin):
+    """The pages at a glance; each is edited with its field (name, page and roadmap)."""
+
+    list_display = ("growth_field", "kind", "published", "order", "source")
+    list_filter = ("kind", "published", "source")
+    list_editable = ("published", "order")
+    search_fields = ("growth_field__name", "summary", "body")
+    fields = ("growth_field", "kind", "summary", "body", "published", "order", "source")
+    readonly_fields = ("source",)
+
+
+@admin.register(RoadmapItem)
+class RoadmapItemAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "growth_field", "owner", "network", "due", "status")
+    list_filter = ("status", "growth_field")
+    list_select_related = ("growth_field", "network")
+    search_fields = ("title", "owner", "network__name")
+    raw_id_fields = ("network",)
+    date_hierarchy = "due"
+
+
+@admin.register(Study)
+class StudyAdmin(SimpleHistoryAdmin):
+    form = StudyAdminForm
+    list_display = ("title", "year", "publisher", "text_status", "pages", "published")
+    list_filter = ("text_status", "published", "growth_fields")
+    search_fields = ("title", "publisher", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("growth_fields",)
+    readonly_fields = ("filename", "size", "pages", "text_status", "text_error")
+    fields = (
+        "title",
+        "slug",
+        "publisher",
+        "year",
+        "summary",
+        "growth_fields",
+        "file",
+        "published",
+        "filename",
+        "size",
+        "pages",
+        "text_status",
+        "text_error",
+    )
+
+    def save_model(self, request: HttpRequest, obj: Study, form: Any, change: bool) -> None:
+        new_file = "file" in form.changed_data and obj.file
+        if new_file:
+            studies.accept_upload(obj, form.cleaned_data["file"], getattr(form, "pages", None))
+        super().save_model(request, obj, form, change)
+        if new_file:
+            studies.schedule_read(obj)

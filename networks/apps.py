@@ -10,6 +10,8 @@ class NetworksConfig(AppConfig):
         from search.registry import register
 
         from . import signals  # noqa: F401  (connects the receivers)
-        from .search import NetworkType
+        from .search import GrowthFieldType, NetworkType, StudyType
 
         register(NetworkType())
+        register(GrowthFieldType())
+        register(StudyType())

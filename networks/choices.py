@@ -45,3 +45,26 @@ DEFAULT_ISSUER = {
     LabelScheme.ECEI: "European Secretariat for Cluster Analysis (ESCA)",
     LabelScheme.GO_CLUSTER: "Bundesministerium für Wirtschaft und Energie (go-cluster)",
 }
+
+
+class FieldKind(models.TextChoices):
+    """What a growth-field page stands for."""
+
+    STRATEGY = "strategy", _("growth field of the regional innovation strategy")
+    SECTOR = "sector", _("sector")
+
+
+class RoadmapStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in-progress", _("in progress")
+    DONE = "done", _("done")
+    DELAYED = "delayed", _("delayed")
+    DROPPED = "dropped", _("dropped")
+
+
+class TextStatus(models.TextChoices):
+    """Where the text extraction of an uploaded document stands."""
+
+    PENDING = "pending", _("being read")
+    DONE = "done", _("read")
+    FAILED = "failed", _("could not be read")

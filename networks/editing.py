@@ -1,5 +1,5 @@
-"""Network managers and staff maintain the network's working groups, projects and
-partner clusters (docs/networks.md, "For network managers").
+"""Network managers and staff maintain the network's working groups, projects, partner
+clusters and roadmap milestones (docs/networks.md, "For network managers").
 
 One set of views serves the three kinds of record; each kind is a ``Part``: its model,
 its form and the words its pages use. Who may edit is asked of ``accounts.permissions``
@@ -26,8 +26,8 @@ from accounts.permissions import Action, can
 from directory.choices import NETWORK_KINDS
 from directory.models import Organisation
 
-from .forms import NetworkProjectForm, PartnerClusterForm, WorkingGroupForm
-from .models import NetworkProject, PartnerCluster, WorkingGroup
+from .forms import NetworkProjectForm, PartnerClusterForm, RoadmapItemForm, WorkingGroupForm
+from .models import NetworkProject, PartnerCluster, RoadmapItem, WorkingGroup
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,15 @@ PARTS = {
             gettext_lazy("Add a partner cluster"),
             gettext_lazy("Edit the partner cluster"),
             gettext_lazy("Delete the cooperation with “%(name)s”?"),
+        ),
+        Part(
+            "roadmap",
+            RoadmapItem,
+            RoadmapItemForm,
+            "roadmap",
+            gettext_lazy("Add a roadmap milestone"),
+            gettext_lazy("Edit the roadmap milestone"),
+            gettext_lazy("Delete the milestone “%(name)s”?"),
         ),
     )
 }

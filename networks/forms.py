@@ -15,7 +15,16 @@ from directory.forms import DistrictChoiceField, OrganisationFilterForm
 from directory.models import Organisation
 from geo.models import District
 
-from .models import NetworkProfile, NetworkProject, PartnerCluster, QualityLabel, WorkingGroup
+from .models import (
+    NetworkProfile,
+    NetworkProject,
+    PartnerCluster,
+    QualityLabel,
+    RoadmapItem,
+    Study,
+    WorkingGroup,
+)
+from .studies import check_pdf
 
 
 class _Accessible(forms.Form):
@@ -212,4 +221,46 @@ class QualityLabelAdminForm(forms.ModelForm):
         upload = self.cleaned_data.get("certificate")
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
             check_upload(upload, ("pdf",), settings.NETWORK_DOCUMENT_MAX_MB * 1024 * 1024)
+        return upload
+
+
+class RoadmapItemForm(_NetworkRecordForm):
+    """A milestone a network manager keeps: in one of the network's growth fields."""
+
+    class Meta:
+        model = RoadmapItem
+        fields = ("growth_field", "title", "description", "owner", "due", "status", "done_on")
+        widgets = {
+            "due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["growth_field"]
+        field.queryset = self.network.growth_fields.order_by("name")  # type: ignore[attr-defined]
+        field.help_text = _("The network's growth fields (set by the agency's experts).")
+
+
+class StudyAdminForm(forms.ModelForm):
+    """Staff upload a study: a PDF by its content, readable, of at most
+    NETWORK_DOCUMENT_MAX_MB."""
+
+    class Meta:
+        model = Study
+        fields = (
+            "title",
+            "slug",
+            "publisher",
+            "year",
+            "summary",
+            "growth_fields",
+            "file",
+            "published",
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            self.pages = check_pdf(upload)
         return upload

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -21,7 +22,16 @@ from core.models import TimeStampedModel
 from directory.choices import NETWORK_KINDS, PublicationStatus, Source
 from directory.models import ContactPerson, Organisation
 
-from .choices import DEFAULT_ISSUER, Cooperation, LabelLevel, LabelScheme, ProjectStatus
+from .choices import (
+    DEFAULT_ISSUER,
+    Cooperation,
+    FieldKind,
+    LabelLevel,
+    LabelScheme,
+    ProjectStatus,
+    RoadmapStatus,
+    TextStatus,
+)
 from .storage import get_document_storage
 
 
@@ -361,3 +371,151 @@ class QualityLabel(TimeStampedModel):
             errors["valid_until"] = _("The label cannot end before it was awarded.")
         if errors:
             raise ValidationError(errors)
+
+
+class GrowthFieldPage(TimeStampedModel):
+    """The page of a growth field of the regional strategy or of a sector.
+
+    The field itself (name, English name, short description) is the classification's
+    ``GrowthField``, which organisations and networks are classified by; the page adds
+    what the cluster management says about it. Whom to ask are the experts that inquiries
+    about the field are routed to (``inquiries.Expert.growth_fields``): one list of people.
+    """
+
+    growth_field = models.OneToOneField(
+        GrowthField, on_delete=models.CASCADE, related_name="page", verbose_name=_("growth field")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=FieldKind.choices, default=FieldKind.STRATEGY
+    )
+    summary = models.TextField(
+        _("summary"),
+        max_length=600,
+        blank=True,
+        help_text=_("Two or three sentences for the overview."),
+    )
+    body = models.TextField(
+        _("strategy and state"),
+        blank=True,
+        help_text=_("Paragraphs separated by a blank line."),
+    )
+    published = models.BooleanField(_("published"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.MANUAL
+    )
+
+    history = HistoricalRecords(excluded_fields=["modified"])
+
+    class Meta:
+        verbose_name = _("growth field page")
+        verbose_name_plural = _("growth field pages")
+        ordering = ["kind", "order", "growth_field__name"]
+
+    def __str__(self) -> str:
+        return str(self.growth_field)
+
+
+class RoadmapItem(TimeStampedModel):
+    """A milestone of a growth field's roadmap: what, who, by when, how far."""
+
+    growth_field = models.ForeignKey(
+        GrowthField,
+        on_delete=models.CASCADE,
+        related_name="roadmap_items",
+        verbose_name=_("growth field"),
+    )
+    network = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roadmap_items",
+        verbose_name=_("network in charge"),
+        limit_choices_to={"kind__in": [kind.value for kind in NETWORK_KINDS]},
+        help_text=_("Its managers may keep this milestone up to date."),
+    )
+    title = models.CharField(_("milestone"), max_length=250)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    owner = models.CharField(
+        _("owner"), max_length=200, help_text=_("Who is responsible, e.g. a working group.")
+    )
+    due = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RoadmapStatus.choices, default=RoadmapStatus.PLANNED
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.MANUAL
+    )
+
+    history = HistoricalRecords(excluded_fields=["modified"])
+
+    class Meta:
+        verbose_name = _("roadmap milestone")
+        verbose_name_plural = _("roadmap milestones")
+        ordering = ["due", "title"]
+        indexes = [models.Index(fields=["growth_field", "due"], name="roadmap_field_due")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.network is not None and self.network.kind not in NETWORK_KINDS:
+            raise ValidationError({"network": _("Only a network or a cluster can hold this.")})
+        if self.status == RoadmapStatus.DONE and self.done_on is None:
+            self.done_on = timezone.localdate()
+        if self.status != RoadmapStatus.DONE:
+            self.done_on = None
+
+    @property
+    def is_overdue(self) -> bool:
+        open_ = self.status in {
+            RoadmapStatus.PLANNED,
+            RoadmapStatus.IN_PROGRESS,
+            RoadmapStatus.DELAYED,
+        }
+        return bool(open_ and self.due and self.due < timezone.localdate())
+
+
+class Study(TimeStampedModel):
+    """A study or analysis of a growth field, as an uploaded PDF whose text the search
+    finds (read by ``networks.studies`` after the upload)."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("address"), max_length=120, unique=True)
+    publisher = models.CharField(_("publisher or authors"), max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=3000)
+    growth_fields = models.ManyToManyField(
+        GrowthField, blank=True, related_name="studies", verbose_name=_("growth fields")
+    )
+    file = models.FileField(
+        _("PDF file"), storage=get_document_storage, upload_to="studies/%Y/", max_length=300
+    )
+    filename = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0, editable=False)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True, editable=False)
+    text = models.TextField(_("text of the document"), blank=True, editable=False)
+    text_status = models.CharField(
+        _("text"),
+        max_length=8,
+        choices=TextStatus.choices,
+        default=TextStatus.PENDING,
+        editable=False,
+    )
+    text_error = models.CharField(max_length=300, blank=True, editable=False)
+    published = models.BooleanField(_("published"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["modified", "text"], m2m_fields=[growth_fields])
+
+    class Meta:
+        verbose_name = _("study")
+        verbose_name_plural = _("studies")
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:study", kwargs={"slug": self.slug})

@@ -24,8 +24,9 @@ from search.registry import ContentDocument, DocumentType, Facet
 
 from .activities import current_label_keys
 from .choices import LabelLevel, LabelScheme
-from .models import NetworkProject, WorkingGroup
+from .models import NetworkProject, Study, WorkingGroup
 from .services import network_queryset, profile_of
+from .studies import INDEXED_TEXT_CHARS
 
 
 def _growth_label(value: str) -> str:
@@ -138,3 +139,90 @@ def network_ids(ids: Iterable[int]) -> list[int]:
         return []
     networks = Organisation.objects.filter(kind__in=NETWORK_KINDS)
     return sorted(wanted.intersection(networks.values_list("pk", flat=True)))
+
+
+def _field_label(value: str) -> str:
+    return _growth_label(value)
+
+
+class StudyType(DocumentType):
+    """Published studies, found by their title, summary and the text of their PDF."""
+
+    name = "study"
+    label = _("Studies")
+    hit_template = "networks/fields/_study_hit.html"
+    order = 40
+    facets = (Facet("growth", _("Growth field"), _field_label), Facet("year", _("Year")))
+
+    def indexable_ids(self) -> Iterable[int]:
+        return Study.objects.filter(published=True).values_list("pk", flat=True).order_by("pk")
+
+    def documents(self, ids: Sequence[int]) -> list[ContentDocument]:
+        studies = Study.objects.filter(pk__in=list(ids), published=True).prefetch_related(
+            Prefetch("growth_fields", queryset=GrowthField.objects.only("slug"))
+        )
+        return [
+            ContentDocument(
+                type=self.name,
+                id=study.pk,
+                title=study.title,
+                text="\n".join(
+                    part
+                    for part in (study.publisher, study.summary, study.text[:INDEXED_TEXT_CHARS])
+                    if part
+                ),
+                keywords={
+                    "growth": [f.slug for f in study.growth_fields.all()],
+                    "year": [str(study.year)] if study.year else [],
+                },
+            )
+            for study in studies
+        ]
+
+    def load(self, ids: Sequence[int], user: Any = None) -> dict[int, Any]:
+        return {s.pk: s for s in Study.objects.filter(pk__in=list(ids), published=True)}
+
+    def url(self, obj: Any) -> str:
+        return str(obj.get_absolute_url())
+
+    def title(self, obj: Any) -> str:
+        return str(obj.title)
+
+
+class GrowthFieldType(DocumentType):
+    """The growth-field pages (every field without an unpublished page)."""
+
+    name = "growthfield"
+    label = _("Growth fields and sectors")
+    order = 6
+
+    def _fields(self) -> Any:
+        return GrowthField.objects.exclude(page__published=False)
+
+    def indexable_ids(self) -> Iterable[int]:
+        return self._fields().values_list("pk", flat=True).order_by("pk")
+
+    def documents(self, ids: Sequence[int]) -> list[ContentDocument]:
+        fields = self._fields().filter(pk__in=list(ids)).select_related("page")
+        documents = []
+        for growth in fields:
+            page = getattr(growth, "page", None)
+            parts = (growth.name_en, growth.description, page and page.summary, page and page.body)
+            documents.append(
+                ContentDocument(
+                    type=self.name,
+                    id=growth.pk,
+                    title=growth.name,
+                    text="\n".join(part for part in parts if part),
+                )
+            )
+        return documents
+
+    def load(self, ids: Sequence[int], user: Any = None) -> dict[int, Any]:
+        return {f.pk: f for f in self._fields().filter(pk__in=list(ids))}
+
+    def url(self, obj: Any) -> str:
+        return reverse("networks:growth-field", kwargs={"slug": obj.slug})
+
+    def title(self, obj: Any) -> str:
+        return str(obj.display_name)

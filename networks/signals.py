@@ -11,10 +11,18 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from classification.models import GrowthField
 from directory.models import Organisation, Site
 from directory.signals import bulk_organisations_changed
 
-from .models import NetworkProfile, NetworkProject, QualityLabel, WorkingGroup
+from .models import (
+    GrowthFieldPage,
+    NetworkProfile,
+    NetworkProject,
+    QualityLabel,
+    Study,
+    WorkingGroup,
+)
 from .search import network_ids
 
 
@@ -69,3 +77,35 @@ def _growth_fields_changed(sender: Any, instance: Any, action: str, **kwargs: An
 @receiver(bulk_organisations_changed, dispatch_uid="networks-organisations-bulk")
 def _organisations_bulk(sender: Any, ids: set[int], **kwargs: Any) -> None:
     report(network_ids(ids))
+
+
+@receiver(post_save, sender=Study, dispatch_uid="networks-study-saved")
+@receiver(post_delete, sender=Study, dispatch_uid="networks-study-deleted")
+def _study_written(sender: Any, instance: Study, **kwargs: Any) -> None:
+    from search import registry
+
+    registry.changed("study", [instance.pk])
+
+
+@receiver(m2m_changed, sender=Study.growth_fields.through, dispatch_uid="networks-study-fields")
+def _study_fields_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    if isinstance(instance, Study) and action.startswith("post_"):
+        from search import registry
+
+        registry.changed("study", [instance.pk])
+
+
+@receiver(post_save, sender=GrowthFieldPage, dispatch_uid="networks-field-page-saved")
+@receiver(post_delete, sender=GrowthFieldPage, dispatch_uid="networks-field-page-deleted")
+def _field_page_written(sender: Any, instance: GrowthFieldPage, **kwargs: Any) -> None:
+    from search import registry
+
+    registry.changed("growthfield", [instance.growth_field_id])
+
+
+@receiver(post_save, sender=GrowthField, dispatch_uid="networks-field-saved")
+@receiver(post_delete, sender=GrowthField, dispatch_uid="networks-field-deleted")
+def _field_written(sender: Any, instance: GrowthField, **kwargs: Any) -> None:
+    from search import registry
+
+    registry.changed("growthfield", [instance.pk])

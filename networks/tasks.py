@@ -11,3 +11,11 @@ def check_network_labels() -> str:
 
     run = check_labels()
     return f"{run.reminded} reminders written, {run.expired} ended labels left the search"
+
+
+@task()
+def read_study(study_id: int) -> str:
+    from .studies import read
+
+    status = read(study_id)
+    return f"study {study_id}: {status or 'gone'}"

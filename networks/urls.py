@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import editing, views
+from . import editing, field_views, views
 
 app_name = "networks"
 
 urlpatterns = [
+    path("wachstumsfelder/", field_views.field_list, name="growth-fields"),
+    path("wachstumsfelder/studien/<slug:slug>/", field_views.study_detail, name="study"),
+    path("wachstumsfelder/studien/<slug:slug>/pdf/", field_views.study_file, name="study-file"),
+    path("wachstumsfelder/<slug:slug>/", field_views.field_detail, name="growth-field"),
     path("netzwerke/", views.network_list, name="list"),
     path("netzwerke/<slug:slug>/", views.network_detail, name="detail"),
     path("netzwerke/<slug:slug>/bearbeiten/", views.network_edit, name="edit"),

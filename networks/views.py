@@ -120,6 +120,9 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         network_projects=activities.projects(network),
         partner_links=activities.partner_links(network),
         labels=activities.labels(network),
+        network_roadmap=list(
+            network.roadmap_items.select_related("growth_field").order_by("due", "title")  # type: ignore[attr-defined]
+        ),
         today=timezone.localdate(),
         mix=services.member_mix(network),
         contacts=contacts,

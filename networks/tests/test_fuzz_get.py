@@ -34,6 +34,12 @@ ROUTES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "record add": (f"/netzwerke/{SLUG}/{{}}/neu/", (), True),
     "record edit": (f"/netzwerke/{SLUG}/arbeitsgruppen/{{}}/bearbeiten/", (), True),
     "record delete": (f"/netzwerke/{SLUG}/partner/{{}}/loeschen/", (), True),
+    "roadmap add": (f"/netzwerke/{SLUG}/roadmap/neu/", (), True),
+    "growth fields": ("/wachstumsfelder/", ("page",), False),
+    "growth field": ("/wachstumsfelder/{}/", (), False),
+    "study": ("/wachstumsfelder/studien/{}/", (), False),
+    "study file": ("/wachstumsfelder/studien/{}/pdf/", (), False),
+    "inquiry for a field": ("/anfrage/", ("growth",), False),
 }
 
 
@@ -82,7 +88,7 @@ def test_no_hostile_value_is_a_server_error(client: Any, network: Any, route: st
     check()
 
 
-@pytest.mark.parametrize("part", ["arbeitsgruppen", "projekte", "partner"])
+@pytest.mark.parametrize("part", ["arbeitsgruppen", "projekte", "partner", "roadmap"])
 def test_no_hostile_form_value_is_a_server_error(client: Any, network: Any, part: str) -> None:
     from networks.editing import PARTS
 

@@ -132,8 +132,8 @@ def test_hiding_bulk_writes_and_deleting_take_networks_out(
 def test_growth_fields_and_the_main_site_are_facets(
     told: list[int], django_capture_on_commit_callbacks: Any
 ) -> None:
-    growth = GrowthFieldFactory.create(name="Intelligente Produktion")
     with django_capture_on_commit_callbacks(execute=True):
+        growth = GrowthFieldFactory.create(name="Intelligente Produktion")
         network = NetworkFactory.create(name="Industrie Netzwerk")
     told.clear()
     with django_capture_on_commit_callbacks(execute=True):

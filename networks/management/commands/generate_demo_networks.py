@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from networks import demo, demo_activities
+from networks import demo, demo_activities, demo_fields
 
 
 class Command(BaseCommand):
@@ -22,6 +22,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         profiles_exist = demo.generated_exist()
+        if not (options["if_empty"] and demo_fields.generated_exist()):
+            pages = demo_fields.generate()
+            if pages:
+                self.stdout.write(
+                    self.style.SUCCESS(f"{pages} demo growth field pages with roadmaps written")
+                )
         if options["if_empty"] and profiles_exist and demo_activities.generated_exist():
             self.stdout.write("Demo network profiles exist; nothing to do.")
             return
