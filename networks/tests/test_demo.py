@@ -12,7 +12,8 @@ from directory import demo as directory_demo
 from directory.choices import NETWORK_KINDS, Source
 from directory.demo_data.sectors import NETWORKS
 from directory.models import Organisation
-from networks.models import NetworkProfile
+from networks import demo
+from networks.models import NetworkProfile, PartnerCluster
 from networks.tests.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,24 @@ def test_every_generated_network_gets_a_demo_profile_once(client: Client) -> Non
 
 def test_without_demo_networks_the_command_says_what_to_run_first() -> None:
     assert "run generate_demo_data first" in run("--if-empty")
+
+
+def test_the_demo_networks_get_partner_clusters_once() -> None:
+    directory_demo.generate(count=300, seed=42)
+    output = run("--if-empty")
+    records = PartnerCluster.objects.all()
+    count = records.count()
+    assert f"{count} demo partner clusters written" in output
+    generated = set(
+        Organisation.objects.filter(source=Source.GENERATED, kind__in=NETWORK_KINDS).values_list(
+            "pk", flat=True
+        )
+    )
+    assert {record.network_id for record in records} == generated
+    assert records.filter(partner__isnull=True).exclude(partner_name="").exists()
+    assert set(records.exclude(partner=None).values_list("partner_id", flat=True)) <= generated
+    assert set(records.values_list("description", flat=True)) == {demo.DEMO_PARTNER_NOTE}
+
+    run("--if-empty")
+    run()
+    assert PartnerCluster.objects.count() == count

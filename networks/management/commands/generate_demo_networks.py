@@ -11,8 +11,8 @@ from networks import demo
 
 class Command(BaseCommand):
     help = (
-        "Write mission, goals, focus topics and services for the generated demo networks "
-        "and clusters, marked as demo data."
+        "Write mission, goals, focus topics and services and partner clusters for the "
+        "generated demo networks and clusters, marked as demo data."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,6 +21,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        partners = 0
+        if not (options["if_empty"] and demo.generated_partners_exist()):
+            partners = demo.generate_partners()
+        if partners:
+            self.stdout.write(self.style.SUCCESS(f"{partners} demo partner clusters written"))
         if options["if_empty"] and demo.generated_exist():
             self.stdout.write("Demo network profiles exist; nothing to do.")
             return
