@@ -182,6 +182,8 @@
       role: "group",
       "aria-label": text.textGraph,
       "aria-describedby": "graph-help",
+      // Chromium would put the drawing itself in the tab order, before its nodes.
+      tabindex: "-1",
       class: "graph-svg",
     });
     el("title", {}, svg).textContent = text.textGraph;
@@ -382,6 +384,7 @@
       copy.setAttribute("width", Math.round(full.w));
       copy.setAttribute("height", Math.round(full.h));
       copy.removeAttribute("class");
+      copy.removeAttribute("tabindex");
       copy.querySelectorAll("[tabindex]").forEach(function (item) { item.removeAttribute("tabindex"); });
       var background = el("rect", { x: full.x, y: full.y, width: full.w, height: full.h, fill: "#ffffff" });
       copy.insertBefore(background, copy.firstChild.nextSibling);
