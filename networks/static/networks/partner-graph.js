@@ -166,13 +166,15 @@
     }
     layout(nodes, links);
 
-    var xs = nodes.map(function (n) { return n.x; });
+    // Labels run to the right of networks and outside partners: keep them in view.
+    var xs = nodes.map(function (n) { return n.group === "member" ? n.x : n.x + 25 + 7 * n.name.length; });
     var ys = nodes.map(function (n) { return n.y; });
     var pad = 40;
+    var left = Math.min.apply(null, nodes.map(function (n) { return n.x; }));
     var full = {
-      x: Math.min.apply(null, xs) - pad,
+      x: left - pad,
       y: Math.min.apply(null, ys) - pad,
-      w: Math.max.apply(null, xs) - Math.min.apply(null, xs) + 2 * pad,
+      w: Math.max.apply(null, xs) - left + 2 * pad,
       h: Math.max.apply(null, ys) - Math.min.apply(null, ys) + 2 * pad,
     };
     var view = Object.assign({}, full);
