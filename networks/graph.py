@@ -36,7 +36,7 @@ MEMBERSHIP = "member"
 PARTNERSHIP = "partner"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     id: str
     name: str
@@ -46,7 +46,7 @@ class Node:
     place: str = ""  # the district of the main site, or where an outside partner is
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     source: str
     target: str
