@@ -14,8 +14,20 @@ from directory.choices import NETWORK_KINDS, OrganisationKind, PublicationStatus
 from directory.demo_data.sectors import NETWORKS, NetworkDefinition
 from directory.models import Organisation
 
-from .models import NetworkProfile
+from .choices import Cooperation
+from .models import NetworkProfile, PartnerCluster
 from .signals import report
+
+# Invented clusters outside the region: partners of the demo networks outside the directory.
+OUTSIDE_PARTNERS = (
+    ("Clusterinitiative Feinwerk Oberfranken", "Bayreuth, Deutschland"),
+    ("Netzwerk Leichtbau Mittelsachsen", "Chemnitz, Deutschland"),
+    ("Photonik-Verbund Nordhessen", "Kassel, Deutschland"),
+    ("Cluster Ernährungswirtschaft Altmark", "Stendal, Deutschland"),
+    ("Südmährischer Maschinenbaucluster", "Brno, Tschechien"),
+    ("Niederschlesisches Energiecluster", "Wrocław, Polen"),
+)
+DEMO_PARTNER_NOTE = "Demodaten: erfundene Kooperation zur Vorführung des Partnergraphen."
 
 GOALS = (
     "Gemeinsame Forschungs- und Entwicklungsprojekte der Mitglieder anstoßen und begleiten.",
@@ -38,6 +50,10 @@ SERVICES = (
 
 def generated_exist() -> bool:
     return NetworkProfile.objects.filter(source=Source.GENERATED).exists()
+
+
+def generated_partners_exist() -> bool:
+    return PartnerCluster.objects.filter(description=DEMO_PARTNER_NOTE).exists()
 
 
 def profile_for(
@@ -81,3 +97,63 @@ def generate(seed: int = 7) -> int:
     # A bulk write skips the signals: tell the search itself.
     report(profile.organisation_id for profile in profiles)
     return len(profiles)
+
+
+def generate_partners(seed: int = 7) -> int:
+    """Give the generated demo networks partner clusters; return how many were written.
+
+    Each demo network without partner records gets one or two partners among the other
+    demo networks and, every other one, a partner from outside the region, so that the
+    partner graph has cooperations both ways and outside the directory. The records
+    carry ``DEMO_PARTNER_NOTE`` as their description: that marks them as generated (the
+    model has no source field) and makes a second run leave them alone.
+    """
+    rng = random.Random(seed)
+    networks = list(
+        Organisation.objects.filter(source=Source.GENERATED, kind__in=NETWORK_KINDS)
+        .exclude(status=PublicationStatus.ARCHIVED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(networks) < 2:
+        return 0
+    taken = set(
+        PartnerCluster.objects.filter(network_id__in=networks).values_list("network_id", flat=True)
+    )
+    pairs = set(
+        PartnerCluster.objects.filter(partner__isnull=False).values_list("network_id", "partner_id")
+    )
+    kinds = [kind for kind, _label in Cooperation.choices]
+    records: list[PartnerCluster] = []
+    for index, network in enumerate(networks):
+        if network in taken:
+            continue
+        others = [pk for pk in networks if pk != network]
+        for partner in rng.sample(others, min(len(others), rng.randint(1, 2))):
+            if (network, partner) in pairs or (partner, network) in pairs:
+                continue
+            pairs.add((network, partner))
+            records.append(
+                PartnerCluster(
+                    network_id=network,
+                    partner_id=partner,
+                    in_region=True,
+                    cooperation=rng.choice(kinds),
+                    since=rng.randint(2012, 2025),
+                    description=DEMO_PARTNER_NOTE,
+                )
+            )
+        if index % 2 == 0:
+            name, location = OUTSIDE_PARTNERS[(index // 2) % len(OUTSIDE_PARTNERS)]
+            records.append(
+                PartnerCluster(
+                    network_id=network,
+                    partner_name=name,
+                    partner_location=location,
+                    cooperation=rng.choice(kinds),
+                    since=rng.randint(2012, 2025),
+                    description=DEMO_PARTNER_NOTE,
+                )
+            )
+    PartnerCluster.objects.bulk_create(records, batch_size=200)
+    return len(records)

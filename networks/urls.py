@@ -10,6 +10,10 @@ urlpatterns = [
     path("wachstumsfelder/studien/<slug:slug>/pdf/", field_views.study_file, name="study-file"),
     path("wachstumsfelder/<slug:slug>/", field_views.field_detail, name="growth-field"),
     path("netzwerke/", views.network_list, name="list"),
+    # Before the network pages: a network with the slug "graph" would be hidden here.
+    path("netzwerke/graph/", views.partner_graph, name="graph"),
+    path("netzwerke/graph.json", views.partner_graph_json, name="graph-json"),
+    path("netzwerke/graph.csv", views.partner_graph_csv, name="graph-csv"),
     path("netzwerke/<slug:slug>/", views.network_detail, name="detail"),
     path("netzwerke/<slug:slug>/bearbeiten/", views.network_edit, name="edit"),
     path(

@@ -1,7 +1,8 @@
-"""Public pages of networks and clusters: the list and each network's profile."""
+"""Public pages of networks and clusters: the list, each network's profile, the partner graph."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -10,22 +11,25 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import Action, can
 from classification.models import GrowthField
+from core.exports import Column, export_response
 from directory import services as directory_services
 from directory.choices import NETWORK_KINDS
 from directory.models import Organisation, Site
 
 from . import activities, services
 from .filtersets import MemberFilterSet, NetworkFilterSet
-from .forms import NetworkProfileForm
+from .forms import NetworkFilterForm, NetworkProfileForm
+from .graph import MEMBERSHIP, Graph, build_graph
 from .models import QualityLabel
 
 PAGE_SIZE = 25
@@ -194,3 +198,67 @@ def label_certificate(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     response = FileResponse(handle, filename=filename, content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+GRAPH_FILENAME = "partnergraph"
+GRAPH_COLUMNS = (
+    Column("from_name", gettext_lazy("Organisation")),
+    Column("from_kind", gettext_lazy("Kind")),
+    Column("relation", gettext_lazy("Relation")),
+    Column("detail", gettext_lazy("Role or kind of cooperation")),
+    Column("to_name", gettext_lazy("Network or partner")),
+    Column("to_kind", gettext_lazy("Kind of network or partner")),
+)
+
+
+def _graph(request: HttpRequest) -> tuple[NetworkFilterForm, Graph]:
+    """The graph for the request's filters; an invalid filter is dropped (the form says why)."""
+    form = NetworkFilterForm(request.GET)
+    form.is_valid()
+    values = form.cleaned_data
+    return form, build_graph(values.get("growth"), values.get("district"))
+
+
+def _relation(relation: str) -> str:
+    return _("member of") if relation == MEMBERSHIP else _("partner of")
+
+
+def partner_graph(request: HttpRequest) -> HttpResponse:
+    """The graph page: without JavaScript the table of relations, with it the drawing too."""
+    form, graph = _graph(request)
+    query = request.GET.urlencode()
+    counts = {"network": 0, "member": 0, "external": 0}
+    for node in graph.nodes:
+        counts[node.group] += 1
+    context = {
+        "filter_form": form,
+        "is_filtered": any(form.cleaned_data.values()),
+        "rows": [(a, _relation(edge.relation), edge, b) for a, edge, b in graph.rows()],
+        "counts": counts,
+        "query": query,
+    }
+    return render(request, "networks/partner_graph.html", context)
+
+
+def partner_graph_json(request: HttpRequest) -> HttpResponse:
+    _form, graph = _graph(request)
+    data = graph.as_json()
+    data["labels"] = {"member": _("member of"), "partner": _("partner of")}
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def partner_graph_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    _form, graph = _graph(request)
+    rows = (
+        {
+            "from_name": a.name,
+            "from_kind": a.kind,
+            "relation": _relation(edge.relation),
+            "detail": edge.label,
+            "to_name": b.name,
+            "to_kind": b.kind,
+        }
+        for a, edge, b in graph.rows()
+    )
+    return export_response(rows, GRAPH_COLUMNS, "csv", GRAPH_FILENAME)

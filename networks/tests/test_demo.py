@@ -12,7 +12,8 @@ from directory import demo as directory_demo
 from directory.choices import NETWORK_KINDS, Source
 from directory.demo_data.sectors import NETWORKS
 from directory.models import Organisation
-from networks.models import NetworkProfile
+from networks import demo
+from networks.models import NetworkProfile, PartnerCluster
 from networks.tests.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +87,24 @@ def test_demo_networks_get_working_groups_projects_and_labels_of_their_own(
 
     page = client.get(groups[0].network.get_absolute_url()).content.decode()
     assert groups[0].name in page and "Demodaten:" in page
+
+
+def test_the_demo_networks_get_partner_clusters_once() -> None:
+    directory_demo.generate(count=300, seed=42)
+    output = run("--if-empty")
+    records = PartnerCluster.objects.all()
+    count = records.count()
+    assert f"{count} demo partner clusters written" in output
+    generated = set(
+        Organisation.objects.filter(source=Source.GENERATED, kind__in=NETWORK_KINDS).values_list(
+            "pk", flat=True
+        )
+    )
+    assert {record.network_id for record in records} == generated
+    assert records.filter(partner__isnull=True).exclude(partner_name="").exists()
+    assert set(records.exclude(partner=None).values_list("partner_id", flat=True)) <= generated
+    assert set(records.values_list("description", flat=True)) == {demo.DEMO_PARTNER_NOTE}
+
+    run("--if-empty")
+    run()
+    assert PartnerCluster.objects.count() == count

@@ -11,8 +11,8 @@ from networks import demo, demo_activities, demo_fields
 
 class Command(BaseCommand):
     help = (
-        "Write mission, goals, focus topics and services for the generated demo networks "
-        "and clusters, marked as demo data."
+        "Write mission, goals, focus topics and services and partner clusters for the "
+        "generated demo networks and clusters, marked as demo data."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +28,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.SUCCESS(f"{pages} demo growth field pages with roadmaps written")
                 )
+        if not (options["if_empty"] and demo.generated_partners_exist()):
+            partners = demo.generate_partners()
+            if partners:
+                self.stdout.write(self.style.SUCCESS(f"{partners} demo partner clusters written"))
         if options["if_empty"] and profiles_exist and demo_activities.generated_exist():
             self.stdout.write("Demo network profiles exist; nothing to do.")
             return
