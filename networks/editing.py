@@ -147,3 +147,16 @@ def record_delete(request: HttpRequest, slug: str, part: str, pk: int) -> HttpRe
         "question": chosen.delete_question % {"name": name},
     }
     return render(request, "networks/record_delete.html", context)
+
+
+def network_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """What changed on the network's records, for its managers and staff."""
+    from .history import network_changes
+
+    network = Organisation.objects.filter(slug=slug, kind__in=NETWORK_KINDS).first()
+    if network is None or not can(request.user, Action.EDIT, network):
+        if network is not None and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise Http404(_("No network you may change is published under this address."))
+    changes = network_changes(network, request.user)
+    return render(request, "networks/history.html", {"network": network, "changes": changes})

@@ -16,6 +16,7 @@ urlpatterns = [
     path("netzwerke/graph.csv", views.partner_graph_csv, name="graph-csv"),
     path("netzwerke/<slug:slug>/", views.network_detail, name="detail"),
     path("netzwerke/<slug:slug>/bearbeiten/", views.network_edit, name="edit"),
+    path("netzwerke/<slug:slug>/verlauf/", editing.network_history, name="history"),
     path(
         "netzwerke/<slug:slug>/siegel/<int:pk>/zertifikat/",
         views.label_certificate,

@@ -259,3 +259,43 @@ def test_working_groups_and_projects_are_found_by_the_search(
             reverse("networks:record-delete", args=[network.slug, "arbeitsgruppen", group.pk])
         )
     assert found("Biopolymere") == set()
+
+
+def test_the_history_shows_managers_every_change_and_who_made_it(
+    client: Client, admin_user: User
+) -> None:
+    network = NetworkFactory.create()
+    manager = manager_of(network)
+    sign_in(client, manager)
+    add = reverse("networks:record-add", args=[network.slug, "arbeitsgruppen"])
+    client.post(add, {"name": "AG Sensorik", "order": "0"})
+    group = WorkingGroup.objects.get()
+    edit = reverse("networks:record-edit", args=[network.slug, "arbeitsgruppen", group.pk])
+    client.post(edit, {"name": "AG Sensorik", "topic": "MEMS", "order": "0"})
+    # Staff change the same group in the back office.
+    staff = Client()
+    staff.force_login(admin_user)
+    with_staff = WorkingGroup.objects.get()
+    with_staff.meetings = "monatlich"
+    with_staff._history_user = admin_user  # type: ignore[attr-defined]
+    with_staff.save()
+    client.post(reverse("networks:record-delete", args=[network.slug, "arbeitsgruppen", group.pk]))
+
+    history = reverse("networks:history", args=[network.slug])
+    page = client.get(history)
+    assert page.status_code == 200
+    rows = [
+        (change.action, change.fields, change.who)
+        for change in page.context["changes"]
+        if change.title == "AG Sensorik"
+    ]
+    assert rows[0] == ("deleted", [], "Sie")
+    assert ("changed", ["Treffen"], "Mitarbeitende der Agentur") in rows
+    assert ("changed", ["Thema"], "Sie") in rows
+    assert rows[-1] == ("created", [], "Sie")
+    assert "Arbeitsgruppe: AG Sensorik" in page.content.decode()
+
+    sign_in(client, manager_of(NetworkFactory.create(), "andere"))
+    assert client.get(history).status_code == 404
+    client.logout()
+    assert client.get(history).status_code == 302
