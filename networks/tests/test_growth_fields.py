@@ -115,7 +115,7 @@ def test_a_field_page_gathers_networks_projects_roadmap_studies_and_experts(
     assert "Photonikstudie 2025" in html and "Entwurfsstudie" not in html
     assert "Dr. Lena Licht" in html and "Ehemaliger Experte" not in html
     assert "licht@agentur.example" not in html  # the team page decides about contact data
-    assert f"/suche/?growth={field.slug}" in html
+    assert f"/suche/?growth={field.pk}" in html
     assert f"/anfrage/?growth={field.slug}" in html
     form = client.get(f"/anfrage/?growth={field.slug}")
     assert form.context["form"].initial["growth_field"] == field
@@ -262,3 +262,33 @@ def test_demo_pages_and_roadmaps_are_marked(client: Client) -> None:
     html = client.get(reverse("networks:growth-field", args=[field.slug])).content.decode()
     assert "Demodaten:" in html
     assert demo_fields.generate() == 0
+
+
+def test_organisation_counts_come_from_the_search_and_match_the_directory(
+    client: Client,
+) -> None:
+    from search.tests.helpers import index_all
+
+    field = GrowthFieldFactory.create(name="Zählfeld")
+    GrowthFieldPage.objects.create(growth_field=field)
+    for n in range(3):
+        OrganisationFactory.create(name=f"Gezählt {n}").growth_fields.add(field)
+    OrganisationFactory.create(name="Versteckt", status=PublicationStatus.HIDDEN).growth_fields.add(
+        field
+    )
+    OrganisationFactory.create(name="Ohne Feld")
+    index_all()
+    expected = field.organisations.filter(status=PublicationStatus.PUBLISHED).count()
+    assert expected == 3
+
+    overview = client.get(reverse("networks:growth-fields"))
+    (card,) = [c for c in overview.context["strategy"] if c.field == field]
+    assert card.organisations == expected
+    detail = client.get(reverse("networks:growth-field", args=[field.slug]))
+    assert detail.context["detail"].organisations == expected
+    assert (
+        "3 veröffentlichte Organisationen sind diesem Feld zugeordnet." in detail.content.decode()
+    )
+    # The link opens the search filtered by the field: it finds the same three.
+    found = client.get(f"/suche/?growth={field.pk}")
+    assert found.context["results"].total == expected
