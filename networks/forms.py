@@ -264,3 +264,10 @@ class StudyAdminForm(forms.ModelForm):
         if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
             self.pages = check_pdf(upload)
         return upload
+
+
+class GraphFilterForm(NetworkFilterForm):
+    """The partner graph's filters: growth field and district (a label is a network's,
+    while the graph's filters act on every organisation in it)."""
+
+    label = None  # type: ignore[assignment]

@@ -28,7 +28,7 @@ from directory.models import Organisation, Site
 
 from . import activities, services
 from .filtersets import MemberFilterSet, NetworkFilterSet
-from .forms import NetworkFilterForm, NetworkProfileForm
+from .forms import GraphFilterForm, NetworkProfileForm
 from .graph import MEMBERSHIP, Graph, build_graph
 from .models import QualityLabel
 
@@ -211,9 +211,9 @@ GRAPH_COLUMNS = (
 )
 
 
-def _graph(request: HttpRequest) -> tuple[NetworkFilterForm, Graph]:
+def _graph(request: HttpRequest) -> tuple[GraphFilterForm, Graph]:
     """The graph for the request's filters; an invalid filter is dropped (the form says why)."""
-    form = NetworkFilterForm(request.GET)
+    form = GraphFilterForm(request.GET)
     form.is_valid()
     values = form.cleaned_data
     return form, build_graph(values.get("growth"), values.get("district"))

@@ -277,3 +277,8 @@ def test_no_hostile_filter_value_is_a_server_error(
     assert response.status_code < 500
     if response.status_code == 200 and route == "networks:graph-json":
         assert isinstance(response.json()["nodes"], list)
+
+
+def test_the_graph_offers_only_the_filters_it_applies(client: Any) -> None:
+    form = client.get("/netzwerke/graph/").context["filter_form"]
+    assert set(form.fields) == {"growth", "district"}
