@@ -218,3 +218,33 @@ def test_an_ecei_label_needs_a_level_and_another_label_a_name(admin_client: Clie
     ).content.decode()
     assert "Das Siegel kann nicht enden, bevor es verliehen wurde." in backwards
     assert not QualityLabel.objects.exists()
+
+
+def test_a_label_recorded_or_deleted_in_the_back_office_reaches_the_search(
+    settings: Any, tmp_path: Any, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+    with django_capture_on_commit_callbacks(execute=True):
+        network = NetworkFactory.create(name="Siegelnetz e. V.")
+
+    def labelled(key: str) -> set[int]:
+        query = ContentQuery(type="network", text="", filters={"label": [key]}, page_size=50)
+        return {hit.id for hit in search_content(query).hits}
+
+    data = {
+        "network": network.pk,
+        "scheme": "go-cluster",
+        "level": "member",
+        "awarded": "01.01.2026",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("admin:networks_qualitylabel_add"), data)
+    assert labelled("go-cluster") == {network.pk}
+    saved = QualityLabel.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:networks_qualitylabel_changelist"),
+            {"action": "delete_selected", "_selected_action": [saved.pk], "post": "yes"},
+        )
+    assert not QualityLabel.objects.exists()
+    assert labelled("go-cluster") == set()
