@@ -45,3 +45,17 @@ DEFAULT_ISSUER = {
     LabelScheme.ECEI: "European Secretariat for Cluster Analysis (ESCA)",
     LabelScheme.GO_CLUSTER: "Bundesministerium für Wirtschaft und Energie (go-cluster)",
 }
+
+
+class BrochureLanguage(models.TextChoices):
+    """The languages the brochure is built in."""
+
+    GERMAN = "de", _("German")
+    ENGLISH = "en", _("English")
+
+
+class BuildStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")

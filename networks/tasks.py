@@ -11,3 +11,14 @@ def check_network_labels() -> str:
 
     run = check_labels()
     return f"{run.reminded} reminders written, {run.expired} ended labels left the search"
+
+
+@task()
+def build_brochure(build_id: int) -> str:
+    """Build the brochure of a queued ``BrochureBuild`` (started from the back office)."""
+    from .brochure import run_build
+
+    build = run_build(build_id)
+    if build.error:
+        return f"Brochure build {build.pk} failed: {build.error}"
+    return f"Brochure build {build.pk}: {build.page_count} pages, {build.size} bytes"

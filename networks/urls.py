@@ -6,6 +6,7 @@ app_name = "networks"
 
 urlpatterns = [
     path("netzwerke/", views.network_list, name="list"),
+    path("netzwerke/broschuere/<str:language>.pdf", views.brochure_download, name="brochure"),
     path("netzwerke/<slug:slug>/", views.network_detail, name="detail"),
     path("netzwerke/<slug:slug>/bearbeiten/", views.network_edit, name="edit"),
     path(
