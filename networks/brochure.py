@@ -244,17 +244,17 @@ def render(language: str, progress: Progress | None = None) -> RenderedBrochure:
     # About one page per network and four more; the layout reports each page it lays out.
     pages = len(content.networks) + 4
     report(0, pages, laying_out)
-    # Only the embedded logo is fetched: no address in the data reaches the network.
-    fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    stylesheet = weasyprint.CSS(string=render_to_string(STYLESHEET), url_fetcher=fetcher)
     with _layout_progress(lambda page: report(page, max(pages, page), laying_out)):
+        # Only the embedded logo is fetched: no address in the data reaches the network.
+        fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
+        stylesheet = weasyprint.CSS(string=render_to_string(STYLESHEET), url_fetcher=fetcher)
         document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
             stylesheets=[stylesheet]
         )
-    report(len(document.pages), len(document.pages), laying_out)
-    report(0, 1, writing)
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
-    report(1, 1, writing)
+        report(len(document.pages), len(document.pages), laying_out)
+        report(0, 1, writing)
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+        report(1, 1, writing)
     return RenderedBrochure(pdf=pdf, page_count=len(document.pages))
 
 
@@ -376,11 +376,12 @@ def _build_in_thread(build_id: int) -> None:
         connections.close_all()
 
 
-def run_build(build_id: int) -> BrochureBuild:
+def run_build(build_id: int, also: Progress | None = None) -> BrochureBuild:
     """Build the brochure of the build ``build_id``, reporting progress on its row.
 
     The file is written under a new name before the row says "done", so the previous
-    brochure stays the download until then, and stays it when the build fails.
+    brochure stays the download until then, and stays it when the build fails. ``also``
+    hears the progress too (the command's terminal).
     """
     build = BrochureBuild.objects.get(pk=build_id)
     if build.status != BuildStatus.QUEUED:
@@ -391,6 +392,8 @@ def run_build(build_id: int) -> BrochureBuild:
 
     def progress(done: int, total: int, label: str) -> None:
         BrochureBuild.objects.filter(pk=build.pk).update(step=label, done=done, total=total)
+        if also is not None:
+            also(done, total, label)
 
     try:
         rendered = render(build.language, progress)
