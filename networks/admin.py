@@ -233,10 +233,8 @@ class BrochureBuildAdmin(admin.ModelAdmin):
         "page_count",
         "file_size",
         "download",
-        "requested_by",
     )
     list_filter = ("language", "status")
-    list_select_related = ("requested_by",)
     fields = (
         "language",
         "status",

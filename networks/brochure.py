@@ -241,8 +241,8 @@ def render(language: str, progress: Progress | None = None) -> RenderedBrochure:
     with translation.override(language):
         laying_out = _("Laying out the pages")
         writing = _("Writing the PDF")
-    # About one page per network and four more; the layout reports each page it lays out.
-    pages = len(content.networks) + 4
+    # About two pages per network and four more; the layout reports each page it lays out.
+    pages = 2 * len(content.networks) + 4
     report(0, pages, laying_out)
     with _layout_progress(lambda page: report(page, max(pages, page), laying_out)):
         # Only the embedded logo is fetched: no address in the data reaches the network.
@@ -267,11 +267,14 @@ class _PageHandler(logging.Handler):
     def __init__(self, on_page: Callable[[int], None]) -> None:
         super().__init__(logging.INFO)
         self.on_page = on_page
+        self.highest = 0
 
     def emit(self, record: logging.LogRecord) -> None:
+        # Repagination lays the pages out again from the first: report new pages only.
         match = _PAGE_MESSAGE.search(record.getMessage())
-        if match:
-            self.on_page(int(match.group(1)))
+        if match and int(match.group(1)) > self.highest:
+            self.highest = int(match.group(1))
+            self.on_page(self.highest)
 
 
 @contextmanager
@@ -415,6 +418,14 @@ def run_build(build_id: int, also: Progress | None = None) -> BrochureBuild:
     build.save()
     _remove_older_files(build)
     return build
+
+
+def build_now(language: str, also: Progress | None = None) -> BrochureBuild | None:
+    """Build in this process (the command, the scheduled task); None when a build of
+    ``language`` is already under way."""
+    if running(language) is not None:
+        return None
+    return run_build(BrochureBuild.objects.create(language=language).pk, also)
 
 
 def _remove_older_files(build: BrochureBuild) -> None:

@@ -22,3 +22,20 @@ def build_brochure(build_id: int) -> str:
     if build.error:
         return f"Brochure build {build.pk} failed: {build.error}"
     return f"Brochure build {build.pk}: {build.page_count} pages, {build.size} bytes"
+
+
+@task()
+def build_network_brochure() -> str:
+    """The scheduled rebuild of the brochure in every language (docs/operations/
+    scheduled-tasks.md), as ``manage.py build_network_brochure`` does."""
+    from .brochure import build_now
+    from .choices import BrochureLanguage
+
+    results = []
+    for language in BrochureLanguage.values:
+        build = build_now(language)
+        if build is None:
+            results.append(f"{language}: already under way")
+        else:
+            results.append(f"{language}: {build.error or f'{build.page_count} pages'}")
+    return "; ".join(results)

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +40,7 @@ from networks.models import (
     QualityLabel,
     WorkingGroup,
 )
+from networks.tasks import build_network_brochure
 from networks.tests.factories import NetworkProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -439,6 +442,35 @@ def test_a_build_reports_each_step_on_its_row(
     assert ("Reading the networks", 2, 2, "running") in seen
     steps = [step for step, *_rest in seen]
     assert steps.index("Laying out the pages") < steps.index("Writing the PDF")
+    # The layout reports each new page: an estimate of eight, then the six it took.
+    layout = [
+        (done, total) for step, done, total, _status in seen if step == "Laying out the pages"
+    ]
+    assert layout[0] == (0, 8) and layout[-1] == (6, 6)
+    assert [done for done, _total in layout] == sorted(done for done, _total in layout)
+    assert len(layout) >= 6
+
+
+def test_the_command_builds_both_languages_and_fails_loudly(
+    networks: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = io.StringIO()
+    call_command("build_network_brochure", verbosity=0, stdout=out)
+    assert "de: 6 pages" in out.getvalue() and "en: 6 pages" in out.getvalue()
+    assert brochure.latest("de") is not None and brochure.latest("en") is not None
+    # The scheduled task does the same.
+    result = build_network_brochure.enqueue()
+    assert result.return_value == "de: 6 pages; en: 6 pages"
+    assert BrochureBuild.objects.filter(status=BuildStatus.DONE).count() == 4
+
+    def broken(language: str, progress: Any = None) -> brochure.RenderedBrochure:
+        raise brochure.BrochureUnavailable("pango fehlt")
+
+    monkeypatch.setattr(brochure, "render", broken)
+    errors = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("build_network_brochure", language=["en"], verbosity=0, stderr=errors)
+    assert "en: the build failed: pango fehlt" in errors.getvalue()
 
 
 def test_the_previous_brochure_stays_downloadable_while_building_and_after_a_failure(

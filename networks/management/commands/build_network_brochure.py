@@ -8,9 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.progress import TerminalProgress
-from networks.brochure import run_build, running
+from networks.brochure import build_now
 from networks.choices import BrochureLanguage
-from networks.models import BrochureBuild
 
 
 class Command(BaseCommand):
@@ -31,13 +30,12 @@ class Command(BaseCommand):
         languages = options.get("language") or list(BrochureLanguage.values)
         failed = False
         for language in languages:
-            if running(language) is not None:
+            terminal = TerminalProgress(disable=options["verbosity"] == 0)
+            build = build_now(language, also=terminal)
+            terminal.close()
+            if build is None:
                 self.stderr.write(f"{language}: a build is already under way; skipped")
                 continue
-            build = BrochureBuild.objects.create(language=language)
-            terminal = TerminalProgress(disable=options["verbosity"] == 0)
-            build = run_build(build.pk, also=terminal)
-            terminal.close()
             if build.error:
                 failed = True
                 self.stderr.write(f"{language}: the build failed: {build.error}")
