@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from classification.models import GrowthField
 from directory import services as directory_services
+from directory.choices import PublicationStatus
 from directory.models import ContactPerson, Organisation, Site
 
 from . import activities, services
@@ -84,6 +85,7 @@ class NetworkEntry:
 
     network: Organisation
     profile: NetworkProfile
+    carrier: Organisation | None  # only a published one
     anchor: str
     description: str
     growth_fields: list[GrowthField]
@@ -190,9 +192,12 @@ def collect(language: str, progress: Progress | None = None) -> BrochureContent:
 
 def _entry(network: Organisation, today: datetime.date) -> NetworkEntry:
     sites = network.primary_site_list  # type: ignore[attr-defined]
+    profile = services.profile_of(network)
+    carrier = profile.carrier
     return NetworkEntry(
         network=network,
-        profile=services.profile_of(network),
+        profile=profile,
+        carrier=carrier if carrier and carrier.status == PublicationStatus.PUBLISHED else None,
         anchor=f"network-{network.pk}",
         description=_localised(network.description, network.description_en)
         or _localised(network.short_description, network.short_description_en),

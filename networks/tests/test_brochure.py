@@ -123,6 +123,9 @@ def networks() -> dict[str, Any]:
     beta = NetworkProfileFactory.create(
         organisation__name="Beta Automotive Cluster",
         organisation__kind=OrganisationKind.CLUSTER,
+        carrier=OrganisationFactory.create(
+            name="Verborgener Träger GmbH", status=PublicationStatus.HIDDEN
+        ),
         mission="Der Automobilzulieferer-Cluster der Region.",
     ).organisation
     PartnerCluster.objects.create(
@@ -261,6 +264,7 @@ def test_the_german_brochure_gives_each_published_network_its_own_pages(
     assert "go-cluster" not in whole  # the expired label
     assert "Gamma Geheimnetz" not in whole
     assert "Entwurfsfirma" not in whole
+    assert "Verborgener Träger" not in whole  # Beta's carrier is not published
 
     # The overview lists the growth field with its network; the index gives page numbers.
     overview = texts[2]
