@@ -318,8 +318,9 @@ def latest_builds() -> list[BrochureBuild]:
 
 
 def running(language: str) -> BrochureBuild | None:
-    """A build in ``language`` that is queued or running; one that has not moved for
-    ``STALE_AFTER`` is marked failed instead (its worker stopped)."""
+    """A build in ``language`` that is queued or running; one started (or queued) more
+    than ``STALE_AFTER`` ago is marked failed instead: a build takes seconds to
+    minutes, so its worker has stopped."""
     limit = timezone.now() - STALE_AFTER
     for build in BrochureBuild.objects.filter(
         language=language, status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING]
