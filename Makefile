@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+	bash scripts/ensure-pdf-libraries
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_reference_data
 
@@ -30,6 +31,7 @@ run: setup
 ## Set up and run the whole test suite (browser tests included).
 test: $(STAMP)
 	bash scripts/ensure-chromium
+	bash scripts/ensure-pdf-libraries
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .

@@ -109,7 +109,7 @@ ROLES: dict[str, Role] = {
             "imports lists; hides or archives organisations instead of deleting them; "
             "decides claims, reviewed changes and corrections; appoints organisation "
             "editors; maintains the search synonyms and the cluster management's pages "
-            "and supporters."
+            "and supporters; builds the networks' brochure."
         ),
         (
             Grant("directory", "organisation", EDIT),
@@ -120,6 +120,7 @@ ROLES: dict[str, Role] = {
             Grant("directory", "tag", EDIT),
             Grant("networks", "networkprofile", EDIT),
             *(Grant("networks", part, EDIT_AND_DELETE) for part in NETWORK_PARTS),
+            Grant("networks", "brochurebuild", ("view", "add")),
             Grant("content", "page", EDIT_AND_DELETE),
             Grant("content", "supporter", EDIT_AND_DELETE),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),

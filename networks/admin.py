@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
-from django.urls import reverse
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from classification.admin import GrowthFieldAdmin
@@ -22,9 +26,11 @@ from classification.models import GrowthField
 from directory.admin import OrganisationAdmin
 from directory.models import Organisation
 
-from . import studies
+from . import brochure, studies
+from .choices import BrochureLanguage, BuildStatus
 from .forms import QualityLabelAdminForm, StudyAdminForm
 from .models import (
+    BrochureBuild,
     GrowthFieldPage,
     NetworkProfile,
     NetworkProject,
@@ -299,3 +305,149 @@ class StudyAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if new_file:
             studies.schedule_read(obj)
+
+
+@admin.register(BrochureBuild)
+class BrochureBuildAdmin(admin.ModelAdmin):
+    """The brochure's builds: start one per language (the add permission), follow its
+    progress, download any finished one; nothing here is edited by hand."""
+
+    change_list_template = "admin/networks/brochurebuild/change_list.html"
+    list_display = (
+        "language",
+        "status",
+        "progress",
+        "requested",
+        "finished",
+        "page_count",
+        "file_size",
+        "download",
+    )
+    list_filter = ("language", "status")
+    fields = (
+        "language",
+        "status",
+        "progress",
+        "requested_by",
+        "requested",
+        "started",
+        "finished",
+        "page_count",
+        "file_size",
+        "download",
+        "error",
+    )
+    readonly_fields = fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("build/", view(require_POST(self.build_view)), name="networks_brochure_build"),
+            path("<int:pk>/file/", view(self.file_view), name="networks_brochurebuild_file"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:networks_brochurebuild_changelist"))
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        under_way = BrochureBuild.objects.filter(
+            status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING]
+        ).exists()
+        context = {
+            **(extra_context or {}),
+            "languages": BrochureLanguage.choices,
+            "may_build": self.has_add_permission(request),
+            "refresh": under_way,
+            "latest": [
+                (build, reverse("networks:brochure", args=[build.language]))
+                for build in brochure.latest_builds()
+            ],
+        }
+        return super().changelist_view(request, extra_context=context)
+
+    def build_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        wanted = request.POST.getlist("language")
+        languages = [code for code in BrochureLanguage.values if code in wanted]
+        if not languages:
+            messages.error(request, gettext("Choose a language to build the brochure in."))
+        for language in languages:
+            label = BrochureLanguage(language).label
+            build, new = brochure.request_build(language, request.user)
+            build.refresh_from_db()
+            if not new:
+                messages.warning(
+                    request,
+                    gettext("A build of the %(language)s brochure is already under way.")
+                    % {"language": label},
+                )
+            elif build.status == BuildStatus.DONE:
+                messages.success(
+                    request,
+                    gettext("The %(language)s brochure is built: %(pages)d pages.")
+                    % {"language": label, "pages": build.page_count},
+                )
+            elif build.status == BuildStatus.FAILED:
+                messages.error(
+                    request,
+                    gettext("The %(language)s brochure could not be built: %(error)s")
+                    % {"language": label, "error": build.error},
+                )
+            else:
+                messages.info(
+                    request,
+                    gettext(
+                        "The %(language)s brochure is being built; this page shows its progress."
+                    )
+                    % {"language": label},
+                )
+        return HttpResponseRedirect(reverse("admin:networks_brochurebuild_changelist"))
+
+    def file_view(self, request: HttpRequest, pk: int) -> FileResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        build = BrochureBuild.objects.filter(pk=pk, status=BuildStatus.DONE).first()
+        if build is None or not build.file:
+            raise Http404(gettext("This build has no file (any more)."))
+        try:
+            handle = build.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404(gettext("This build has no file (any more).")) from error
+        return FileResponse(
+            handle, filename=brochure.filename(build), content_type="application/pdf"
+        )
+
+    @admin.display(description=_("progress"))
+    def progress(self, build: BrochureBuild) -> str:
+        if build.status == BuildStatus.DONE:
+            return "100 %"
+        if build.status != BuildStatus.RUNNING:
+            return "–"
+        return format_html(
+            '<progress max="100" value="{}">{} %</progress> {} %<br>{} ({} / {})',
+            build.percent,
+            build.percent,
+            build.percent,
+            build.step,
+            build.done,
+            build.total,
+        )
+
+    @admin.display(description=_("size"), ordering="size")
+    def file_size(self, build: BrochureBuild) -> str:
+        return filesizeformat(build.size) if build.size else "–"
+
+    @admin.display(description=_("file"))
+    def download(self, build: BrochureBuild) -> str:
+        if build.status != BuildStatus.DONE or not build.file:
+            return "–"
+        url = reverse("admin:networks_brochurebuild_file", args=[build.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("Download PDF"))

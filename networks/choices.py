@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Cooperation(models.TextChoices):
@@ -57,7 +58,7 @@ class FieldKind(models.TextChoices):
 class RoadmapStatus(models.TextChoices):
     PLANNED = "planned", _("planned")
     IN_PROGRESS = "in-progress", _("in progress")
-    DONE = "done", _("done")
+    DONE = "done", pgettext_lazy("milestone", "done")
     DELAYED = "delayed", _("delayed")
     DROPPED = "dropped", _("dropped")
 
@@ -68,3 +69,17 @@ class TextStatus(models.TextChoices):
     PENDING = "pending", _("being read")
     DONE = "done", _("read")
     FAILED = "failed", _("could not be read")
+
+
+class BrochureLanguage(models.TextChoices):
+    """The languages the brochure is built in."""
+
+    GERMAN = "de", _("German")
+    ENGLISH = "en", _("English")
+
+
+class BuildStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -24,6 +25,8 @@ from directory.models import ContactPerson, Organisation
 
 from .choices import (
     DEFAULT_ISSUER,
+    BrochureLanguage,
+    BuildStatus,
     Cooperation,
     FieldKind,
     LabelLevel,
@@ -519,3 +522,55 @@ class Study(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("networks:study", kwargs={"slug": self.slug})
+
+
+class BrochureBuild(models.Model):
+    """One build of the networks' brochure in one language (docs/networks.md, "Brochure").
+
+    The public download is the newest build that is done: a build that is queued,
+    running or failed never replaces it, so the previous brochure stays available.
+    """
+
+    language = models.CharField(_("language"), max_length=2, choices=BrochureLanguage.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=BuildStatus.choices, default=BuildStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested = models.DateTimeField(_("requested"), default=timezone.now)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    step = models.CharField(_("step"), max_length=200, blank=True)
+    done = models.PositiveIntegerField(_("items done"), default=0)
+    total = models.PositiveIntegerField(_("items in all"), default=0)
+    file = models.FileField(
+        _("file"), storage=get_document_storage, upload_to="brochures/", blank=True, max_length=300
+    )
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("brochure build")
+        verbose_name_plural = _("brochure builds")
+        ordering = ["-requested", "-pk"]
+        indexes = [models.Index(fields=["language", "status", "-finished"], name="brochure_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.get_language_display()} · {self.requested:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == BuildStatus.DONE:
+            return 100
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (BuildStatus.QUEUED, BuildStatus.RUNNING)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("netzwerke/graph/", views.partner_graph, name="graph"),
     path("netzwerke/graph.json", views.partner_graph_json, name="graph-json"),
     path("netzwerke/graph.csv", views.partner_graph_csv, name="graph-csv"),
+    path("netzwerke/broschuere/<str:language>.pdf", views.brochure_download, name="brochure"),
     path("netzwerke/<slug:slug>/", views.network_detail, name="detail"),
     path("netzwerke/<slug:slug>/bearbeiten/", views.network_edit, name="edit"),
     path("netzwerke/<slug:slug>/verlauf/", editing.network_history, name="history"),

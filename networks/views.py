@@ -26,7 +26,8 @@ from directory import services as directory_services
 from directory.choices import NETWORK_KINDS
 from directory.models import Organisation, Site
 
-from . import activities, services
+from . import activities, brochure, services
+from .choices import BrochureLanguage
 from .filtersets import MemberFilterSet, NetworkFilterSet
 from .forms import GraphFilterForm, NetworkProfileForm
 from .graph import MEMBERSHIP, Graph, build_graph
@@ -64,6 +65,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
             to_attr="primary_site_list",
         ),
     )
+    partial = _partial(request, "results")
     filterset = NetworkFilterSet(request.GET, networks.order_by("name", "pk"))
     paginator, page = _page(request, filterset.qs)
     context = {
@@ -72,8 +74,8 @@ def network_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "networks": list(page.object_list),
+        "brochures": [] if partial else brochure.latest_builds(),
     }
-    partial = _partial(request, "results")
     template = "networks/_network_results.html" if partial else "networks/network_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -262,3 +264,20 @@ def partner_graph_csv(request: HttpRequest) -> HttpResponse | StreamingHttpRespo
         for a, edge, b in graph.rows()
     )
     return export_response(rows, GRAPH_COLUMNS, "csv", GRAPH_FILENAME)
+
+
+def brochure_download(request: HttpRequest, language: str) -> FileResponse:
+    """The newest finished brochure in ``language`` (docs/networks.md, "Brochure")."""
+    build = brochure.latest(language) if language in BrochureLanguage.values else None
+    if build is None:
+        raise Http404(_("No brochure has been built in this language yet."))
+    try:
+        handle = build.file.open("rb")
+    except (FileNotFoundError, SuspiciousFileOperation) as error:
+        raise Http404(_("No brochure has been built in this language yet.")) from error
+    response = FileResponse(
+        handle, filename=brochure.filename(build), content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Language"] = build.language
+    return response

@@ -156,3 +156,27 @@ def test_a_manager_adds_a_working_group_and_visitors_see_groups_projects_partner
     assert "Photonik Netz e. V." in page.locator("#partner-clusters").inner_text()
     assert page.get_by_role("link", name="Partnercluster hinzufügen").count() == 0
     axe_check(page)
+
+
+def test_a_visitor_downloads_the_brochure_from_the_network_list(
+    live_server: Any, page: Page, settings: Any, tmp_path: Any
+) -> None:
+    from networks.brochure import run_build
+    from networks.models import BrochureBuild
+
+    settings.NETWORK_DOCUMENT_DIR = tmp_path / "documents"
+    NetworkProfileFactory.create(organisation=NetworkFactory.create(name="Optonet e. V."))
+    page.goto(live_server.url + reverse("networks:list"))
+    assert page.get_by_text("Broschüre als PDF").count() == 0
+
+    run_build(BrochureBuild.objects.create(language="de").pk)
+    page.goto(live_server.url + reverse("networks:list"))
+    link = page.get_by_role("link", name="Deutsch")
+    assert link.get_attribute("href") == "/netzwerke/broschuere/de.pdf"
+    assert link.get_attribute("hreflang") == "de"
+    assert "Broschüre als PDF" in page.locator(".brochure-links").inner_text()
+    axe_check(page)
+    answer = page.request.get(live_server.url + "/netzwerke/broschuere/de.pdf")
+    assert answer.status == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.body().startswith(b"%PDF-1.7")
