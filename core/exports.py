@@ -52,6 +52,21 @@ class Column:
     label: str | Promise
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table of figures as a page shows it and its CSV file holds it: the same columns
+    and cells in both, so that a download is what the page showed."""
+
+    slug: str
+    title: str | Promise
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+
+    def lines(self) -> list[list[Any]]:
+        """The cells of each row in the columns' order (for the page)."""
+        return [[row.get(column.key) for column in self.columns] for row in self.rows]
+
+
 def guard_formula(text: str) -> str:
     """Text a spreadsheet will show as text, never run as a formula."""
     if text.startswith(_FORMULA_START):
