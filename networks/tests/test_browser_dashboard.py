@@ -86,7 +86,7 @@ def test_a_manager_reads_the_dashboard_and_downloads_a_table(
     sign_in_with_code(page, "nina@netz.example", PASSWORD, user)
     page.wait_for_url(re.compile("/konto/$"))
     page.goto(live_server.url + "/netzwerke/kunststoffnetz/")
-    page.get_by_role("link", name="Kennzahlen").click()
+    page.get_by_role("link", name="Kennzahlen", exact=True).click()
     page.wait_for_url(re.compile("/netzwerke/kunststoffnetz/kennzahlen/$"))
     assert page.locator("h1").inner_text() == "Kennzahlen von Kunststoffnetz e. V."
     axe_check(page)
