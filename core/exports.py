@@ -61,10 +61,16 @@ class Table:
     title: str | Promise
     columns: list[Column]
     rows: list[dict[str, Any]]
+    text: frozenset[str] = frozenset()  # keys of columns of words, not numbers
 
     def lines(self) -> list[list[Any]]:
-        """The cells of each row in the columns' order (for the page)."""
+        """The cells of each row in the columns' order."""
         return [[row.get(column.key) for column in self.columns] for row in self.rows]
+
+    def page_lines(self) -> list[list[tuple[Any, bool]]]:
+        """Each cell with whether it is a number (aligned right on the page)."""
+        numeric = [column.key not in self.text for column in self.columns]
+        return [list(zip(line, numeric, strict=True)) for line in self.lines()]
 
 
 def guard_formula(text: str) -> str:

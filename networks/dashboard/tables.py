@@ -90,6 +90,7 @@ def key_table(board: Dashboard) -> Table:
             {"figure": label, "value": value, "ecei": ecei}
             for label, value, ecei in _key_rows(board.figures)
         ],
+        text=frozenset({"ecei"}),
     )
 
 
@@ -345,7 +346,13 @@ def overview_table(overview: Overview) -> Table:
             "answered": overview.total("contacts_answered"),
         }
     )
-    return Table("netzwerke", _("All networks and clusters"), OVERVIEW_COLUMNS, rows)
+    return Table(
+        "netzwerke",
+        _("All networks and clusters"),
+        OVERVIEW_COLUMNS,
+        rows,
+        text=frozenset({"labels"}),
+    )
 
 
 OVERVIEW_TABLES: dict[str, Callable[[Overview], Table]] = {"netzwerke": overview_table}
