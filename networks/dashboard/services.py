@@ -334,26 +334,26 @@ def _contact_rows(networks: Sequence[Organisation], period: Period) -> list[tupl
 
 
 def _partner_counts(networks: Sequence[Organisation]) -> dict[int, tuple[int, int]]:
-    """(in the region, outside it) per network, as its page lists its partners: a
-    cooperation recorded by both sides once, partners not published left off."""
+    """(in the region, outside it) per network, as its page lists its partners
+    (``activities.partner_links``): a cooperation recorded by both sides once, by the
+    network's own record, and partners that are not published left off."""
     ids = {network.pk for network in networks}
-    inside: dict[int, set[Any]] = defaultdict(set)
-    outside: dict[int, int] = defaultdict(int)
-    records = PartnerCluster.objects.filter(Q(network__in=networks) | Q(partner__in=networks))
+    links: dict[int, dict[Any, bool]] = defaultdict(dict)
+    records = PartnerCluster.objects.filter(
+        Q(network__in=networks) | Q(partner__in=networks)
+    ).order_by("pk")
     for own, partner, in_region, network_status, partner_status, pk in records.values_list(
         "network_id", "partner_id", "in_region", "network__status", "partner__status", "pk"
     ):
-        if own in ids:
-            if partner is None:
-                if in_region:
-                    inside[own].add(("record", pk))
-                else:
-                    outside[own] += 1
-            elif partner_status == "published":
-                inside[own].add(partner)
+        if own in ids and (partner is None or partner_status == "published"):
+            links[own][("org", partner) if partner else ("name", pk)] = in_region
         if partner in ids and network_status == "published":
-            inside[partner].add(own)
-    return {pk: (len(inside[pk]), outside[pk]) for pk in ids}
+            links[partner].setdefault(("org", own), True)
+    result = {}
+    for pk in ids:
+        inside = sum(links[pk].values())
+        result[pk] = (inside, len(links[pk]) - inside)
+    return result
 
 
 def network_figures(

@@ -8,6 +8,8 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.periods import Period
@@ -167,12 +169,14 @@ def test_activities_and_labels_against_plain_counts(world: dict[str, Any]) -> No
         NetworkProject.objects.create(
             network=network, title=f"P {status}", summary="x", status=status
         )
-    PartnerCluster.objects.create(network=network, partner=other)
-    PartnerCluster.objects.create(network=other, partner=network)  # the same cooperation
-    PartnerCluster.objects.create(network=network, partner_name="Plastics Cluster Lyon")
-    PartnerCluster.objects.create(
-        network=network, partner_name="Kunststoff Sachsen", in_region=True
-    )
+    for record in (
+        PartnerCluster(network=network, partner=other),
+        PartnerCluster(network=other, partner=network),  # the same cooperation
+        PartnerCluster(network=network, partner_name="Plastics Cluster Lyon"),
+        PartnerCluster(network=network, partner_name="Kunststoff Sachsen", in_region=True),
+    ):
+        record.clean()  # as the forms do: a partner of the directory is in the region
+        record.save()
     QualityLabel.objects.create(
         network=network,
         scheme="ecei",
@@ -202,6 +206,10 @@ def test_activities_and_labels_against_plain_counts(world: dict[str, Any]) -> No
     assert (theirs.partners_in_region, theirs.partners_outside) == (1, 0)
     assert mine.labels == [QualityLabel.objects.get(level="silver").title]
     assert theirs.working_groups == 1 and theirs.labels == []
+    # The dashboard's table of partners agrees with the network's page and the overview.
+    rows = services.partners_by_cooperation(network)
+    assert sum(inside for _kind, inside, _outside in rows) == mine.partners_in_region
+    assert sum(outside for _kind, _inside, outside in rows) == mine.partners_outside
 
 
 def _contact(organisation: Any, created: datetime.datetime, answered: bool) -> Conversation:
@@ -313,3 +321,18 @@ def test_the_overview_totals_and_distinct_members(world: dict[str, Any]) -> None
     assert overview.total_growth("at_end") == 5 + 1
     # sme is in both networks: counted once among the organisations.
     assert overview.member_organisations == 5
+
+
+def test_the_overview_asks_as_often_for_many_networks_as_for_two(
+    world: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    period = Period(D(2026, 1, 1), D(2026, 6, 30))
+    with CaptureQueriesContext(connection) as two:
+        services.overview(period)
+    for n in range(6):
+        more = NetworkFactory.create(name=f"Weiteres Netz {n}")
+        Membership.objects.create(network=more, organisation=OrganisationFactory.create())
+        WorkingGroup.objects.create(network=more, name="AG")
+    with django_assert_num_queries(len(two.captured_queries)):
+        overview = services.overview(period)
+    assert len(overview.rows) == 8
