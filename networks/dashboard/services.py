@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, TruncMonth
 from django.utils import timezone
 
@@ -104,7 +104,6 @@ def stays(networks: Sequence[Organisation]) -> list[Stay]:
     )
     wanted = set(ids)
     found: list[Stay] = []
-    with_history: set[int] = set()
     state: tuple[int, int] | None = None
     begun: datetime.date | None = None
     current_id = None
@@ -113,7 +112,6 @@ def stays(networks: Sequence[Organisation]) -> list[Stay]:
             if state is not None and begun is not None and state[0] in wanted:
                 found.append(Stay(state[0], state[1], begun, None))
             current_id, state, begun = pk, None, None
-            with_history.add(pk)
         new = None if kind == "-" else (network_id, organisation_id)
         if new == state:
             continue
@@ -131,14 +129,18 @@ def stays(networks: Sequence[Organisation]) -> list[Stay]:
         found.append(Stay(state[0], state[1], begun, None))
     for network_id, organisation_id, since, created in (
         Membership.objects.filter(network_id__in=ids)
-        .exclude(id__in=with_history)
+        .exclude(Exists(HistoricalMembership.objects.filter(id=OuterRef("pk"))))
         .values_list("network_id", "organisation_id", "since", "created")
     ):
         found.append(Stay(network_id, organisation_id, join_day(created, since), None))
+    # Subqueries rather than a list of ids: a large network's members do not fit into
+    # one statement's parameters.
     visible = set(
-        published.filter(pk__in={stay.organisation_id for stay in found}).values_list(
-            "pk", flat=True
-        )
+        published.filter(memberships__network_id__in=ids).values_list("pk", flat=True)
+    ) | set(
+        published.filter(
+            pk__in=HistoricalMembership.objects.filter(network_id__in=ids).values("organisation_id")
+        ).values_list("pk", flat=True)
     )
     return [stay for stay in found if stay.organisation_id in visible]
 
