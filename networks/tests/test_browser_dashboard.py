@@ -120,6 +120,12 @@ def test_a_manager_reads_the_dashboard_and_downloads_a_table(
     lines = Path(download.path()).read_bytes().decode("utf-8-sig").splitlines()
     assert "KMU (weniger als 250 Beschäftigte);3;75,0" in lines
     assert "Forschungseinrichtungen und Hochschulen;1;25,0" in lines
+
+    # Another network's figures are not the manager's business.
+    NetworkFactory.create(name="Logistiknetz e. V.", slug="logistiknetz")
+    page.goto(live_server.url + "/netzwerke/logistiknetz/kennzahlen/")
+    assert "für sein Netzwerkmanagement" in page.locator("main").inner_text()
+    axe_check(page)
     assert blocked == []
 
 
