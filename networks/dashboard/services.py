@@ -64,7 +64,9 @@ class Stay:
 
 
 def _local_day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(timezone.get_current_timezone()).date()
 
 
 def join_day(recorded: datetime.datetime, since: int | None) -> datetime.date:
@@ -330,6 +332,7 @@ def _contact_rows(networks: Sequence[Organisation], period: Period) -> list[tupl
             conversation__created__gte=start,
             conversation__created__lt=end,
         )
+        .order_by()  # the default order would join the DISTINCT
         .values_list("key", "conversation_id", "conversation__first_reply_at")
         .distinct()
     )
@@ -462,12 +465,10 @@ def _count_contacts(
     """Conversations started in the period with a member (each once per network, however
     many of its members it reached) or with the network itself."""
     networks_of: dict[str, list[int]] = defaultdict(list)
-    for key, network_id in (
-        _members(networks)
-        .annotate(key=_organisation_key("organisation_id"))
-        .values_list("key", "network_id")
+    for organisation_id, network_id in _members(networks).values_list(
+        "organisation_id", "network_id"
     ):
-        networks_of[key].append(network_id)
+        networks_of[f"{ORGANISATION_KEY}{organisation_id}"].append(network_id)
     contacts: dict[int, dict[int, bool]] = defaultdict(dict)
     to_network: dict[int, set[int]] = defaultdict(set)
     for key, conversation, first_reply in _contact_rows(networks, period):
