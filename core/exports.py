@@ -52,6 +52,27 @@ class Column:
     label: str | Promise
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table of figures as a page shows it and its CSV file holds it: the same columns
+    and cells in both, so that a download is what the page showed."""
+
+    slug: str
+    title: str | Promise
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    text: frozenset[str] = frozenset()  # keys of columns of words, not numbers
+
+    def lines(self) -> list[list[Any]]:
+        """The cells of each row in the columns' order."""
+        return [[row.get(column.key) for column in self.columns] for row in self.rows]
+
+    def page_lines(self) -> list[list[tuple[Any, bool]]]:
+        """Each cell with whether it is a number (aligned right on the page)."""
+        numeric = [column.key not in self.text for column in self.columns]
+        return [list(zip(line, numeric, strict=True)) for line in self.lines()]
+
+
 def guard_formula(text: str) -> str:
     """Text a spreadsheet will show as text, never run as a formula."""
     if text.startswith(_FORMULA_START):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import editing, field_views, views
+from .dashboard import views as dashboard_views
 
 app_name = "networks"
 
@@ -18,6 +19,18 @@ urlpatterns = [
     path("netzwerke/<slug:slug>/", views.network_detail, name="detail"),
     path("netzwerke/<slug:slug>/bearbeiten/", views.network_edit, name="edit"),
     path("netzwerke/<slug:slug>/verlauf/", editing.network_history, name="history"),
+    path("netzwerke/<slug:slug>/kennzahlen/", dashboard_views.dashboard, name="dashboard"),
+    path(
+        "netzwerke/<slug:slug>/kennzahlen/<slug:table>.csv",
+        dashboard_views.dashboard_csv,
+        name="dashboard-csv",
+    ),
+    path("intern/kennzahlen/netzwerke/", dashboard_views.overview, name="overview"),
+    path(
+        "intern/kennzahlen/netzwerke/<slug:table>.csv",
+        dashboard_views.overview_csv,
+        name="overview-csv",
+    ),
     path(
         "netzwerke/<slug:slug>/siegel/<int:pk>/zertifikat/",
         views.label_certificate,

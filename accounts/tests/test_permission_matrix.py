@@ -52,6 +52,7 @@ ACTIONS = [
     "suggest",
     "back office",
     "review",
+    "dashboard",
 ]
 
 EVERYTHING = {(a, o) for a in ACTIONS for o in OBJECTS}
@@ -73,6 +74,7 @@ STAFF_CURATION = allowed(
     ("network records", ["network"]),
     ("back office", OBJECTS),
     ("review", OBJECTS),
+    ("dashboard", ["network"]),
 )
 EXPECTED: dict[str, set[tuple[str, str]]] = {
     "visitor": READ,
@@ -93,6 +95,7 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         ("sites", ["network"]),
         ("members", ["network"]),
         ("network records", ["network"]),
+        ("dashboard", ["network"]),
         ("claim", ["own company", "foreign company", "member company"]),
     ),
     "expert": READ | allowed(("view", UNPUBLISHED), ("back office", OBJECTS)),
@@ -213,6 +216,9 @@ def page_outcome(client: Client, action: str, org: Any, member: Any) -> bool:
         )
         request.refresh_from_db()
         return request.status == "rejected"
+    if action == "dashboard":
+        # The network's key figures (only networks have them: others answer 404).
+        return client.get(reverse("networks:dashboard", args=[slug])).status_code == 200
     raise AssertionError(action)
 
 

@@ -31,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, TruncMonth
 from django.utils import timezone
 
+from core.periods import Period
 from inquiries.choices import OPEN_STATUSES
 from inquiries.models import Inquiry, InquiryTopic
 from messaging.models import Conversation
@@ -40,36 +41,6 @@ from sourcing.models import Posting, PostingMatch
 # What a relayed conversation about a posting names in ``Conversation.about``
 # (``sourcing.contact``: responding to a posting, or writing to a request's matches).
 ABOUT_POSTING = "posting:"
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole days from ``start`` to ``end``, both included, in the portal's time zone."""
-
-    start: datetime.date
-    end: datetime.date
-
-    @classmethod
-    def last_months(cls, months: int = 12, today: datetime.date | None = None) -> Period:
-        """This month and the ``months - 1`` before it, up to today."""
-        today = today or timezone.localdate()
-        index = today.year * 12 + today.month - 1 - (months - 1)
-        return cls(datetime.date(index // 12, index % 12 + 1, 1), today)
-
-    def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """The first moment of ``start`` and the first moment after ``end``."""
-        zone = timezone.get_current_timezone()
-        after = self.end + datetime.timedelta(days=1)
-        return (
-            datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone),
-            datetime.datetime.combine(after, datetime.time.min, tzinfo=zone),
-        )
-
-    def months(self) -> list[datetime.date]:
-        """The first day of every month the period touches."""
-        first = self.start.year * 12 + self.start.month - 1
-        last = self.end.year * 12 + self.end.month - 1
-        return [datetime.date(i // 12, i % 12 + 1, 1) for i in range(first, last + 1)]
 
 
 # --- Requests and offers -------------------------------------------------------------------

@@ -5,28 +5,15 @@ the reader's language writes them (German: a comma), as German Excel expects."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from core.exports import Column
+from core.exports import Column, Table
 
 from .services import Figures, Funnel, InquiryRow
-
-
-@dataclass(frozen=True)
-class Table:
-    slug: str
-    title: str | Promise
-    columns: list[Column]
-    rows: list[dict[str, Any]]
-
-    def lines(self) -> list[list[Any]]:
-        """The cells of each row in the columns' order (for the page)."""
-        return [[row.get(column.key) for column in self.columns] for row in self.rows]
 
 
 def hours(value: datetime.timedelta | None) -> str:

@@ -8,13 +8,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.exports import export_response
+from core import charts
+from core.exports import Table, export_response
 from inquiries.permissions import is_inquiry_admin
 from sourcing.choices import PostingKind
 
-from . import charts, services
+from . import services
 from .forms import PeriodForm
-from .tables import BUILDERS, STAGES, Table, tables
+from .tables import BUILDERS, STAGES, tables
 
 
 def _refused(request: HttpRequest) -> HttpResponse | None:

@@ -47,7 +47,7 @@ def test_an_administrator_changes_the_period_and_downloads_a_table(
     page.goto(live_server.url + "/konto/")
     sign_in_with_code(page, "ada@agentur.example", PASSWORD, user)
     page.wait_for_url(re.compile("/konto/$"))
-    page.get_by_role("link", name="Kennzahlen").click()
+    page.get_by_role("link", name="Kennzahlen", exact=True).click()
     page.wait_for_url(re.compile("/intern/kennzahlen/$"))
     axe_check(page)
     assert page.get_by_role("img", name="Eingegangene Anfragen pro Monat").is_visible()

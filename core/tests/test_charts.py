@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from clusterportal.figures import charts
+from core import charts
 
 
 def test_bars_are_proportional_to_their_values() -> None:

@@ -1,4 +1,4 @@
-"""Bar charts as plain geometry for an inline SVG (``figures/_chart.html``): drawn on the
+"""Bar charts as plain geometry for an inline SVG (``core/_chart.html``): drawn on the
 server, no script, colours from the style sheet. Each chart stands beside a table with
 the same numbers, and its ``<title>`` and ``<desc>`` say what it shows to a screen reader.
 """
