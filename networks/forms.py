@@ -238,8 +238,11 @@ class RoadmapItemForm(_NetworkRecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["growth_field"]
-        field.queryset = self.network.growth_fields.order_by("name")  # type: ignore[attr-defined]
+        fields = self.network.growth_fields.order_by("name")
+        field.queryset = fields  # type: ignore[attr-defined]
         field.help_text = _("The network's growth fields (set by the agency's experts).")
+        if self.instance.pk is None and len(fields) == 1:
+            self.initial.setdefault("growth_field", fields[0].pk)
 
 
 class StudyAdminForm(forms.ModelForm):
