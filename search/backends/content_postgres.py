@@ -151,22 +151,29 @@ class PostgresContent(TsQueries):
         distance = f"{DISTANCE}" if geo is not None else "NULL::float"
         distance_params = [geo[0], geo[0], geo[1]] if geo is not None else []
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM search_pg_content WHERE {sql}", params)
-            total = int(cursor.fetchone()[0])
             if ranked is not None:
                 score = f"ts_rank('{RANK_WEIGHTS}', body, %s::tsquery)"
                 score_params: list[Any] = [ranked]
             else:
                 score, score_params = "0::float", []
             order = "score DESC, date DESC, id DESC" if must is not None else "date DESC, id DESC"
+            # The total rides along with the page (counted before LIMIT): one query for
+            # hits and total, which the search page runs once per kind of content.
             cursor.execute(
-                f"SELECT id, {score} AS score, {distance} FROM search_pg_content "
-                f"WHERE {sql} ORDER BY {order} LIMIT %s OFFSET %s",
+                f"SELECT id, {score} AS score, {distance}, count(*) OVER () "
+                f"FROM search_pg_content WHERE {sql} ORDER BY {order} LIMIT %s OFFSET %s",
                 [*score_params, *distance_params, *params, limit, offset],
             )
+            rows = cursor.fetchall()
+            if rows:
+                total = int(rows[0][3])
+            elif offset == 0:
+                total = 0
+            else:  # past the last page: the total on its own
+                cursor.execute(f"SELECT count(*) FROM search_pg_content WHERE {sql}", params)
+                total = int(cursor.fetchone()[0])
             hits = [
-                ContentHit(id=int(pk), score=float(s), distance_km=d)
-                for pk, s, d in cursor.fetchall()
+                ContentHit(id=int(pk), score=float(s), distance_km=d) for pk, s, d, _total in rows
             ]
             facets: dict[str, dict[str, int]] = {}
             for name, i in (position if count_facets else {}).items():
