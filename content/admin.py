@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Page, Supporter
+from .models import Page, SitePage, Supporter
 
 
 @admin.register(Page)
@@ -46,3 +46,18 @@ class SupporterAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "description")
     readonly_fields = ("source",)
     fields = ("name", "kind", "url", "description", "order", "source")
+
+
+@admin.register(SitePage)
+class SitePageAdmin(SimpleHistoryAdmin):
+    """The imprint and the accessibility statement (one of each)."""
+
+    list_display = ("title", "kind", "reviewed_on", "source", "modified")
+    readonly_fields = ("source", "public_page")
+    fields = ("kind", "title", "body", "reviewed_on", "source", "public_page")
+
+    @admin.display(description=_("public page"))
+    def public_page(self, page: SitePage) -> str:
+        if page.pk is None:
+            return "–"
+        return format_html('<a href="{0}">{0}</a>', page.get_absolute_url())

@@ -35,3 +35,10 @@ SUPPORTER_HEADINGS = {
     SupporterKind.SPONSOR: _("Sponsors"),
     SupporterKind.PARTNER: _("Partners"),
 }
+
+
+class SitePageKind(models.TextChoices):
+    """The site's legal pages: one of each, at a fixed address."""
+
+    IMPRINT = "imprint", _("imprint")
+    ACCESSIBILITY = "accessibility", _("accessibility statement")

@@ -7,11 +7,12 @@ technology management, GreenTech). Every record is marked as generated."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from directory.choices import Source
 
-from .choices import PageSection, SupporterKind
-from .models import Page, Supporter
+from .choices import PageSection, SitePageKind, SupporterKind
+from .models import Page, SitePage, Supporter
 
 # (slug, section, title, summary, body)
 PAGES: list[tuple[str, str, str, str, str]] = [
@@ -133,6 +134,43 @@ SUPPORTERS: list[tuple[str, str, str, str]] = [
 ]
 
 
+SITE_PAGES = [
+    (
+        SitePageKind.IMPRINT,
+        "Impressum",
+        "## Anbieter\n\n"
+        "Muster-Wirtschaftsförderung Thüringen GmbH (Demodaten)\n"
+        "Musterstraße 1, 99084 Erfurt\n\n"
+        "## Vertreten durch\n\n"
+        "Die Geschäftsführung (Demodaten)\n\n"
+        "## Kontakt\n\n"
+        "E-Mail: info@agentur.example.org\n\n"
+        "## Registereintrag\n\n"
+        "Amtsgericht Jena, HRB 000000 (Demodaten)\n\n"
+        "## Software\n\n"
+        "Dieses Portal läuft mit Clusterportal, freier Software unter der EUPL-1.2.",
+    ),
+    (
+        SitePageKind.ACCESSIBILITY,
+        "Erklärung zur Barrierefreiheit",
+        "Die Muster-Wirtschaftsförderung (Demodaten) ist bemüht, dieses Portal im Einklang "
+        "mit der Barrierefreie-Informationstechnik-Verordnung (BITV 2.0) barrierefrei "
+        "zugänglich zu machen.\n\n"
+        "## Stand der Vereinbarkeit\n\n"
+        "Die Seiten werden bei jeder Änderung automatisch mit axe-core gegen die WCAG 2.1 "
+        "(Stufe AA) geprüft. Dieses Portal ist mit den Anforderungen weitgehend vereinbar.\n\n"
+        "## Nicht barrierefreie Inhalte\n\n"
+        "- Karten: Die Standorte stehen zusätzlich als Liste neben jeder Karte.\n"
+        "- Hochgeladene Studien (PDF) stammen von Dritten und sind nicht immer "
+        "barrierefrei.\n\n"
+        "## Schlichtungsverfahren\n\n"
+        "Wenn auch nach Ihrer Rückmeldung keine zufriedenstellende Lösung gefunden wurde, "
+        "können Sie sich an die Schlichtungsstelle wenden (Demodaten: Anschrift der "
+        "zuständigen Schlichtungsstelle des Landes).",
+    ),
+]
+
+
 @transaction.atomic
 def generate() -> dict[str, int]:
     """Create the demo pages (published) and supporters that are missing; a page a person
@@ -166,4 +204,21 @@ def generate() -> dict[str, int]:
             },
         )
         supporters += created
-    return {"pages": pages, "supporters": supporters}
+    return {"pages": pages, "supporters": supporters, "site pages": generate_site_pages()}
+
+
+def generate_site_pages() -> int:
+    """The imprint and the accessibility statement, where there is none yet (demo text)."""
+    site_pages = 0
+    for kind, title, body in SITE_PAGES:
+        _site_page, created = SitePage.objects.get_or_create(
+            kind=kind,
+            defaults={
+                "title": title,
+                "body": body,
+                "reviewed_on": timezone.localdate(),
+                "source": Source.GENERATED,
+            },
+        )
+        site_pages += created
+    return site_pages

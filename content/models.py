@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from core.models import TimeStampedModel
 from directory.choices import Source
 
-from .choices import PageSection, SupporterKind
+from .choices import PageSection, SitePageKind, SupporterKind
 
 # Addresses under /clustermanagement/ that are pages of their own, not a Page's slug.
 RESERVED_SLUGS = frozenset({"team", "foerderer"})
@@ -110,6 +110,49 @@ class Supporter(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_generated(self) -> bool:
+        return self.source == Source.GENERATED
+
+
+class SitePage(TimeStampedModel):
+    """The imprint (Impressum) and the accessibility statement (Erklärung zur
+    Barrierefreiheit): one of each, at /impressum/ and /barrierefreiheit/, written by
+    staff. The privacy policy is not one of them: it stays the versioned text that
+    consent records cite (accounts)."""
+
+    kind = models.CharField(_("page"), max_length=14, choices=SitePageKind.choices, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Plain text. A blank line starts a new paragraph; lines starting with “- ” form a "
+            "list; a line starting with “## ” is a subheading; web addresses become links."
+        ),
+    )
+    reviewed_on = models.DateField(
+        _("last reviewed on"),
+        null=True,
+        blank=True,
+        help_text=_("The accessibility statement says when it was made or last reviewed."),
+    )
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.MANUAL
+    )
+
+    history = HistoricalRecords(excluded_fields=["modified"])
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"content:{self.kind}")
 
     @property
     def is_generated(self) -> bool:

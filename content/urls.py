@@ -9,4 +9,6 @@ urlpatterns = [
     path("clustermanagement/team/", views.team, name="team"),
     path("clustermanagement/foerderer/", views.supporters, name="supporters"),
     path("clustermanagement/<slug:slug>/", views.page_detail, name="page"),
+    path("impressum/", views.imprint, name="imprint"),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
 ]

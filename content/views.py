@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from directory.services import is_staff
 
 from . import services
-from .choices import SUPPORTER_HEADINGS
+from .choices import SUPPORTER_HEADINGS, SitePageKind
 from .formatting import render_body
-from .models import Supporter
+from .models import SitePage, Supporter
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -62,3 +62,23 @@ def supporters(request: HttpRequest) -> HttpResponse:
         if kind in by_kind
     ]
     return render(request, "content/supporters.html", {"groups": groups})
+
+
+def _site_page(request: HttpRequest, kind: SitePageKind) -> HttpResponse:
+    page = SitePage.objects.filter(kind=kind).first()
+    context = {
+        "kind": kind,
+        "page": page,
+        "title": page.title if page else kind.label,
+        "body": render_body(page.body) if page else "",
+        "is_staff": is_staff(request.user),
+    }
+    return render(request, "content/site_page.html", context)
+
+
+def imprint(request: HttpRequest) -> HttpResponse:
+    return _site_page(request, SitePageKind.IMPRINT)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return _site_page(request, SitePageKind.ACCESSIBILITY)

@@ -21,12 +21,18 @@ TOPICS = [
     ("Kooperation und Netzwerke", "Partner, Cluster und Netzwerke in der Region."),
     ("Internationalisierung", "Export, Messen im Ausland, internationale Partner."),
     ("Digitalisierung", "Digitale Prozesse, IT-Sicherheit, Förderung der Digitalisierung."),
+    ("Barrierefreiheit", "Barrieren auf diesem Portal melden, Inhalte in barrierefreier Form."),
     ("Sonstiges", "Alles, was in keine andere Rubrik passt."),
 ]
 
 # (name, role, team, topics)
 PEOPLE = [
-    ("Katrin Demo-Albrecht", "Teamleiterin Unternehmensservice", "service", ["Sonstiges"]),
+    (
+        "Katrin Demo-Albrecht",
+        "Teamleiterin Unternehmensservice",
+        "service",
+        ["Sonstiges", "Barrierefreiheit"],
+    ),
     ("Jonas Demo-Becker", "Berater Förderung", "foerderung", ["Förderung"]),
     (
         "Miriam Demo-Conrad",

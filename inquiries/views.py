@@ -31,7 +31,7 @@ from .forms import (
     ReplyForm,
     StatusForm,
 )
-from .models import Inquiry, InquiryAttachment
+from .models import Inquiry, InquiryAttachment, InquiryTopic
 from .permissions import may_see, may_use_inbox, visible_inquiries
 
 INBOX_PAGE_SIZE = 50
@@ -81,9 +81,16 @@ def inquiry_form(request: HttpRequest) -> HttpResponse:
             )
             return redirect(inquiry.status_url())
     else:
-        # A growth field's page links here with its field chosen (?growth=<slug>).
+        # A growth field's page links here with its field chosen (?growth=<slug>), the
+        # accessibility statement with its topic (?thema=<slug>) when staff set one up.
+        initial: dict[str, Any] = {}
         growth = GrowthField.objects.filter(slug=str(request.GET.get("growth", ""))[:200]).first()
-        form = InquiryForm(initial={"growth_field": growth} if growth else None)
+        if growth:
+            initial["growth_field"] = growth
+        topic = InquiryTopic.objects.filter(slug=str(request.GET.get("thema", ""))[:120]).first()
+        if topic:
+            initial["topic"] = topic
+        form = InquiryForm(initial=initial or None)
     return render(request, "inquiries/form.html", {"form": form, "suggestions": suggestions})
 
 

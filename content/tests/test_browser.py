@@ -72,3 +72,27 @@ def test_a_visitor_reads_about_the_cluster_management(live_server: Any, page: Pa
     assert page.locator("h1").inner_text() == "Förderer"
     axe_check(page)
     assert blocked == []
+
+
+def test_a_visitor_reaches_the_imprint_and_reports_a_barrier(live_server: Any, page: Page) -> None:
+    import re
+
+    from inquiries.models import InquiryTopic
+
+    call_command("generate_demo_about", "--if-empty")
+    InquiryTopic.objects.create(name="Barrierefreiheit", slug="barrierefreiheit")
+    page.goto(live_server.url + "/netzwerke/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Impressum").click()
+    page.wait_for_url(re.compile(r"/impressum/$"))
+    assert page.locator("h1").inner_text() == "Impressum"
+    axe_check(page)
+    page.get_by_role("contentinfo").get_by_role("link", name="Barrierefreiheit").click()
+    page.wait_for_url(re.compile(r"/barrierefreiheit/$"))
+    assert page.get_by_role("heading", name="Barriere melden").is_visible()
+    axe_check(page)
+    page.get_by_role(
+        "link", name="Barriere melden oder barrierefreie Informationen anfragen"
+    ).click()
+    page.wait_for_url(re.compile(r"/anfrage/\?thema=barrierefreiheit"))
+    selected = page.get_by_label("Thema").locator("option:checked").inner_text()
+    assert selected == "Barrierefreiheit"

@@ -52,7 +52,14 @@ def test_no_address_under_clustermanagement_is_a_server_error(client: Client, pa
 
 
 @pytest.mark.parametrize(
-    "path", ["/clustermanagement/", "/clustermanagement/ziele/", "/clustermanagement/team/"]
+    "path",
+    [
+        "/clustermanagement/",
+        "/clustermanagement/ziele/",
+        "/clustermanagement/team/",
+        "/impressum/",
+        "/barrierefreiheit/",
+    ],
 )
 def test_no_query_parameter_is_a_server_error(client: Client, pages: None, path: str) -> None:
     params = st.dictionaries(VALUE, st.lists(VALUE, max_size=2), max_size=3)
@@ -62,5 +69,15 @@ def test_no_query_parameter_is_a_server_error(client: Client, pages: None, path:
     def check(params: dict[str, Any]) -> None:
         response = client.get(path, params)
         assert response.status_code in (200, 400), (path, params, response.status_code)
+
+    check()
+
+
+def test_no_topic_for_the_inquiry_form_is_a_server_error(client: Client) -> None:
+    @FUZZ
+    @given(topic=st.lists(VALUE, max_size=3))
+    def check(topic: list[str]) -> None:
+        response = client.get("/anfrage/", {"thema": topic, "growth": topic})
+        assert response.status_code in (200, 400), (topic, response.status_code)
 
     check()

@@ -15,8 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_team_routes_inquiries_and_runs_once() -> None:
     call_command("generate_demo_experts", "--if-empty", stdout=io.StringIO())
-    assert InquiryTopic.objects.count() == 8
+    assert InquiryTopic.objects.count() == 9
     assert set(InquiryTopic.objects.values_list("name", flat=True)) >= {
+        "Barrierefreiheit",  # the accessibility statement's feedback (/barrierefreiheit/)
         "Förderung",
         "Fachkräfte",
         "Technologietransfer",

@@ -26,11 +26,17 @@ class Command(BaseCommand):
         from content.models import Page, Supporter
 
         if options["if_empty"] and (Page.objects.exists() or Supporter.objects.exists()):
-            self.stdout.write("Pages of the cluster management exist; nothing to do.")
+            # An installation from before the site pages still gets its demo imprint and
+            # accessibility statement (none is written where staff wrote one).
+            site_pages = demo.generate_site_pages()
+            self.stdout.write(
+                f"Pages of the cluster management exist; {site_pages} demo site pages written."
+            )
             return
         written = demo.generate()
         self.stdout.write(
             self.style.SUCCESS(
-                f"{written['pages']} demo pages and {written['supporters']} demo supporters written"
+                f"{written['pages']} demo pages, {written['supporters']} demo supporters and "
+                f"{written['site pages']} demo site pages written"
             )
         )
