@@ -10,6 +10,7 @@ class ContentConfig(AppConfig):
         from search.registry import register
 
         from . import signals  # noqa: F401  (connects the receivers)
-        from .search import PageType
+        from .search import PageType, SitePageType
 
         register(PageType())
+        register(SitePageType())

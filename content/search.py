@@ -1,4 +1,5 @@
-"""The cluster management's pages in the main search: the ``page`` document type.
+"""The cluster management's pages in the main search: the ``page`` document type, and the
+site pages (imprint, accessibility statement): ``sitepage``.
 
 Published pages are indexable; a draft is not (staff read drafts on the site, not in the
 search). Every write path reports its changes (``content.signals``).
@@ -15,7 +16,7 @@ from search.registry import ContentDocument, DocumentType, Facet
 
 from .choices import PageSection
 from .formatting import plain_text
-from .models import Page
+from .models import Page, SitePage
 
 
 def _section_label(value: str) -> str:
@@ -50,6 +51,34 @@ class PageType(DocumentType):
 
     def load(self, ids: Sequence[int], user: Any = None) -> dict[int, Any]:
         return {page.pk: page for page in Page.objects.published().filter(pk__in=list(ids))}
+
+    def url(self, obj: Any) -> str:
+        return str(obj.get_absolute_url())
+
+    def title(self, obj: Any) -> str:
+        return str(obj.title)
+
+
+class SitePageType(DocumentType):
+    """The imprint and the accessibility statement (``sitepage``)."""
+
+    name = "sitepage"
+    label = _("Site pages")
+    order = 90
+
+    def indexable_ids(self) -> Iterable[int]:
+        return SitePage.objects.values_list("pk", flat=True).order_by("pk")
+
+    def documents(self, ids: Sequence[int]) -> list[ContentDocument]:
+        return [
+            ContentDocument(
+                type=self.name, id=page.pk, title=page.title, text=plain_text(page.body)
+            )
+            for page in SitePage.objects.filter(pk__in=list(ids))
+        ]
+
+    def load(self, ids: Sequence[int], user: Any = None) -> dict[int, Any]:
+        return {page.pk: page for page in SitePage.objects.filter(pk__in=list(ids))}
 
     def url(self, obj: Any) -> str:
         return str(obj.get_absolute_url())

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Page
+from .models import Page, SitePage
 
 
 def report(ids: Iterable[int]) -> None:
@@ -25,3 +25,11 @@ def report(ids: Iterable[int]) -> None:
 @receiver(post_delete, sender=Page, dispatch_uid="content-page-deleted")
 def _page_written(sender: Any, instance: Page, **kwargs: Any) -> None:
     report([instance.pk])
+
+
+@receiver(post_save, sender=SitePage, dispatch_uid="content-site-page-saved")
+@receiver(post_delete, sender=SitePage, dispatch_uid="content-site-page-deleted")
+def _site_page_written(sender: Any, instance: SitePage, **kwargs: Any) -> None:
+    from search import registry
+
+    registry.changed("sitepage", [instance.pk])

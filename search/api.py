@@ -272,6 +272,7 @@ def search_all(request: HttpRequest, params: Query[AllParams]) -> dict[str, obje
     each kind's total and first hits. ``/search`` answers organisations in full,
     ``/search/content`` one other kind in full."""
     groups: list[dict[str, object]] = []
+    plan = content.content_plan(params.q)  # the same plan for every kind of content
     for doc_type in registry.types():
         if doc_type.specialised:  # organisations: the specialised search
             found = services.search(
@@ -291,7 +292,8 @@ def search_all(request: HttpRequest, params: Query[AllParams]) -> dict[str, obje
             result = content.search_content(
                 content.ContentQuery(
                     type=doc_type.name, text=params.q, page_size=params.per_type, facets=False
-                )
+                ),
+                plan,
             )
             hits, total = _content_hits(request, doc_type, result.hits), result.total
         groups.append(

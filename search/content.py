@@ -328,9 +328,23 @@ def repair(drifts: list[TypeDrift], progress: Progress = silent) -> int:
 # -- reading -----------------------------------------------------------------------------
 
 
-def search_content(query: ContentQuery) -> ContentResult:
+def content_plan(text: str, any_word: bool = False) -> QueryPlan:
+    """The query plan of ``text`` for the content index: the same for every type, so a
+    page that asks every type plans (and looks its words up) once."""
+    return plan_query(
+        SearchQuery(text=text, any_word=any_word),
+        vocabulary.analyser(),
+        _Stats(store()),
+        vocabulary.synonyms(),
+        None,
+        spelling.is_real_word,
+    )
+
+
+def search_content(query: ContentQuery, plan: QueryPlan | None = None) -> ContentResult:
     """One page of ``query.type``'s hits, their total and its facet counts (each facet
-    honouring every filter but its own). Without words: newest first."""
+    honouring every filter but its own). Without words: newest first. ``plan``: the
+    words' plan when the caller made it already (``content_plan``, same text)."""
     doc_type = registry.get(query.type)
     facet_names = [f.name for f in doc_type.facets]
     filters = {
@@ -341,14 +355,8 @@ def search_content(query: ContentQuery) -> ContentResult:
     page_size = max(1, min(int(query.page_size), MAX_PAGE_SIZE))
     page = max(1, int(query.page))
     eng = store()
-    plan = plan_query(
-        SearchQuery(text=query.text, any_word=query.any_word),
-        vocabulary.analyser(),
-        _Stats(eng),
-        vocabulary.synonyms(),
-        None,
-        spelling.is_real_word,
-    )
+    if plan is None:
+        plan = content_plan(query.text, query.any_word)
     geo = None
     if query.lat is not None and query.lon is not None and query.radius_km:
         geo = (float(query.lat), float(query.lon), float(query.radius_km))

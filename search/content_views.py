@@ -80,9 +80,11 @@ def groups_for(request: HttpRequest, text: str) -> list[Group]:
     if not text:
         return []
     groups = []
+    plan = content.content_plan(text)  # one plan (and one look-up of its words) for all
     for doc_type in content.content_types():
         result = search_content(
-            ContentQuery(type=doc_type.name, text=text, page_size=GROUP_HITS, facets=False)
+            ContentQuery(type=doc_type.name, text=text, page_size=GROUP_HITS, facets=False),
+            plan,
         )
         hits = _shown(doc_type, result.hits, request.user) if result.total else []
         if hits:  # none visible: the index has not yet heard that they are gone

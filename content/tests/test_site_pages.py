@@ -97,3 +97,31 @@ def test_the_demo_writes_both_marked_and_leaves_written_pages_alone(client: Clie
     call_command("generate_demo_about", "--if-empty", stdout=out)
     assert "1 demo site pages written" in out.getvalue()
     assert SitePage.objects.count() == 2
+
+
+def test_the_search_finds_the_site_pages_and_learns_of_changes(
+    settings: Any, tmp_path: Any, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from search.content import ContentQuery, search_content
+
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+
+    def found(text: str) -> set[int]:
+        return {h.id for h in search_content(ContentQuery(type="sitepage", text=text)).hits}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:content_sitepage_add"),
+            {"kind": "accessibility", "title": "Erklärung", "body": "Schlichtungsstelle Erfurt"},
+        )
+    page = SitePage.objects.get()
+    assert found("Schlichtungsstelle") == {page.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:content_sitepage_change", args=[page.pk]),
+            {"kind": "accessibility", "title": "Erklärung", "body": "Ombudsstelle Weimar"},
+        )
+    assert found("Schlichtungsstelle") == set() and found("Ombudsstelle") == {page.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        page.delete()
+    assert found("Ombudsstelle") == set()
