@@ -28,7 +28,13 @@ from directory.models import Organisation
 
 from . import brochure, studies
 from .choices import BrochureLanguage, BuildStatus
-from .forms import QualityLabelAdminForm, StudyAdminForm
+from .forms import (
+    NetworkProjectForm,
+    PartnerClusterForm,
+    QualityLabelAdminForm,
+    StudyAdminForm,
+    WorkingGroupForm,
+)
 from .models import (
     BrochureBuild,
     GrowthFieldPage,
@@ -103,7 +109,7 @@ class NetworkProfileInline(admin.StackedInline):
 class WorkingGroupInline(admin.StackedInline):
     model = WorkingGroup
     fk_name = "network"
-    fields = ("name", "topic", "goals", "meetings", "next_meeting", "contact", "members", "order")
+    fields = WorkingGroupForm.Meta.fields  # what the managers' form edits, no more
     raw_id_fields = ("contact", "members")
     extra = 0
 
@@ -111,17 +117,7 @@ class WorkingGroupInline(admin.StackedInline):
 class NetworkProjectInline(admin.StackedInline):
     model = NetworkProject
     fk_name = "network"
-    fields = (
-        "title",
-        "summary",
-        "status",
-        "start_year",
-        "end_year",
-        "funding",
-        "url",
-        "partners",
-        "growth_fields",
-    )
+    fields = NetworkProjectForm.Meta.fields
     raw_id_fields = ("partners",)
     filter_horizontal = ("growth_fields",)
     extra = 0
@@ -130,16 +126,7 @@ class NetworkProjectInline(admin.StackedInline):
 class PartnerClusterInline(admin.StackedInline):
     model = PartnerCluster
     fk_name = "network"
-    fields = (
-        "partner",
-        "partner_name",
-        "partner_location",
-        "partner_url",
-        "in_region",
-        "cooperation",
-        "description",
-        "since",
-    )
+    fields = PartnerClusterForm.Meta.fields
     raw_id_fields = ("partner",)
     extra = 0
 

@@ -299,3 +299,33 @@ def test_the_history_shows_managers_every_change_and_who_made_it(
     assert client.get(history).status_code == 404
     client.logout()
     assert client.get(history).status_code == 302
+
+
+def test_the_history_costs_the_same_queries_for_few_and_many_changes(client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    network = NetworkFactory.create()
+    partner = NetworkFactory.create(name="Partner im Verlauf e. V.")
+    sign_in(client, manager_of(network))
+    group = WorkingGroup.objects.create(network=network, name="AG Eins")
+    PartnerCluster.objects.create(network=network, partner=partner)
+    history = reverse("networks:history", args=[network.slug])
+    client.get(history)
+    with CaptureQueriesContext(connection) as few:
+        client.get(history)
+    for n in range(15):
+        group.topic = f"Thema {n}"
+        group.save()
+        NetworkProject.objects.create(network=network, title=f"Projekt {n}", summary=".")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(history)
+    assert len(many) == len(few)
+    changes = page.context["changes"]
+    assert next(c.fields for c in changes if c.title == "AG Eins" and c.action == "changed") == [
+        "Thema"
+    ]
+    assert any(c.title == "Partner im Verlauf e. V." for c in changes)
+    group.members.add(member(network, "Neues Mitglied GmbH"))
+    newest = client.get(history).context["changes"][0]
+    assert (newest.title, newest.fields) == ("AG Eins", ["Mitgliedsorganisationen"])
