@@ -607,6 +607,10 @@ class Overview:
     rows: list[NetworkFigures]
     member_organisations: int  # distinct: an organisation in two networks counts once
 
+    @property
+    def networks(self) -> list[Organisation]:
+        return [row.network for row in self.rows]
+
     def total(self, name: str) -> int:
         return sum(getattr(row, name) for row in self.rows)
 
