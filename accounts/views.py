@@ -443,7 +443,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Your account is deleted. The organisation data you maintained remains."),
             )
-            return redirect("directory:home")
+            return redirect("home")
     return render(
         request,
         "accounts/delete_account.html",

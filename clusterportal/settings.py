@@ -178,7 +178,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:account"
-LOGOUT_REDIRECT_URL = "directory:home"
+LOGOUT_REDIRECT_URL = "home"
 
 # Accounts (docs/accounts.md). A session ends this long after login (staff: the shorter
 # STAFF_SESSION_AGE); a verification link is valid ACCOUNT_VERIFICATION_DAYS days.

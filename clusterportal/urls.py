@@ -6,6 +6,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from accounts.views import admin_login
 
+from . import home
 from .api import api
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="core/data_sources.html"),
         name="data-sources",
     ),
+    path("", home.home, name="home"),
     path("", include("accounts.urls")),
     path("", include("messaging.urls")),
     path("", include("geo.urls")),

@@ -5,7 +5,6 @@ from . import views
 app_name = "directory"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("organisationen/", views.organisation_list, name="organisation-list"),
     path("organisationen/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path(

@@ -1,4 +1,4 @@
-"""Public pages of the directory: start page, organisation list and profile."""
+"""Public pages of the directory: organisation list and profile."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -25,37 +25,12 @@ from classification.models import WzCode
 from core.abuse import hit_rate_limit, rate_limited_response
 
 from . import actions, freshness, services
-from .choices import OrganisationKind, Source
 from .filtersets import OrganisationFilterSet
 from .forms import ContactForm, CorrectionForm, MemberForm, ProfileForm, SiteForm
 from .models import ChangeRequest, ContactPerson, Membership, Organisation, Site
 
 PAGE_SIZE = 25
 WZ_SUGGESTIONS = 5
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    counts = (
-        Organisation.objects.published()
-        .values("kind")
-        .annotate(total=Count("pk"), generated=Count("pk", filter=Q(source=Source.GENERATED)))
-        .order_by("kind")
-    )
-    by_kind = {row["kind"]: row for row in counts}
-    kinds = [
-        (value, label, by_kind[value]["total"])
-        for value, label in OrganisationKind.choices
-        if value in by_kind
-    ]
-    return render(
-        request,
-        "directory/home.html",
-        {
-            "kinds": kinds,
-            "total": sum(row["total"] for row in by_kind.values()),
-            "generated": sum(row["generated"] for row in by_kind.values()),
-        },
-    )
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:

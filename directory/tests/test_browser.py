@@ -145,17 +145,6 @@ def test_language_switch_to_english_and_back(live_server: Any, page: Page) -> No
     assert page.get_by_role("heading", name="Ansprechpersonen").is_visible()
 
 
-def test_start_page_is_accessible(live_server: Any, page: Page) -> None:
-    OrganisationFactory.create_batch(2)
-    page.goto(live_server.url + "/")
-    # The start page's box searches everything (saved organisations are indexed at once).
-    page.get_by_label("Was suchen Sie?").fill("Testfirma")
-    axe_check(page)
-    page.get_by_role("button", name="Finden").click()
-    page.wait_for_url(re.compile(r"/suche/\?q=Testfirma"))
-    assert page.locator(".hits .hit").count() == 2
-
-
 def test_axe_check_reports_violations(page: Page) -> None:
     """The accessibility gate itself: a page with known faults must fail it, readably."""
     page.set_content(

@@ -234,20 +234,6 @@ def test_list_query_count_does_not_grow_with_rows(
     assert len(names_in(response.content.decode())) == min(rows, 25)
 
 
-def test_start_page_counts_by_kind(client: Client) -> None:
-    OrganisationFactory.create_batch(3, kind=OrganisationKind.COMPANY)
-    OrganisationFactory.create(kind=OrganisationKind.UNIVERSITY, source=Source.GENERATED)
-    OrganisationFactory.create(kind=OrganisationKind.NETWORK, status=PublicationStatus.DRAFT)
-
-    html = client.get("/").content.decode()
-
-    assert "4 Organisationen im Verzeichnis" in html
-    assert re.search(r'\?kind=company"><span class="kind-count">3</span>', html)
-    assert re.search(r'\?kind=university"><span class="kind-count">1</span>', html)
-    assert "?kind=network" not in html
-    assert "1 dieser Einträge ist ein erzeugter Demodatensatz" in html
-
-
 # --- Profile ----------------------------------------------------------------------
 
 
@@ -494,12 +480,3 @@ def test_profile_query_count_is_fixed(client: Client, django_assert_num_queries:
     assert html.count('class="wz-item"') == 8
     assert html.count('class="contact"') == 3
     assert html.count('class="site"') == 6
-
-
-@pytest.mark.django_db
-def test_start_page_search_box_leads_to_the_search(client):
-    html = client.get("/").content.decode()
-    form = html[html.index('<form class="hero-search"') :]
-    form = form[: form.index("</form>")]
-    assert 'action="/suche/"' in form
-    assert 'name="q"' in form

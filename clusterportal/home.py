@@ -1,0 +1,100 @@
+"""The start page: what the portal offers, the search box and where to ask for help on
+the first screen; below, what is new in every part of the portal.
+
+It sits in the project layer because it gathers every app. Each section is one small
+query of its own app's public rows (no section reads more than it shows), so the page
+stays cheap with any amount of data; ``bench/home.py`` measures it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from directory.choices import OrganisationKind, Source
+from directory.models import Organisation
+from networks.choices import FieldKind
+from networks.growth import visible_fields
+from sourcing.choices import PostingKind
+from sourcing.models import Posting
+
+LATEST_REQUESTS = 4
+GROWTH_FIELDS = 8
+
+
+@dataclass
+class KindCount:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class Home:
+    kinds: list[KindCount] = field(default_factory=list)
+    total: int = 0
+    generated: int = 0
+    requests: list[Posting] = field(default_factory=list)
+    growth_fields: list[Any] = field(default_factory=list)
+
+
+def organisation_counts() -> tuple[list[KindCount], int, int]:
+    """Published organisations per kind, their total and how many of them are demo data."""
+    rows = (
+        Organisation.objects.published()
+        .values("kind")
+        .annotate(total=Count("pk"), generated=Count("pk", filter=Q(source=Source.GENERATED)))
+        .order_by("kind")
+    )
+    by_kind = {row["kind"]: row for row in rows}
+    kinds = [
+        KindCount(value, str(label), by_kind[value]["total"])
+        for value, label in OrganisationKind.choices
+        if value in by_kind
+    ]
+    total = sum(row["total"] for row in by_kind.values())
+    generated = sum(row["generated"] for row in by_kind.values())
+    return kinds, total, generated
+
+
+def latest_requests(limit: int = LATEST_REQUESTS) -> list[Posting]:
+    """The newest open requests of published organisations (what every visitor may see)."""
+    return list(
+        Posting.objects.public()
+        .filter(kind=PostingKind.REQUEST)
+        .select_related("organisation")
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+def growth_fields(user: Any = None, limit: int = GROWTH_FIELDS) -> list[Any]:
+    """The fields of the regional strategy in their order (sectors are left to the
+    overview page)."""
+    fields = [
+        f
+        for f in visible_fields(user)
+        if getattr(f, "page", None) is None or f.page.kind == FieldKind.STRATEGY
+    ]
+    fields.sort(
+        key=lambda f: (f.page.order if getattr(f, "page", None) else 999, f.name.casefold())
+    )
+    return fields[:limit]
+
+
+def gather(user: Any = None) -> Home:
+    kinds, total, generated = organisation_counts()
+    return Home(
+        kinds=kinds,
+        total=total,
+        generated=generated,
+        requests=latest_requests(),
+        growth_fields=growth_fields(user),
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"home": gather(request.user)})

@@ -1,0 +1,114 @@
+"""The start page (/): the offer, the search box and the way to help first; below, what
+is new in the portal, each section showing only what every visitor may see."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from directory.choices import OrganisationKind, PublicationStatus, Source
+from directory.tests.factories import GrowthFieldFactory, OrganisationFactory
+from networks.models import GrowthFieldPage
+from sourcing.tests.postings_factories import PostingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _own_index(settings: Any, tmp_path: Any) -> None:
+    settings.SEARCH_INDEX_DIR = tmp_path / "index"
+
+
+def _section(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    end = html.find("</section>", start)
+    return html[start:end]
+
+
+def test_start_page_counts_by_kind(client: Client) -> None:
+    OrganisationFactory.create_batch(3, kind=OrganisationKind.COMPANY)
+    OrganisationFactory.create(kind=OrganisationKind.UNIVERSITY, source=Source.GENERATED)
+    OrganisationFactory.create(kind=OrganisationKind.NETWORK, status=PublicationStatus.DRAFT)
+
+    html = client.get("/").content.decode()
+
+    assert "4 Organisationen im Verzeichnis" in html
+    assert re.search(r'\?kind=company"><span class="kind-count">3</span>', html)
+    assert re.search(r'\?kind=university"><span class="kind-count">1</span>', html)
+    assert "?kind=network" not in html
+    assert "1 dieser Einträge ist ein erzeugter Demodatensatz" in html
+
+
+def test_the_first_part_offers_the_search_and_the_way_to_help(client: Client) -> None:
+    html = client.get("/").content.decode()
+
+    top = html[html.index('class="home-top"') : html.index('class="home-offers"')]
+    form = top[top.index('<form class="hero-search"') :]
+    form = form[: form.index("</form>")]
+    assert 'action="/suche/"' in form and 'name="q"' in form
+    assert 'href="/anfrage/"' in top  # ask the agency's experts
+    assert 'href="/bedarf/"' in top  # describe a need and see fitting suppliers
+    offers = _section(html.replace("</nav>", "</section>"), "offers-heading")
+    for address in ("/organisationen/", "/netzwerke/", "/wachstumsfelder/"):
+        assert f'href="{address}' in offers
+
+
+def test_current_requests_are_the_newest_open_public_requests(client: Client) -> None:
+    now = timezone.now()
+    hidden = OrganisationFactory.create(status=PublicationStatus.DRAFT)
+    for days, title in [(1, "Gestern gesucht"), (3, "Vor drei Tagen"), (2, "Vorgestern")]:
+        PostingFactory.create(title=title, published_at=now - datetime.timedelta(days=days))
+    PostingFactory.create(title="Ein Angebot", kind="offer")
+    PostingFactory.create(title="Wartet auf Prüfung", status="pending", published_at=None)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    PostingFactory.create(title="Abgelaufen", expires_on=yesterday)
+    PostingFactory.create(title="Verborgene Firma", organisation=hidden)
+
+    section = _section(client.get("/").content.decode(), "requests-heading")
+
+    titles = re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", section)
+    assert titles == ["Gestern gesucht", "Vorgestern", "Vor drei Tagen"]
+
+
+def test_growth_fields_show_the_strategy_fields_a_visitor_may_see(client: Client) -> None:
+    shown = GrowthFieldFactory.create(name="Mobilität")
+    GrowthFieldPage.objects.create(growth_field=shown, order=2)
+    first = GrowthFieldFactory.create(name="Zukunft Wasser")
+    GrowthFieldPage.objects.create(growth_field=first, order=1)
+    sector = GrowthFieldFactory.create(name="Ernährung")
+    GrowthFieldPage.objects.create(growth_field=sector, kind="sector")
+    secret = GrowthFieldFactory.create(name="Geheimes Feld")
+    GrowthFieldPage.objects.create(growth_field=secret, published=False)
+
+    section = _section(client.get("/").content.decode(), "fields-heading")
+
+    names = re.findall(r"<li><a [^>]+>([^<]+)</a></li>", section)
+    assert names[:2] == ["Zukunft Wasser", "Mobilität"]  # the strategy's order first
+    assert "Ernährung" not in names and "Geheimes Feld" not in names
+    assert f'href="/wachstumsfelder/{first.slug}/"' in section
+
+
+def test_the_start_page_costs_the_same_queries_for_few_and_many_rows(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return len(queries)
+
+    PostingFactory.create()
+    GrowthFieldPage.objects.create(growth_field=GrowthFieldFactory.create())
+    few = count()
+    PostingFactory.create_batch(6)
+    for _ in range(5):
+        GrowthFieldPage.objects.create(growth_field=GrowthFieldFactory.create())
+    OrganisationFactory.create_batch(5, kind=OrganisationKind.UNIVERSITY)
+    assert count() == few
