@@ -93,7 +93,8 @@ class SearchOut(Schema):
 class SuggestionOut(Schema):
     label: str
     url: str
-    kind: str
+    kind: str  # "organisation", "wz" or the name of a content type ("event", "news" …)
+    kind_label: str = ""  # the kind for people; empty for organisations
 
 
 @router.get(
@@ -160,8 +161,13 @@ def _past_the_end(query: SearchQuery, total: int) -> list[str]:
     "/suggest", response={200: list[SuggestionOut], **errors(422, 503)}, summary="Autocomplete"
 )
 def suggest(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
-    """Organisations and industries for what has been typed so far."""
-    return [{"label": s.label, "url": s.url, "kind": s.kind} for s in services.suggest(q)]
+    """Organisations, then the best hits of the other kinds of content (requests and
+    offers, networks, news, events, funding programmes, pages), then industries, for
+    what has been typed so far."""
+    return [
+        {"label": s.label, "url": s.url, "kind": s.kind, "kind_label": s.kind_label}
+        for s in services.suggest(q, user=request.user)
+    ]
 
 
 MAX_WZ_TEXT = 2000

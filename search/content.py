@@ -328,11 +328,12 @@ def repair(drifts: list[TypeDrift], progress: Progress = silent) -> int:
 # -- reading -----------------------------------------------------------------------------
 
 
-def content_plan(text: str, any_word: bool = False) -> QueryPlan:
+def content_plan(text: str, any_word: bool = False, prefix: bool = False) -> QueryPlan:
     """The query plan of ``text`` for the content index: the same for every type, so a
-    page that asks every type plans (and looks its words up) once."""
+    page that asks every type plans (and looks its words up) once. ``prefix``: the last
+    word is still being typed (autocomplete)."""
     return plan_query(
-        SearchQuery(text=text, any_word=any_word),
+        SearchQuery(text=text, any_word=any_word, prefix=prefix),
         vocabulary.analyser(),
         _Stats(store()),
         vocabulary.synonyms(),

@@ -63,6 +63,8 @@ class DocumentType:
     # True only for organisations: their documents take the engines' specialised path
     # (``search.services``) instead of ``search.content``.
     specialised: bool = False
+    # Offered by the autocomplete beside the organisations.
+    suggestible: bool = True
 
     def indexable_ids(self) -> Iterable[int]:
         """Ids of every object that belongs in the index now: what every visitor may see

@@ -708,10 +708,54 @@ class Suggestion:
     label: str
     url: str
     kind: str
+    # The kind's name for people ("Veranstaltungen"); empty for organisations.
+    kind_label: str = ""
 
 
-def suggest(prefix: str, limit: int = 8) -> list[Suggestion]:
-    """Organisations whose name begins with what was typed so far, then known terms."""
+# Content hits offered beside the organisations: at most this many of one type, and of
+# all types together.
+CONTENT_SUGGESTIONS_PER_TYPE = 2
+CONTENT_SUGGESTIONS = 4
+
+
+def content_suggestions(
+    text: str, user: Any = None, limit: int = CONTENT_SUGGESTIONS
+) -> list[Suggestion]:
+    """The best hits of every other searchable type (news, events, funding programmes,
+    requests, networks, pages …) for what has been typed so far, the last word taken as
+    the beginning of a word. The words are planned once for all types; each type costs
+    one look into the content index and one load of what ``user`` may see."""
+    from .content import ContentQuery, content_plan, content_types, search_content
+
+    plan_ = content_plan(text, prefix=True)
+    if plan_.is_empty:
+        return []
+    scored: list[tuple[float, int, Suggestion]] = []
+    for position, doc_type in enumerate(content_types()):
+        if not doc_type.suggestible:
+            continue
+        query = ContentQuery(
+            type=doc_type.name, text=text, page_size=CONTENT_SUGGESTIONS_PER_TYPE, facets=False
+        )
+        hits = search_content(query, plan=plan_).hits
+        if not hits:
+            continue
+        objects = doc_type.load([hit.id for hit in hits], user)
+        for hit in hits:
+            obj = objects.get(hit.id)
+            if obj is None:
+                continue  # no longer visible to this user
+            suggestion = Suggestion(
+                doc_type.title(obj), doc_type.url(obj), doc_type.name, str(doc_type.label)
+            )
+            scored.append((-hit.score, position, suggestion))
+    scored.sort(key=lambda row: (row[0], row[1]))
+    return [suggestion for _score, _position, suggestion in scored[:limit]]
+
+
+def suggest(prefix: str, limit: int = 6, user: Any = None) -> list[Suggestion]:
+    """Organisations whose name begins with what was typed so far, then the best hits of
+    the other kinds of content, then known terms (industries)."""
     from django.urls import reverse
 
     text = prefix.strip()[:100]
@@ -723,6 +767,7 @@ def suggest(prefix: str, limit: int = 8) -> list[Suggestion]:
         Suggestion(item.organisation.name, item.organisation.get_absolute_url(), "organisation")
         for item in result.items
     ]
+    suggestions += content_suggestions(text, user)
     seen = {s.label.lower() for s in suggestions}
     named = Q(title__icontains=text) | (Q(title_en__icontains=text) if english_shown() else Q())
     for code in WzCode.objects.filter(named, version="2008", level__gte=4)[:3]:
@@ -730,6 +775,6 @@ def suggest(prefix: str, limit: int = 8) -> list[Suggestion]:
         label = f"{code.code} {localised(german, code.title_en)}"
         if label.lower() not in seen:
             suggestions.append(
-                Suggestion(label, f"{reverse('search:search')}?wz={code.code}", "wz")
+                Suggestion(label, f"{reverse('search:search')}?wz={code.code}", "wz", _("industry"))
             )
-    return suggestions[: limit + 3]
+    return suggestions

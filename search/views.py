@@ -189,11 +189,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def suggestions(request: HttpRequest) -> HttpResponse:
     """Autocomplete: an htmx partial (a list of links), or JSON for other callers."""
     text = request.GET.get("q", "")
-    found = services.suggest(text)
+    found = services.suggest(text, user=request.user)
     if request.htmx or request.GET.get("format") == "html":  # type: ignore[attr-defined]
         return render(request, "search/_suggestions.html", {"suggestions": found, "text": text})
     return JsonResponse(
-        {"suggestions": [{"label": s.label, "url": s.url, "kind": s.kind} for s in found]}
+        {
+            "suggestions": [
+                {"label": s.label, "url": s.url, "kind": s.kind, "kind_label": s.kind_label}
+                for s in found
+            ]
+        }
     )
 
 

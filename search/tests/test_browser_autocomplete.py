@@ -35,10 +35,10 @@ def slow_suggestions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     asked: list[str] = []
     real = services.suggest
 
-    def late(prefix: str, limit: int = 8) -> list[services.Suggestion]:
+    def late(prefix: str, limit: int = 6, user: Any = None) -> list[services.Suggestion]:
         asked.append(prefix)
         time.sleep(0.8)
-        return real(prefix, limit)
+        return real(prefix, limit, user)
 
     monkeypatch.setattr(services, "suggest", late)
     return asked
