@@ -176,7 +176,9 @@ class Programme(TimeStampedModel):
         return [str(TargetGroup(v).label) for v in self.target_groups if v in TargetGroup.values]
 
     def company_size_labels(self) -> list[str]:
-        return [str(CompanySize(v).label) for v in self.company_sizes if v in CompanySize.values]
+        from .choices import SIZE_NAMES
+
+        return [str(SIZE_NAMES[CompanySize(v)]) for v in self.company_sizes if v in CompanySize.values]
 
     def topic_labels(self) -> list[str]:
         return [str(Topic(v).label) for v in self.topics if v in Topic.values]
