@@ -30,7 +30,7 @@ class ProgrammeFilterForm(forms.Form):
     level = forms.MultipleChoiceField(
         label=_("Level"), required=False, choices=Level.choices, widget=forms.CheckboxSelectMultiple
     )
-    type = forms.MultipleChoiceField(
+    kind = forms.MultipleChoiceField(
         label=_("Type of funding"),
         required=False,
         choices=FundingType.choices,

@@ -178,7 +178,9 @@ class Programme(TimeStampedModel):
     def company_size_labels(self) -> list[str]:
         from .choices import SIZE_NAMES
 
-        return [str(SIZE_NAMES[CompanySize(v)]) for v in self.company_sizes if v in CompanySize.values]
+        return [
+            str(SIZE_NAMES[CompanySize(v)]) for v in self.company_sizes if v in CompanySize.values
+        ]
 
     def topic_labels(self) -> list[str]:
         return [str(Topic(v).label) for v in self.topics if v in Topic.values]

@@ -43,7 +43,7 @@ class ProgrammeType(DocumentType):
     order = 40
     facets = (
         Facet("level", _("Level"), _label_of(Level)),
-        Facet("type", _("Type of funding"), _label_of(FundingType)),
+        Facet("kind", _("Type of funding"), _label_of(FundingType)),
         Facet("target", _("Target group"), _label_of(TargetGroup)),
         Facet("topic", _("Topic"), _label_of(Topic)),
         Facet("growth", _("Growth field"), _growth_label),
@@ -80,7 +80,7 @@ class ProgrammeType(DocumentType):
                     text="\n".join(part for part in text if part),
                     keywords={
                         "level": [programme.level],
-                        "type": [programme.funding_type],
+                        "kind": [programme.funding_type],
                         "target": list(programme.target_groups),
                         "topic": list(programme.topics),
                         "growth": [field.slug for field in fields],

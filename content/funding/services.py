@@ -122,8 +122,8 @@ def filter_programmes(
     today = today or timezone.localdate()
     if data.get("level"):
         queryset = queryset.filter(level__in=data["level"])
-    if data.get("type"):
-        queryset = queryset.filter(funding_type__in=data["type"])
+    if data.get("kind"):
+        queryset = queryset.filter(funding_type__in=data["kind"])
     for key, column in (("target", "target_groups"), ("topic", "topics")):
         values = data.get(key) or []
         if values:

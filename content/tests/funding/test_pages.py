@@ -67,7 +67,7 @@ def test_filters_narrow_the_list(client: Client, programmes: dict[str, Any]) -> 
     assert names(client) == everything
     assert names(client, level="state") == {"Landesbonus"}
     assert names(client, level=["state", "eu"]) == {"Landesbonus", "Forschungsaufruf"}
-    assert names(client, type="loan") == {"Bundeskredit"}
+    assert names(client, kind="loan") == {"Bundeskredit"}
     assert names(client, target="startup") == {"Landesbonus"}
     assert names(client, target=["startup", "research"]) == {"Landesbonus", "Forschungsaufruf"}
     assert names(client, topic="energy") == {"Forschungsaufruf", "Späterer Aufruf"}
@@ -82,7 +82,7 @@ def test_a_refused_filter_says_so_and_the_others_still_apply(
     client: Client, programmes: dict[str, Any]
 ) -> None:
     response = client.get(
-        "/foerderprogramme/", {"type": "loan", "within_days": "7"}, HTTP_ACCEPT_LANGUAGE="de"
+        "/foerderprogramme/", {"kind": "loan", "within_days": "7"}, HTTP_ACCEPT_LANGUAGE="de"
     )
     assert response.status_code == 200
     assert "Bitte eine gültige Auswahl treffen" in response.content.decode()
@@ -99,7 +99,7 @@ def test_text_search_goes_through_the_main_search(
         ProgrammeFactory.create(name="Bundeskredit", funding_type="loan")
         ProgrammeFactory.create(name="Entwurf", summary="Elektrolyseure", status="draft")
     assert names(client, q="Elektrolyseur") == {"Wasserstoffregion"}
-    assert names(client, q="Elektrolyseur", type="loan") == set()
+    assert names(client, q="Elektrolyseur", kind="loan") == set()
     assert names(client, q="Entwurf") == set()
 
 
