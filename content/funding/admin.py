@@ -54,7 +54,6 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "level", "funding_type", CheckDueFilter, "source", "growth_fields")
     search_fields = ("name", "provider", "summary", "conditions")
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ()
     filter_horizontal = ("growth_fields", "districts")
     readonly_fields = ("source", "public_page")
     inlines = [CallInline]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .choices import ProgrammeStatus
@@ -127,12 +127,10 @@ def filter_programmes(
     for key, column in (("target", "target_groups"), ("topic", "topics")):
         values = data.get(key) or []
         if values:
-            ids: set[int] = set()
+            any_of = Q()
             for value in values:
-                ids.update(
-                    queryset.filter(**{f"{column}__contains": value}).values_list("pk", flat=True)
-                )
-            queryset = queryset.filter(pk__in=ids)
+                any_of |= Q(**{f"{column}__contains": value})
+            queryset = queryset.filter(any_of)
     if data.get("growth"):
         queryset = queryset.filter(growth_fields__slug__in=data["growth"]).distinct()
     if data.get("open_now"):
