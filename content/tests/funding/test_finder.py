@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -217,3 +218,27 @@ def test_bad_answers_get_a_clear_message_and_no_result(
     assert message in html
     assert "Bitte prüfen Sie die markierten Antworten" in html
     assert "Irgendein Programm" not in html
+
+
+def test_the_finder_costs_the_same_queries_for_few_and_many_programmes(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    field = GrowthFieldFactory.create(name="Photonik-Test")
+    params = {
+        "who": "company",
+        "size": "small",
+        "plz": "07743",
+        "topics": "rd",
+        "growth": field.slug,
+    }
+    for _ in range(2):
+        CallFactory.create().programme.growth_fields.set([field])
+    client.get("/foerderprogramme/finder/", params)
+    with django_assert_max_num_queries(14):
+        client.get("/foerderprogramme/finder/", params)
+    for _ in range(20):
+        programme = CallFactory.create().programme
+        programme.growth_fields.set([field])
+        programme.districts.set([DistrictFactory.create()])
+    with django_assert_max_num_queries(14):
+        assert client.get("/foerderprogramme/finder/", params).status_code == 200
