@@ -259,6 +259,14 @@ POSTING_DEFAULT_DAYS = int(env("POSTING_DEFAULT_DAYS", "60"))
 POSTING_MAX_DAYS = int(env("POSTING_MAX_DAYS", "180"))
 POSTING_REMINDER_DAYS = int(env("POSTING_REMINDER_DAYS", "7"))
 
+# --- Funding programmes (content/funding, docs/funding.md) ------------------------------
+# Days before a call's deadline that followers get a reminder (one mail per stage), and
+# after how many days without a check staff see a programme flagged.
+FUNDING_REMINDER_DAYS = sorted(
+    {int(day) for day in env_list("FUNDING_REMINDER_DAYS", "14,3") if day.strip()}, reverse=True
+)
+FUNDING_CHECK_DAYS = int(env("FUNDING_CHECK_DAYS", "180"))
+
 # --- Relayed contact (messaging/relay, sourcing/contact) --------------------------------
 # (the relay section: settings of the relayed contact go here)
 # At most this many organisations get one request at once (each its own conversation).
@@ -403,6 +411,8 @@ DOCUMENTED_SETTINGS = [
     "POSTING_DEFAULT_DAYS",
     "POSTING_MAX_DAYS",
     "POSTING_REMINDER_DAYS",
+    "FUNDING_REMINDER_DAYS",
+    "FUNDING_CHECK_DAYS",
     "PROFILE_HIDE_UNCONFIRMED_DAYS",
     "PORTAL_URL",
     "RETENTION_UNCONFIRMED_ACCOUNT_DAYS",

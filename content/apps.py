@@ -14,3 +14,7 @@ class ContentConfig(AppConfig):
 
         register(PageType())
         register(SitePageType())
+
+        from .funding.apps import ready as funding_ready
+
+        funding_ready()

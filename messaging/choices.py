@@ -27,6 +27,7 @@ class MailList(models.TextChoices):
     POSTING_DIGEST = "posting-digest", _("digest of requests that fit an organisation")
     OFFER_ALERTS = "offer-alerts", _("new offers that fit a request")
     POSTING_REMINDERS = "posting-reminders", _("reminders that a request or offer expires")
+    FUNDING_REMINDERS = "funding-reminders", _("reminders of a followed programme's deadline")
 
 
 class SuppressionReason(models.TextChoices):
