@@ -27,6 +27,7 @@ class MailList(models.TextChoices):
     POSTING_DIGEST = "posting-digest", _("digest of requests that fit an organisation")
     OFFER_ALERTS = "offer-alerts", _("new offers that fit a request")
     POSTING_REMINDERS = "posting-reminders", _("reminders that a request or offer expires")
+    NEWSLETTER = "newsletter", _("newsletter")
 
 
 class SuppressionReason(models.TextChoices):

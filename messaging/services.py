@@ -158,13 +158,28 @@ def is_suppressed(address: str, category: str) -> Suppression | None:
 
 
 def suppress(address: str, list_name: str, reason: str, note: str = "") -> Suppression:
-    """Add an address to the suppression list (idempotent)."""
-    entry, _created = Suppression.objects.get_or_create(
+    """Add an address to the suppression list (idempotent). A new entry is announced by
+    ``messaging.signals.suppressed`` (a list's own records follow it: the newsletter)."""
+    entry, created = Suppression.objects.get_or_create(
         address=normalise_address(address),
         list_name=list_name,
         defaults={"reason": reason, "note": note},
     )
+    if created:
+        from .signals import suppressed
+
+        suppressed.send(Suppression, entry=entry)
     return entry
+
+
+def lift_unsubscribe(address: str, list_name: str) -> int:
+    """Remove an unsubscribe from one list after the person asked anew and confirmed
+    (a double opt-in); bounces and complaints stay. Returns the entries removed."""
+    return Suppression.objects.filter(
+        address=normalise_address(address),
+        list_name=list_name,
+        reason=SuppressionReason.UNSUBSCRIBE,
+    ).delete()[0]
 
 
 def unsubscribe_token(address: str, list_name: str) -> str:
