@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -274,7 +274,7 @@ def fill_from_sources(issue: NewsletterIssue, days: int | None = None, limit: in
     added = 0
     for source in sources.registered():
         for item in source.fetch(since, limit):
-            if item.url in known:
+            if sources.absolute(item.url) in known:
                 continue
             position += 1
             IssueItem.objects.create(
@@ -283,10 +283,10 @@ def fill_from_sources(issue: NewsletterIssue, days: int | None = None, limit: in
                 source=source.name,
                 title=item.title[:300],
                 summary=item.summary,
-                url=item.url[:500],
+                url=sources.absolute(item.url)[:500],
                 date=item.date,
             )
-            known.add(item.url)
+            known.add(sources.absolute(item.url))
             added += 1
     return added
 
@@ -333,11 +333,15 @@ def send_test(issue: NewsletterIssue, address: str) -> Message:
 
 
 def recipients(issue: NewsletterIssue) -> QuerySet[Subscriber]:
-    """Confirmed subscribers the issue is for (its topics; none: everyone)."""
+    """Confirmed subscribers the issue is for: those of one of its topics and those who
+    chose none (they asked for every issue); an issue without topics goes to all."""
     subscribers = Subscriber.objects.filter(status=SubscriberStatus.CONFIRMED)
     topic_ids = list(issue.topics.values_list("pk", flat=True))
     if topic_ids:
-        subscribers = subscribers.filter(topics__in=topic_ids).distinct()
+        chose = Subscriber.topics.through.objects.filter(subscriber_id=OuterRef("pk"))
+        subscribers = subscribers.filter(
+            Exists(chose.filter(topic_id__in=topic_ids)) | ~Exists(chose)
+        )
     return subscribers
 
 
