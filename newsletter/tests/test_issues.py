@@ -37,10 +37,15 @@ def confirmed(email: str, *topic: Topic) -> Subscriber:
 
 
 def issue_with_item(*topic: Topic) -> NewsletterIssue:
-    issue = NewsletterIssue.objects.create(subject="Neues aus dem Cluster", intro="Hallo & willkommen")
+    issue = NewsletterIssue.objects.create(
+        subject="Neues aus dem Cluster", intro="Hallo & willkommen"
+    )
     issue.topics.set(topic)
     IssueItem.objects.create(
-        issue=issue, title="Gesuch: Drehteile", summary="5.000 Stück", url="https://portal.example/gesuche/1/"
+        issue=issue,
+        title="Gesuch: Drehteile",
+        summary="5.000 Stück",
+        url="https://portal.example/gesuche/1/",
     )
     return issue
 
@@ -59,7 +64,9 @@ def test_filling_from_the_sources_takes_recent_public_postings(admin_client: Cli
     # Filling again adds nothing twice.
     assert services.fill_from_sources(issue) == 0
     # A GET changes nothing (the button posts).
-    assert admin_client.get(f"/admin/newsletter/newsletterissue/{issue.pk}/fill/").status_code == 405
+    assert (
+        admin_client.get(f"/admin/newsletter/newsletterissue/{issue.pk}/fill/").status_code == 405
+    )
 
 
 def test_a_new_source_is_a_few_lines(monkeypatch: Any, settings: Any) -> None:
@@ -82,23 +89,29 @@ def test_preview_shows_both_parts_and_a_test_goes_to_the_given_address(
     admin_client: Client, mail_sent_at_once: None
 ) -> None:
     issue = issue_with_item()
-    page = admin_client.get(f"/admin/newsletter/newsletterissue/{issue.pk}/preview/").content.decode()
+    page = admin_client.get(
+        f"/admin/newsletter/newsletterissue/{issue.pk}/preview/"
+    ).content.decode()
     assert "HTML-Teil" in page and "Textteil" in page
     assert "Hallo &amp; willkommen" in page  # the intro, escaped
     assert '<a href="https://portal.example/gesuche/1/">Gesuch: Drehteile</a>' in page
     html = admin_client.get(f"/admin/newsletter/newsletterissue/{issue.pk}/preview/html/")
     assert html.content.decode().startswith("<!doctype html>")
     response = admin_client.post(
-        f"/admin/newsletter/newsletterissue/{issue.pk}/test/", {"address": "redaktion@agentur.example"}
+        f"/admin/newsletter/newsletterissue/{issue.pk}/test/",
+        {"address": "redaktion@agentur.example"},
     )
     assert response.status_code == 302
     [test] = mail.outbox
     assert test.to == ["redaktion@agentur.example"] and "Neues aus dem Cluster" in test.subject
     assert "Gesuch: Drehteile" in test.body
     assert not Delivery.objects.exists()  # a test is no delivery
-    assert admin_client.post(
-        f"/admin/newsletter/newsletterissue/{issue.pk}/test/", {"address": "kein"}
-    ).status_code == 200
+    assert (
+        admin_client.post(
+            f"/admin/newsletter/newsletterissue/{issue.pk}/test/", {"address": "kein"}
+        ).status_code
+        == 200
+    )
 
 
 def test_an_issue_reaches_confirmed_subscribers_of_its_topics_on_the_wire(
@@ -117,7 +130,10 @@ def test_an_issue_reaches_confirmed_subscribers_of_its_topics_on_the_wire(
     assert response.status_code == 302
     issue.refresh_from_db()
     assert issue.status == IssueStatus.SENT
-    assert sorted(e.rcpt_tos[0] for e in smtp_server.envelopes) == ["a@beispiel.de", "b@beispiel.de"]
+    assert sorted(e.rcpt_tos[0] for e in smtp_server.envelopes) == [
+        "a@beispiel.de",
+        "b@beispiel.de",
+    ]
     [envelope] = [e for e in smtp_server.envelopes if e.rcpt_tos == ["a@beispiel.de"]]
     parsed = message_from_bytes(envelope.content, policy=policy.default)
     unsubscribe = str(parsed["List-Unsubscribe"]).strip()
@@ -154,9 +170,7 @@ def test_issues_are_written_in_batches_and_never_twice(settings: Any) -> None:
     assert [services.compose_batch(issue) for _ in range(4)] == [2, 2, 1, 0]
     assert NewsletterIssue.objects.get(pk=issue.pk).status == IssueStatus.SENT
     keys = sorted(Message.objects.values_list("key", flat=True))
-    assert keys == sorted(
-        f"newsletter:{issue.pk}:{s.pk}" for s in Subscriber.objects.all()
-    )
+    assert keys == sorted(f"newsletter:{issue.pk}:{s.pk}" for s in Subscriber.objects.all())
     NewsletterIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
     assert services.compose_batch(issue) == 0  # everyone has a delivery already
     assert Message.objects.count() == 5
@@ -177,7 +191,10 @@ def test_bounce_endpoint_needs_the_secret_and_suppresses(settings: Any) -> None:
     assert bounce(client, {"address": "a@beispiel.de", "kind": "hard"}).status_code == 404
     settings.NEWSLETTER_BOUNCE_SECRET = "geheim"
     assert bounce(client, {"address": "a@beispiel.de", "kind": "hard"}, "falsch").status_code == 401
-    assert client.post("/newsletter/bounces/", "{}", content_type="application/json").status_code == 401
+    assert (
+        client.post("/newsletter/bounces/", "{}", content_type="application/json").status_code
+        == 401
+    )
     wrong = bounce(client, {"address": "a@beispiel.de", "kind": "weich"})
     assert wrong.status_code == 400 and "'kind'" in wrong.json()["error"]
     assert bounce(client, [{"address": "kein", "kind": "hard"}]).status_code == 400
@@ -195,7 +212,9 @@ def test_bounce_endpoint_needs_the_secret_and_suppresses(settings: Any) -> None:
     assert Suppression.objects.get(address="b@beispiel.de").list_name == ""  # every mail
     bounce(client, {"address": "c@beispiel.de", "kind": "complaint"})
     assert Suppression.objects.get(address="c@beispiel.de").reason == "complaint"
-    assert bounce(client, [{"address": "a@beispiel.de", "kind": "soft"}] * 2).json() == {"recorded": 2}
+    assert bounce(client, [{"address": "a@beispiel.de", "kind": "soft"}] * 2).json() == {
+        "recorded": 2
+    }
     assert not Suppression.objects.filter(address="a@beispiel.de").exists()
     bounce(client, {"address": "a@beispiel.de", "kind": "soft"})
     subscriber.refresh_from_db()
@@ -212,12 +231,16 @@ def test_figures_count_what_left_and_what_failed(admin_client: Client, settings:
     issue = issue_with_item()
     NewsletterIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
     services.compose_batch(issue)
-    Suppression.objects.create(address="p2@beispiel.de", list_name="newsletter", reason="unsubscribe")
+    Suppression.objects.create(
+        address="p2@beispiel.de", list_name="newsletter", reason="unsubscribe"
+    )
     send_due()
     Message.objects.filter(to="p1@beispiel.de").update(status=Status.FAILED)
     assert len(mail.outbox) == 2
     numbers = services.figures(issue)
     assert (numbers.recipients, numbers.sent, numbers.failed, numbers.suppressed) == (3, 1, 1, 1)
-    page = admin_client.get(f"/admin/newsletter/newsletterissue/{issue.pk}/change/").content.decode()
+    page = admin_client.get(
+        f"/admin/newsletter/newsletterissue/{issue.pk}/change/"
+    ).content.decode()
     assert "<dt>gesendet</dt><dd>1</dd>" in page
     assert "<dt>Empfänger</dt><dd>3</dd>" in page
