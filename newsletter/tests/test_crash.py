@@ -33,19 +33,16 @@ ROOT = Path(__file__).resolve().parents[2]
 SUBSCRIBERS = 20
 STALL_AT = 8  # the server takes the 8th mail and then keeps the sender waiting
 
-SET_UP = (
-    """
+SET_UP = """
 from django.utils import timezone
 from newsletter.models import IssueItem, NewsletterIssue, Subscriber
-for n in range(%d):
+for n in range(COUNT):
     Subscriber.objects.create(email=f"leser{n:02d}@beispiel.de", status="confirmed",
                               confirmed_at=timezone.now())
 issue = NewsletterIssue.objects.create(subject="Neues aus dem Cluster", intro="Hallo")
 IssueItem.objects.create(issue=issue, title="Gesuch: Drehteile", url="https://portal.example/g/1/")
 print(issue.pk)
-"""
-    % SUBSCRIBERS
-)
+""".replace("COUNT", str(SUBSCRIBERS))
 
 STATE = """
 import json
