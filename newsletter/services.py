@@ -165,7 +165,7 @@ def subscribe(
                     "confirm_url": confirm_url(subscriber),
                     "hours": settings.NEWSLETTER_CONFIRM_HOURS,
                 },
-                key=f"newsletter-confirm:{subscriber.pk}:{now.timestamp():.0f}",
+                key=f"newsletter-confirm:{subscriber.pk}:{now.timestamp():.6f}",
             )
     return subscriber
 

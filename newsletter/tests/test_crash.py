@@ -176,7 +176,7 @@ def test_a_killed_worker_and_a_restart_send_each_subscriber_exactly_one_mail(
     received = Counter(r for e in inbox.envelopes for r in e.rcpt_tos)
     assert received == Counter({f"leser{n:02d}@beispiel.de": 1 for n in range(SUBSCRIBERS)})
     for envelope in inbox.envelopes:
-        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        parsed: Any = message_from_bytes(envelope.content, policy=policy.default)
         assert str(parsed["List-Unsubscribe"]).strip().startswith("<https://portal.example/")
         assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert "Gesuch: Drehteile" in parsed.get_body(("plain",)).get_content()

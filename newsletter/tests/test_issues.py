@@ -51,7 +51,7 @@ def issue_with_item(*topic: Topic) -> NewsletterIssue:
 
 
 def test_filling_from_the_sources_takes_recent_public_postings(admin_client: Client) -> None:
-    fresh = PostingFactory(title="Laserschneiden gesucht")
+    fresh: Any = PostingFactory(title="Laserschneiden gesucht")
     PostingFactory(title="Alt", published_at=timezone.now() - datetime.timedelta(days=90))
     PostingFactory(title="Noch in Prüfung", status=PostingStatus.PENDING, published_at=None)
     issue = NewsletterIssue.objects.create(subject="Dezember")
@@ -135,7 +135,7 @@ def test_an_issue_reaches_confirmed_subscribers_of_its_topics_on_the_wire(
         "b@beispiel.de",
     ]
     [envelope] = [e for e in smtp_server.envelopes if e.rcpt_tos == ["a@beispiel.de"]]
-    parsed = message_from_bytes(envelope.content, policy=policy.default)
+    parsed: Any = message_from_bytes(envelope.content, policy=policy.default)
     unsubscribe = str(parsed["List-Unsubscribe"]).strip()
     assert unsubscribe.startswith("<https://portal.example/abmelden/")
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
