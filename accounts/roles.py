@@ -38,6 +38,7 @@ PROJECT_APPS: tuple[str, ...] = (
     "inquiries",
     "networks",
     "content",
+    "newsletter",
 )
 
 # Parts of an organisation that an editor removes while curating a profile (a
@@ -109,7 +110,8 @@ ROLES: dict[str, Role] = {
             "imports lists; hides or archives organisations instead of deleting them; "
             "decides claims, reviewed changes and corrections; appoints organisation "
             "editors; maintains the search synonyms and the cluster management's pages "
-            "and supporters; builds the networks' brochure."
+            "and supporters; builds the networks' brochure; composes and sends the "
+            "newsletter."
         ),
         (
             Grant("directory", "organisation", EDIT),
@@ -123,6 +125,10 @@ ROLES: dict[str, Role] = {
             Grant("networks", "brochurebuild", ("view", "add")),
             Grant("content", "page", EDIT_AND_DELETE),
             Grant("content", "supporter", EDIT_AND_DELETE),
+            # Composing issues; the subscribers (personal data) stay with administrators.
+            Grant("newsletter", "topic", EDIT_AND_DELETE),
+            Grant("newsletter", "newsletterissue", EDIT_AND_DELETE),
+            Grant("newsletter", "issueitem", EDIT_AND_DELETE),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),
             Grant("classification", "*", VIEW),
             Grant("geo", "*", VIEW),
