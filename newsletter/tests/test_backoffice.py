@@ -78,7 +78,7 @@ def test_a_worker_backend_writes_one_batch_per_run(settings: Any) -> None:
         )
     issue = NewsletterIssue.objects.create(subject="Dezember", status=IssueStatus.SENDING)
     assert tasks.send_issue.call(issue.pk) == f"wrote 2 mail(s) of issue {issue.pk}"
-    backend = tasks.send_issue.get_backend()
+    backend: Any = tasks.send_issue.get_backend()
     assert [r.args for r in backend.results if r.task.name == "send_issue"] == [[issue.pk]]
     assert tasks.send_issue.call(issue.pk) == f"wrote 1 mail(s) of issue {issue.pk}"
     assert tasks.send_issue.call(issue.pk) == f"wrote 0 mail(s) of issue {issue.pk}"
