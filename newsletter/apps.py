@@ -8,11 +8,17 @@ class NewsletterConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.privacy import register_personal_data, register_retention
+        from django.db.models.signals import post_save
+
+        from accounts.models import ConsentRecord
         from messaging.signals import suppressed
 
         from . import services
 
         suppressed.connect(services.on_suppressed, dispatch_uid="newsletter.on_suppressed")
+        post_save.connect(
+            services.on_consent_saved, sender=ConsentRecord, dispatch_uid="newsletter.consent"
+        )
         register_retention("unconfirmed newsletter subscriptions", services.delete_unconfirmed)
         register_personal_data(
             "newsletter", services.export_subscriptions, services.erase_subscriptions

@@ -241,7 +241,7 @@ def unsubscribe(subscriber: Subscriber, source: str = "newsletter preferences") 
     _mark_unsubscribed(subscriber.email, source)
 
 
-def _mark_unsubscribed(address: str, source: str) -> None:
+def _mark_unsubscribed(address: str, source: str, record: bool = True) -> None:
     subscriber = Subscriber.objects.filter(email=address).first()
     if subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return
@@ -250,14 +250,52 @@ def _mark_unsubscribed(address: str, source: str) -> None:
     subscriber.unsubscribed_at = timezone.now()
     subscriber.unsubscribed_issue = _last_issue(address) if was_confirmed else None
     subscriber.save(update_fields=["status", "unsubscribed_at", "unsubscribed_issue"])
-    privacy.record_consent(subscriber.user, ConsentPurpose.NEWSLETTER, False, source, email=address)
+    if record:
+        privacy.record_consent(
+            subscriber.user, ConsentPurpose.NEWSLETTER, False, source, email=address
+        )
 
 
 def on_suppressed(sender: Any, entry: Suppression, **kwargs: Any) -> None:
     """The outbox's unsubscribe link or one-click POST for the newsletter list: the
     subscriber's record follows (``messaging.signals.suppressed``)."""
     if entry.list_name == LIST and entry.reason == SuppressionReason.UNSUBSCRIBE:
-        _mark_unsubscribed(entry.address, entry.note or "unsubscribe link")
+        _mark_unsubscribed(
+            entry.address, entry.note or "unsubscribe link", record=entry.note != ACCOUNT_PAGE
+        )
+
+
+ACCOUNT_PAGE = "account page"
+
+
+def on_consent_saved(sender: Any, instance: ConsentRecord, created: bool, **kwargs: Any) -> None:
+    """The newsletter consent ticked or unticked on the account page subscribes or
+    unsubscribes the account's confirmed address (the record is the consent already)."""
+    if (
+        not created
+        or instance.purpose != ConsentPurpose.NEWSLETTER
+        or instance.source != ACCOUNT_PAGE
+        or instance.user is None
+    ):
+        return
+    address = privacy.confirmed_address(instance.user)
+    if not address:
+        return
+    if instance.granted:
+        if Suppression.objects.filter(address=address, list_name="").exists():
+            return
+        subscriber, _created = Subscriber.objects.get_or_create(email=address)
+        subscriber.user = instance.user
+        subscriber.save(update_fields=["user"])
+        if subscriber.status != SubscriberStatus.CONFIRMED:
+            _confirm(subscriber, timezone.now())
+    elif (
+        Subscriber.objects.filter(email=address)
+        .exclude(status=SubscriberStatus.UNSUBSCRIBED)
+        .exists()
+    ):
+        outbox.suppress(address, LIST, SuppressionReason.UNSUBSCRIBE, note=ACCOUNT_PAGE)
+        _mark_unsubscribed(address, ACCOUNT_PAGE, record=False)
 
 
 # --- Composing -----------------------------------------------------------------------------

@@ -189,3 +189,32 @@ def test_the_account_download_and_deletion_cover_the_subscription(
     assert not ConsentRecord.objects.filter(email="mia@beispiel.de").exists()
     kept = ConsentRecord.objects.filter(user=user)
     assert kept.count() == 1 and kept.get().ip == ""
+
+
+def test_the_newsletter_consent_on_the_account_page_subscribes_and_unsubscribes(
+    django_user_model: Any,
+) -> None:
+    from django.urls import reverse
+
+    user = django_user_model.objects.create_user("mia@beispiel.de", "mia@beispiel.de", "x")
+    Account.objects.create(user=user, email_verified_at=timezone.now())
+    client = german()
+    sign_in(client, user)
+    client.post(reverse("accounts:consents"), {"newsletter": "on"})
+    subscriber = Subscriber.objects.get(email="mia@beispiel.de")
+    assert subscriber.status == SubscriberStatus.CONFIRMED and subscriber.user == user
+    client.post(reverse("accounts:consents"), {})
+    subscriber.refresh_from_db()
+    assert subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    assert Suppression.objects.filter(address="mia@beispiel.de", list_name="newsletter").exists()
+    # One record per decision, as the account page shows them.
+    assert list(
+        ConsentRecord.objects.filter(purpose="newsletter").values_list("granted", flat=True)
+    ) == [False, True]
+    # Unsubscribing by the settings link unticks the consent on the account page.
+    client.post(reverse("accounts:consents"), {"newsletter": "on"})
+    german().post(f"/newsletter/einstellungen/{subscriber.token}/", {"action": "unsubscribe"})
+    assert (
+        'name="newsletter" id="consent-newsletter">'
+        in client.get(reverse("accounts:account")).content.decode()
+    )
