@@ -7,10 +7,10 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self) -> None:
-        from accounts.privacy import register_personal_data, register_retention
         from django.db.models.signals import post_save
 
         from accounts.models import ConsentRecord
+        from accounts.privacy import register_personal_data, register_retention
         from messaging.signals import suppressed
 
         from . import services
