@@ -3,6 +3,7 @@ endpoint for the mail provider (docs/newsletter.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 from typing import Any
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -34,12 +36,14 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         if hit_rate_limit(request, "newsletter"):
             return rate_limited_response(request, "newsletter")
         if form.is_valid():
-            services.subscribe(
-                form.cleaned_data["email"],
-                form.cleaned_data["topics"],
-                ip=client_ip(request),
-                user=user,
-            )
+            # The same new address sent twice at once: the other request writes it.
+            with contextlib.suppress(IntegrityError):
+                services.subscribe(
+                    form.cleaned_data["email"],
+                    form.cleaned_data["topics"],
+                    ip=client_ip(request),
+                    user=user,
+                )
             # The same answer for every address: the page says nothing of who is subscribed.
             return redirect("newsletter:thanks")
     return render(request, "newsletter/subscribe.html", {"form": form})
