@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -46,7 +47,14 @@ class ConsentRecord(models.Model):
         on_delete=models.CASCADE,
         related_name="consents",
         verbose_name=_("user"),
+        null=True,
+        blank=True,
     )
+    # People without an account (a newsletter subscriber) are named by their address.
+    email = models.EmailField(_("email address"), max_length=254, blank=True, db_index=True)
+    # Shortened where given (IPv4 /24, IPv6 /48, ``accounts.privacy.shorten_ip``): enough
+    # to show where a consent came from, not enough to name a single connection.
+    ip = models.CharField(_("network of the client"), max_length=64, blank=True)
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
     granted = models.BooleanField(_("granted"))
     text = models.TextField(_("wording agreed to"))
@@ -60,6 +68,12 @@ class ConsentRecord(models.Model):
         verbose_name = _("consent record")
         verbose_name_plural = _("consent records")
         ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(email=""),
+                name="consent_names_user_or_email",
+            )
+        ]
 
     def __str__(self) -> str:
         state = _("granted") if self.granted else _("withdrawn")

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -65,16 +67,52 @@ def consent_version() -> str:
     return f"policy-{policy.version}" if policy else PRIVACY_CONSENT.version
 
 
-def record_consent(user: User, purpose: str, granted: bool, source: str) -> ConsentRecord:
+def shorten_ip(address: str) -> str:
+    """The client's network instead of its address: IPv4 to /24, IPv6 to /48. Kept with a
+    consent to show roughly where it came from (a burst of sign-ups from one network is
+    recognisable), without naming one connection ("" for no valid address)."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def record_consent(
+    user: User | None,
+    purpose: str,
+    granted: bool,
+    source: str,
+    *,
+    email: str = "",
+    ip: str = "",
+) -> ConsentRecord:
+    """Write one consent decision of an account (``user``) or of a person known only by
+    an address (``email``, e.g. a newsletter subscriber); ``ip`` is stored shortened."""
+    if user is None and not email.strip():
+        raise ValueError("A consent record names an account or an address")
     text = CONSENT_TEXTS.get(purpose) or str(PRIVACY_CONSENT.text)
     return ConsentRecord.objects.create(
         user=user,
+        email=outbox.normalise_address(email) if email else "",
+        ip=shorten_ip(ip),
         purpose=purpose,
         granted=granted,
         text=text,
         text_version=CONSENT_VERSIONS.get(purpose) or consent_version(),
         source=source,
     )
+
+
+def consents_of(user: User) -> Any:
+    """The account's consent records and those given under its confirmed address
+    without an account (a newsletter subscription)."""
+    condition = Q(user=user)
+    address = confirmed_address(user)
+    if address:
+        condition |= Q(user__isnull=True, email=address)
+    return ConsentRecord.objects.filter(condition)
 
 
 def consent_state(user: User) -> dict[str, bool]:
@@ -169,8 +207,10 @@ def export_user_data(user: User) -> dict[str, Any]:
                 "text_version": c.text_version,
                 "source": c.source,
                 "time": c.created.isoformat(),
+                "email": c.email,
+                "network": c.ip,
             }
-            for c in ConsentRecord.objects.filter(user=user).order_by("created")
+            for c in consents_of(user).order_by("created", "pk")
         ],
         "organisations_maintained": [
             {"organisation": e.organisation.name, "since": e.created.isoformat(), "via": e.via}
@@ -235,6 +275,9 @@ def delete_account(user: User) -> None:
         if part.erase is not None:
             part.erase(user)
     pk = user.pk
+    # Consents given under the address without an account become the anonymous
+    # account's: that a consent was given stays provable, to whom it was does not.
+    consents_of(user).update(user=user, email="", ip="")
     outbox.forget_address(user.email)
     user.username = f"deleted-{pk}"
     user.email = ""

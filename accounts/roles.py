@@ -38,6 +38,7 @@ PROJECT_APPS: tuple[str, ...] = (
     "inquiries",
     "networks",
     "content",
+    "newsletter",
 )
 
 # Parts of an organisation that an editor removes while curating a profile (a
@@ -109,7 +110,8 @@ ROLES: dict[str, Role] = {
             "imports lists; hides or archives organisations instead of deleting them; "
             "decides claims, reviewed changes and corrections; appoints organisation "
             "editors; maintains the search synonyms, the cluster management's pages "
-            "and supporters and the funding programmes; builds the networks' brochure."
+            "and supporters and the funding programmes; builds the networks' brochure; "
+            "composes and sends the newsletter."
         ),
         (
             Grant("directory", "organisation", EDIT),
@@ -125,6 +127,10 @@ ROLES: dict[str, Role] = {
             Grant("content", "supporter", EDIT_AND_DELETE),
             Grant("content", "programme", EDIT_AND_DELETE),
             Grant("content", "call", EDIT_AND_DELETE),
+            # Composing issues; the subscribers (personal data) stay with administrators.
+            Grant("newsletter", "topic", EDIT_AND_DELETE),
+            Grant("newsletter", "newsletterissue", EDIT_AND_DELETE),
+            Grant("newsletter", "issueitem", EDIT_AND_DELETE),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),
             Grant("classification", "*", VIEW),
             Grant("geo", "*", VIEW),

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "inquiries",
     "networks",
     "content",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -249,7 +250,19 @@ RATE_LIMITS = {
     "posting": (int(env("RATE_LIMIT_POSTING_PER_HOUR", "10")), 3600),
     "inquiry": (int(env("RATE_LIMIT_INQUIRY_PER_HOUR", "5")), 3600),
     "address": (int(env("RATE_LIMIT_ADDRESS_PER_HOUR", "5")), 3600),
+    "newsletter": (int(env("RATE_LIMIT_NEWSLETTER_PER_HOUR", "10")), 3600),
 }
+
+# --- Newsletter (newsletter/, docs/newsletter.md) ----------------------------------------
+# Hours a confirmation link works (unconfirmed subscriptions are deleted after it),
+# subscribers written per batch of a sending issue, the shared secret of the bounce
+# endpoint (empty: switched off), soft bounces in a row that suppress an address, and
+# how many days back "fill from recent items" looks.
+NEWSLETTER_CONFIRM_HOURS = int(env("NEWSLETTER_CONFIRM_HOURS", "48"))
+NEWSLETTER_BATCH_SIZE = int(env("NEWSLETTER_BATCH_SIZE", "200"))
+NEWSLETTER_BOUNCE_SECRET = env("NEWSLETTER_BOUNCE_SECRET")
+NEWSLETTER_SOFT_BOUNCE_LIMIT = int(env("NEWSLETTER_SOFT_BOUNCE_LIMIT", "3"))
+NEWSLETTER_SOURCE_DAYS = int(env("NEWSLETTER_SOURCE_DAYS", "30"))
 
 # --- Sourcing: requests and offers, digests (sourcing/) --------------------------------
 # (the postings section: settings of sourcing.postings and the digests go here)
@@ -390,6 +403,12 @@ DOCUMENTED_SETTINGS = [
     "MESSAGING_RETRY_SECONDS",
     "MESSAGING_SENDING_TIMEOUT",
     "MESSAGING_UNSUBSCRIBE_MAILTO",
+    "NEWSLETTER_CONFIRM_HOURS",
+    "NEWSLETTER_BATCH_SIZE",
+    "NEWSLETTER_BOUNCE_SECRET",
+    "NEWSLETTER_SOFT_BOUNCE_LIMIT",
+    "NEWSLETTER_SOURCE_DAYS",
+    "RATE_LIMIT_NEWSLETTER_PER_HOUR",
     "REVIEW_NOTICE_MINUTES",
     "SESSION_COOKIE_AGE",
     "STAFF_SESSION_AGE",

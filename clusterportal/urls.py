@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("clusterportal.figures.urls")),
     path("", include("networks.urls")),
     path("", include("content.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("directory.urls")),
 ]
 

@@ -28,6 +28,7 @@ class MailList(models.TextChoices):
     OFFER_ALERTS = "offer-alerts", _("new offers that fit a request")
     POSTING_REMINDERS = "posting-reminders", _("reminders that a request or offer expires")
     FUNDING_REMINDERS = "funding-reminders", _("reminders of a followed programme's deadline")
+    NEWSLETTER = "newsletter", _("newsletter")
 
 
 class SuppressionReason(models.TextChoices):

@@ -158,13 +158,28 @@ def is_suppressed(address: str, category: str) -> Suppression | None:
 
 
 def suppress(address: str, list_name: str, reason: str, note: str = "") -> Suppression:
-    """Add an address to the suppression list (idempotent)."""
-    entry, _created = Suppression.objects.get_or_create(
+    """Add an address to the suppression list (idempotent). A new entry is announced by
+    ``messaging.signals.suppressed`` (a list's own records follow it: the newsletter)."""
+    entry, created = Suppression.objects.get_or_create(
         address=normalise_address(address),
         list_name=list_name,
         defaults={"reason": reason, "note": note},
     )
+    if created:
+        from .signals import suppressed
+
+        suppressed.send(Suppression, entry=entry)
     return entry
+
+
+def lift_unsubscribe(address: str, list_name: str) -> int:
+    """Remove an unsubscribe from one list after the person asked anew and confirmed
+    (a double opt-in); bounces and complaints stay. Returns the entries removed."""
+    return Suppression.objects.filter(
+        address=normalise_address(address),
+        list_name=list_name,
+        reason=SuppressionReason.UNSUBSCRIBE,
+    ).delete()[0]
 
 
 def unsubscribe_token(address: str, list_name: str) -> str:
@@ -363,27 +378,39 @@ def send_due(now: datetime | None = None) -> SendReport:
     report = SendReport(new_unknown=_mark_unknown(now))
     allowed = _allowance(now)
     while allowed > 0:
-        batch = _claim(min(allowed, BATCH), now)
-        if not batch:
+        handled = _send_batch(min(allowed, BATCH), now, report)
+        if not handled:
             break
-        allowed -= len(batch)
-        _send_batch(batch, now, report)
+        allowed -= handled
     report.held_back = Message.objects.filter(status=Status.QUEUED, next_attempt__lte=now).count()
     report.unknown = Message.objects.filter(status=Status.UNKNOWN).count()
     return report
 
 
-def _send_batch(batch: list[Message], now: datetime, report: SendReport) -> None:
+def _send_batch(limit: int, now: datetime, report: SendReport) -> int:
+    """Send up to ``limit`` due messages over one connection. Each is claimed (marked
+    ``sending`` and committed) just before it is handed over, not the whole batch at
+    once: a sender killed mid-batch leaves one message of unknown outcome, and the rest
+    of the batch still ``queued`` for the next run. Returns how many were handled."""
+    if not Message.objects.filter(status=Status.QUEUED, next_attempt__lte=now).exists():
+        return 0
     connection = get_connection()
     try:
         connection.open()
     except Exception as refused:
+        batch = _claim(limit, now)
         for message in batch:
             outcome = _finish(message, now, refused)
             setattr(report, outcome, getattr(report, outcome) + 1)
-        return
+        return len(batch)
+    handled = 0
     try:
-        for message in batch:
+        while handled < limit:
+            claimed = _claim(1, now)
+            if not claimed:
+                break
+            message = claimed[0]
+            handled += 1
             if is_suppressed(message.to, message.category) is not None:
                 Message.objects.filter(pk=message.pk).update(status=Status.SUPPRESSED, modified=now)
                 report.suppressed += 1
@@ -401,6 +428,7 @@ def _send_batch(batch: list[Message], now: datetime, report: SendReport) -> None
             connection.close()
         except Exception:
             logger.exception("could not close the mail connection")
+    return handled
 
 
 def schedule_next(now: datetime | None = None) -> datetime | None:

@@ -1,0 +1,88 @@
+"""Where the items of an issue come from: a small registry of sources.
+
+A source is a function ``(since: datetime, limit: int) -> list[SourceItem]`` answering
+its recent public items, registered under a name with :func:`register`. The back
+office's "fill from recent items" asks every registered source. Adding one (news,
+events, funding programmes of ``content``) is a few lines in this module or in the
+app's ``AppConfig.ready()``::
+
+    def recent_news(since, limit):
+        return [SourceItem(a.title, a.teaser, absolute(a.get_absolute_url()),
+                           a.published.date()) for a in Article.objects.published()
+                .filter(published__gte=since)[:limit]]
+
+    register("news", _("News"), recent_news)
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    title: str
+    summary: str
+    url: str
+    date: datetime.date | None
+
+
+Fetch = Callable[[datetime.datetime, int], list[SourceItem]]
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    label: str | Promise
+    fetch: Fetch
+
+
+_sources: dict[str, Source] = {}
+
+
+def register(name: str, label: str | Promise, fetch: Fetch) -> None:
+    _sources[name] = Source(name, label, fetch)
+
+
+def registered() -> list[Source]:
+    return list(_sources.values())
+
+
+def absolute(path: str) -> str:
+    """An address that works in a mail: the portal's address in front of a path."""
+    return path if path.startswith(("http://", "https://")) else settings.PORTAL_URL + path
+
+
+def shorten(text: str, length: int = 300) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def recent_postings(since: datetime.datetime, limit: int) -> list[SourceItem]:
+    """Requests and offers published since then and still open to every visitor."""
+    from sourcing.models import Posting
+
+    postings = (
+        Posting.objects.public()
+        .filter(published_at__gte=since)
+        .order_by("-published_at", "-pk")[:limit]
+    )
+    return [
+        SourceItem(
+            title=f"{p.get_kind_display()}: {p.title}",
+            summary=shorten(p.description),
+            url=absolute(p.get_absolute_url()),
+            date=timezone.localdate(p.published_at) if p.published_at else None,
+        )
+        for p in postings
+    ]
+
+
+register("postings", _("Requests and offers"), recent_postings)
