@@ -86,3 +86,46 @@ def recent_postings(since: datetime.datetime, limit: int) -> list[SourceItem]:
 
 
 register("postings", _("Requests and offers"), recent_postings)
+
+# A programme whose call closes within this many days is worth a line in an issue even
+# if it is not new.
+PROGRAMME_DEADLINE_DAYS = 60
+
+
+def recent_programmes(since: datetime.datetime, limit: int) -> list[SourceItem]:
+    """Funding programmes published since then, and those whose next call closes soon
+    (soonest deadline first, then the newest)."""
+    from django.db.models import F, Min, Q
+    from django.utils.formats import date_format
+
+    from content.funding.models import Programme
+
+    today = timezone.localdate()
+    soon = today + datetime.timedelta(days=PROGRAMME_DEADLINE_DAYS)
+    programmes = (
+        Programme.objects.published()
+        .annotate(next_deadline=Min("calls__closes", filter=Q(calls__closes__gte=today)))
+        .filter(Q(created__gte=since) | Q(next_deadline__lte=soon))
+        .order_by(F("next_deadline").asc(nulls_last=True), "-created", "pk")[:limit]
+    )
+    items = []
+    for p in programmes:
+        deadline = p.next_deadline  # type: ignore[attr-defined]
+        summary = shorten(p.summary, 240)
+        if deadline is not None:
+            summary = _("Deadline %(date)s. %(summary)s") % {
+                "date": date_format(deadline, "SHORT_DATE_FORMAT"),
+                "summary": summary,
+            }
+        items.append(
+            SourceItem(
+                title=p.name,
+                summary=summary,
+                url=absolute(p.get_absolute_url()),
+                date=deadline or timezone.localdate(p.created),
+            )
+        )
+    return items
+
+
+register("funding", _("Funding programmes"), recent_programmes)
