@@ -45,7 +45,9 @@ class ProgrammeFilterForm(forms.Form):
     topic = forms.MultipleChoiceField(
         label=_("Topic"), required=False, choices=Topic.choices, widget=forms.CheckboxSelectMultiple
     )
-    growth = forms.MultipleChoiceField(label=_("Growth field"), required=False)
+    growth = forms.MultipleChoiceField(
+        label=_("Growth field"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     open_now = forms.BooleanField(label=_("Open for applications now"), required=False)
     within_days = forms.TypedChoiceField(
         label=_("Deadline within"),
