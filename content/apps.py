@@ -10,7 +10,12 @@ class ContentConfig(AppConfig):
         from search.registry import register
 
         from . import signals  # noqa: F401  (connects the receivers)
+        from .events import signals as event_signals  # noqa: F401
+        from .events.panels import register_panels
+        from .events.search import EventType
         from .search import PageType, SitePageType
 
         register(PageType())
         register(SitePageType())
+        register(EventType())
+        register_panels()

@@ -157,3 +157,6 @@ class SitePage(TimeStampedModel):
     @property
     def is_generated(self) -> bool:
         return self.source == Source.GENERATED
+
+
+from .events.models import Event, EventDocument, Registration  # noqa: E402,F401
