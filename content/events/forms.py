@@ -106,6 +106,8 @@ class EventFilterForm(forms.Form):
 
     def values(self) -> dict[str, Any]:
         """The valid values (invalid ones are left out, the form shows their errors)."""
+        if not self.is_bound:
+            return {}
         self.is_valid()
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
 

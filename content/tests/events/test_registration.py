@@ -23,7 +23,7 @@ from messaging.models import Message
 from .factories import EventFactory, RegistrationFactory, in_days
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_sent_at_once")]
-GERMAN = {"HTTP_ACCEPT_LANGUAGE": "de"}
+GERMAN: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": "de"}
 
 
 def register(client: Client, event: Any, name: str, email: str, **extra: str) -> Any:
