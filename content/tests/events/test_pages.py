@@ -126,9 +126,9 @@ def test_the_detail_page_carries_schema_org_event_data(client: Client) -> None:
         source=Source.GENERATED,
     )
     page = html(client, event.get_absolute_url())
-    data = json.loads(
-        re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
-    )  # type: ignore[union-attr]
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert script is not None
+    data = json.loads(script.group(1))
     assert data["@type"] == "Event"
     assert data["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
     assert data["eventStatus"] == "https://schema.org/EventScheduled"

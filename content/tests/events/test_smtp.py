@@ -31,8 +31,10 @@ def test_the_confirmation_arrives_with_both_parts_and_its_links(
     assert envelope.rcpt_tos == ["ada@example.org"]
     message = email.message_from_bytes(envelope.content, policy=policy.default)
     assert "Photonik-Tag" in message["Subject"] and "Ihre Anmeldung" in message["Subject"]
-    text = message.get_body(preferencelist=("plain",)).get_content()
-    html = message.get_body(preferencelist=("html",)).get_content()
+    plain_part = message.get_body(preferencelist=("plain",))
+    html_part = message.get_body(preferencelist=("html",))
+    assert plain_part is not None and html_part is not None
+    text, html = plain_part.get_content(), html_part.get_content()
     assert "Guten Tag Ada Muster" in text and "Ada Muster" in html
     for part in (text, html):
         assert "/veranstaltungen/photonik-tag.ics" in part
