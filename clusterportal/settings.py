@@ -299,6 +299,8 @@ LABEL_REMINDER_DAYS = tuple(
     sorted((int(days) for days in env("LABEL_REMINDER_DAYS", "90,30").split(",")), reverse=True)
 )[:2]
 RETENTION_INQUIRY_DAYS = int(env("RETENTION_INQUIRY_DAYS", "730"))
+# Days after an event's end when its registrations lose name, address and organisation.
+RETENTION_EVENT_REGISTRATION_DAYS = int(env("RETENTION_EVENT_REGISTRATION_DAYS", "180"))
 
 TASKS = {
     "default": {
@@ -425,6 +427,7 @@ DOCUMENTED_SETTINGS = [
     "EVENT_DOCUMENT_DIR",
     "LABEL_REMINDER_DAYS",
     "RETENTION_INQUIRY_DAYS",
+    "RETENTION_EVENT_REGISTRATION_DAYS",
     "TASKS_BACKEND",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",

@@ -19,3 +19,6 @@ class ContentConfig(AppConfig):
         register(SitePageType())
         register(EventType())
         register_panels()
+        from .events import privacy
+
+        privacy.register()

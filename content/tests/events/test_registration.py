@@ -199,3 +199,20 @@ def test_more_places_move_people_up_from_the_waiting_list() -> None:
     statuses = dict(Registration.objects.values_list("email", "status"))
     assert statuses["b@example.org"] == RegistrationStatus.CONFIRMED
     assert statuses["c@example.org"] == RegistrationStatus.WAITING
+
+
+def test_old_registrations_are_anonymised_and_the_figures_stay(settings: Any) -> None:
+    from accounts.privacy import apply_retention
+
+    settings.RETENTION_EVENT_REGISTRATION_DAYS = 30
+    old = EventFactory.create(start=in_days(-60))
+    recent = EventFactory.create(start=in_days(-5))
+    gone = RegistrationFactory.create(event=old, name="Alt", email="alt@example.org", attended=True)
+    kept = RegistrationFactory.create(event=recent, name="Neu", email="neu@example.org")
+
+    apply_retention()
+
+    gone.refresh_from_db()
+    kept.refresh_from_db()
+    assert gone.name == "" and gone.email != "alt@example.org" and gone.attended
+    assert kept.name == "Neu" and kept.email == "neu@example.org"
