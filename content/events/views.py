@@ -377,7 +377,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         networks = permissions.managed_networks(request.user)
         if len(networks) == 1:
             return redirect(reverse("content:event-new") + f"?netzwerk={networks[0].slug}")
-        raise Http404(_("Choose the network whose event you add."))
+        return redirect("content:event-mine")  # lists the networks one may add events for
     if not permissions.may_create(request.user, network):
         raise PermissionDenied(_("Only the network's managers add its events."))
     return _edit(request, EventForm(request.POST or None, network=network), network)

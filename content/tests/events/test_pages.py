@@ -217,3 +217,16 @@ def test_staff_edit_events_in_the_back_office(client: Client, admin_user: Any) -
     response = client.get(f"/veranstaltungen/{event.slug}/bearbeiten/")
     assert response.status_code == 302 and f"/content/event/{event.pk}/" in response["Location"]
     assert District.objects.exists()
+
+
+def test_adding_without_a_network_leads_to_the_choice_of_ones_networks(client: Client) -> None:
+    only = NetworkFactory.create(slug="einziges-netz")
+    manager = manager_of(only)
+    client.force_login(manager)
+    response = client.get("/veranstaltungen/neu/")
+    assert response["Location"] == "/veranstaltungen/neu/?netzwerk=einziges-netz"
+    second = NetworkFactory.create(slug="zweites-netz")
+    OrganisationEditor.objects.create(user=manager, organisation=second, via="staff")
+    assert client.get("/veranstaltungen/neu/")["Location"] == "/veranstaltungen/meine/"
+    page = html(client, "/veranstaltungen/meine/")
+    assert "?netzwerk=einziges-netz" in page and "?netzwerk=zweites-netz" in page
