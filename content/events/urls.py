@@ -36,6 +36,11 @@ urlpatterns = [
         name="event-attendees-export",
     ),
     path(
+        "veranstaltungen/<slug:slug>/dokumente/neu/",
+        views.document_add,
+        name="event-document-add",
+    ),
+    path(
         "veranstaltungen/<slug:slug>/dokumente/<int:pk>/",
         views.event_document,
         name="event-document",

@@ -30,7 +30,7 @@ from directory.models import Organisation
 from ..formatting import render_body
 from . import ical, permissions, registration, services
 from .choices import EventFormat, RegistrationStatus
-from .forms import EventFilterForm, EventForm, RegistrationForm
+from .forms import EventDocumentForm, EventFilterForm, EventForm, RegistrationForm
 from .models import Event, EventDocument
 
 PAGE_SIZE = 20
@@ -478,3 +478,23 @@ def attendees_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     response = export_response(rows, ATTENDEE_COLUMNS, fmt, f"teilnehmende-{found.slug}")
     response["Cache-Control"] = "private, no-store"
     return response  # type: ignore[return-value]
+
+
+def document_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organiser adds slides or minutes (before or after the event)."""
+    if (response := _require_login(request)) is not None:
+        return response
+    event = Event.objects.select_related("network").filter(slug=slug).first()
+    if event is None:
+        raise Http404(_("No event is published under this address."))
+    if not permissions.may_edit(request.user, event):
+        raise PermissionDenied(_("Only the network's managers change its events."))
+    form = EventDocumentForm(
+        request.POST or None, request.FILES or None, instance=EventDocument(event=event)
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("The document is added."))
+        return redirect(event.get_absolute_url())
+    return render(request, "content/events/document_add.html", {"event": event, "form": form})

@@ -51,3 +51,38 @@ def test_a_past_events_slides_stay_downloadable(
     assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     assert 'filename="folien-vortrag.pdf"' in response["Content-Disposition"]
     assert client.get(event.get_absolute_url() + "dokumente/999/").status_code == 404
+
+
+def test_a_networks_manager_adds_minutes_and_others_may_not(
+    client: Client, settings: Any, tmp_path: Any
+) -> None:
+    from django.contrib.auth.models import User
+
+    from accounts.models import OrganisationEditor
+    from networks.tests.factories import NetworkFactory
+
+    settings.EVENT_DOCUMENT_DIR = tmp_path
+    network = NetworkFactory.create()
+    event = EventFactory.create(network=network, start=in_days(-3))
+    url = f"/veranstaltungen/{event.slug}/dokumente/neu/"
+    assert client.get(url).status_code == 302  # sign in first
+    stranger = User.objects.create_user("fremd", "fremd@example.org", "x" * 16)
+    client.force_login(stranger)
+    assert client.get(url).status_code == 403
+
+    manager = User.objects.create_user("m", "m@example.org", "x" * 16)
+    OrganisationEditor.objects.create(user=manager, organisation=network, via="staff")
+    client.force_login(manager)
+    refused = client.post(
+        url,
+        {"title": "Protokoll", "kind": "minutes", "file": SimpleUploadedFile("p.pdf", b"<html>")},
+        HTTP_ACCEPT_LANGUAGE="de",
+    )
+    assert refused.status_code == 200 and not EventDocument.objects.exists()
+    assert "p.pdf" in refused.content.decode()
+    response = client.post(
+        url,
+        {"title": "Protokoll", "kind": "minutes", "file": SimpleUploadedFile("p.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    assert EventDocument.objects.get().event == event
