@@ -126,3 +126,24 @@ def test_the_demo_command_indexes_its_events(django_capture_on_commit_callbacks:
     with django_capture_on_commit_callbacks(execute=True):
         call_command("generate_demo_events", "--if-empty", verbosity=0)
     assert Event.objects.count() == count
+
+
+def test_the_search_page_shows_events_with_their_facets(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        event = EventFactory.create(title="Lasersymposium Jena", slug="lasersymposium")
+        EventFactory.create(title="Lasersymposium Archiv", start=in_days(-50))
+
+    response = client.get(
+        "/suche/", {"type": "event", "q": "Lasersymposium"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Veranstaltungen" in html
+    assert f'href="{event.get_absolute_url()}"' in html
+    assert "Bevorstehend" in html and "Vergangen" in html  # the upcoming/past facet
+    only_upcoming = client.get(
+        "/suche/", {"type": "event", "q": "Lasersymposium", "when": "upcoming"}
+    ).content.decode()
+    assert "Lasersymposium Jena" in only_upcoming and "Lasersymposium Archiv" not in only_upcoming
