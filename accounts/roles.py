@@ -131,6 +131,10 @@ ROLES: dict[str, Role] = {
             Grant("newsletter", "topic", EDIT_AND_DELETE),
             Grant("newsletter", "newsletterissue", EDIT_AND_DELETE),
             Grant("newsletter", "issueitem", EDIT_AND_DELETE),
+            # Every event (the agency's and the networks'), not who registered: that is
+            # for the organiser and the administrators (content/events/permissions.py).
+            Grant("content", "event", EDIT_AND_DELETE),
+            Grant("content", "eventdocument", EDIT_AND_DELETE),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),
             Grant("classification", "*", VIEW),
             Grant("geo", "*", VIEW),

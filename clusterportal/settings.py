@@ -312,12 +312,16 @@ NETWORK_DOCUMENT_DIR = Path(
     env("NETWORK_DOCUMENT_DIR", str(DATA_DIR / "network-documents"))
 ).resolve()
 NETWORK_DOCUMENT_MAX_MB = int(env("NETWORK_DOCUMENT_MAX_MB", "20"))
+# Slides and minutes of events; served by the events' views.
+EVENT_DOCUMENT_DIR = Path(env("EVENT_DOCUMENT_DIR", str(DATA_DIR / "event-documents"))).resolve()
 # Days before a quality label's end when staff and the network's managers are reminded:
 # a first and a second reminder ("90,30").
 LABEL_REMINDER_DAYS = tuple(
     sorted((int(days) for days in env("LABEL_REMINDER_DAYS", "90,30").split(",")), reverse=True)
 )[:2]
 RETENTION_INQUIRY_DAYS = int(env("RETENTION_INQUIRY_DAYS", "730"))
+# Days after an event's end when its registrations lose name, address and organisation.
+RETENTION_EVENT_REGISTRATION_DAYS = int(env("RETENTION_EVENT_REGISTRATION_DAYS", "180"))
 
 TASKS = {
     "default": {
@@ -449,8 +453,10 @@ DOCUMENTED_SETTINGS = [
     "INQUIRY_ATTACHMENT_DIR",
     "NETWORK_DOCUMENT_DIR",
     "NETWORK_DOCUMENT_MAX_MB",
+    "EVENT_DOCUMENT_DIR",
     "LABEL_REMINDER_DAYS",
     "RETENTION_INQUIRY_DAYS",
+    "RETENTION_EVENT_REGISTRATION_DAYS",
     "TASKS_BACKEND",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",

@@ -63,4 +63,5 @@ class SitePageAdmin(SimpleHistoryAdmin):
         return format_html('<a href="{0}">{0}</a>', page.get_absolute_url())
 
 
+from .events import admin as events_admin  # noqa: E402,F401  (registers the events)
 from .funding import admin as funding_admin  # noqa: E402,F401  (registers the programmes)

@@ -10,6 +10,9 @@ class ContentConfig(AppConfig):
         from search.registry import register
 
         from . import signals  # noqa: F401  (connects the receivers)
+        from .events import signals as event_signals  # noqa: F401
+        from .events.panels import register_panels
+        from .events.search import EventType
         from .search import PageType, SitePageType
 
         register(PageType())
@@ -18,3 +21,8 @@ class ContentConfig(AppConfig):
         from .funding.apps import ready as funding_ready
 
         funding_ready()
+        register(EventType())
+        register_panels()
+        from .events import privacy
+
+        privacy.register()

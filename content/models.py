@@ -159,4 +159,5 @@ class SitePage(TimeStampedModel):
         return self.source == Source.GENERATED
 
 
+from .events.models import Event, EventDocument, Registration  # noqa: E402,F401
 from .funding.models import Call, Follow, Programme  # noqa: E402,F401

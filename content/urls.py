@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .events.urls import urlpatterns as event_urls
 from .funding.urls import urlpatterns as funding_urls
 
 app_name = "content"
@@ -13,4 +14,5 @@ urlpatterns = [
     path("impressum/", views.imprint, name="imprint"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     *funding_urls,
+    *event_urls,
 ]
