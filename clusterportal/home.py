@@ -14,7 +14,10 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from content.events.choices import EventStatus
+from content.events.models import Event
 from directory.choices import OrganisationKind, Source
 from directory.models import Organisation
 from networks.choices import FieldKind
@@ -23,6 +26,7 @@ from sourcing.choices import PostingKind
 from sourcing.models import Posting
 
 LATEST_REQUESTS = 4
+UPCOMING_EVENTS = 4
 GROWTH_FIELDS = 8
 
 
@@ -38,6 +42,7 @@ class Home:
     kinds: list[KindCount] = field(default_factory=list)
     total: int = 0
     generated: int = 0
+    events: list[Event] = field(default_factory=list)
     requests: list[Posting] = field(default_factory=list)
     growth_fields: list[Any] = field(default_factory=list)
 
@@ -59,6 +64,16 @@ def organisation_counts() -> tuple[list[KindCount], int, int]:
     total = sum(row["total"] for row in by_kind.values())
     generated = sum(row["generated"] for row in by_kind.values())
     return kinds, total, generated
+
+
+def upcoming_events(limit: int = UPCOMING_EVENTS) -> list[Event]:
+    """The next published events that have not ended, soonest first (cancelled ones are
+    left to the calendar, which marks them)."""
+    return list(
+        Event.objects.filter(status=EventStatus.PUBLISHED, end__gte=timezone.now())
+        .select_related("network")
+        .order_by("start", "pk")[:limit]
+    )
 
 
 def latest_requests(limit: int = LATEST_REQUESTS) -> list[Posting]:
@@ -91,6 +106,7 @@ def gather(user: Any = None) -> Home:
         kinds=kinds,
         total=total,
         generated=generated,
+        events=upcoming_events(),
         requests=latest_requests(),
         growth_fields=growth_fields(user),
     )

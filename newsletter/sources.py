@@ -87,6 +87,42 @@ def recent_postings(since: datetime.datetime, limit: int) -> list[SourceItem]:
 
 register("postings", _("Requests and offers"), recent_postings)
 
+# Events of the coming weeks are worth announcing.
+EVENT_DAYS_AHEAD = 60
+
+
+def upcoming_events(since: datetime.datetime, limit: int) -> list[SourceItem]:
+    """Published events that start within the coming weeks, soonest first (an event is
+    news for an issue by its date, not by when it was entered; cancelled ones are left
+    out)."""
+    from django.utils.formats import date_format
+
+    from content.events.choices import EventStatus
+    from content.events.models import Event
+
+    now = timezone.now()
+    events = (
+        Event.objects.filter(status=EventStatus.PUBLISHED)
+        .filter(start__gte=now, start__lte=now + datetime.timedelta(days=EVENT_DAYS_AHEAD))
+        .order_by("start", "pk")[:limit]
+    )
+    items = []
+    for event in events:
+        when = date_format(timezone.localtime(event.start), "SHORT_DATETIME_FORMAT")
+        place = event.venue_place or event.get_format_display()
+        items.append(
+            SourceItem(
+                title=event.title,
+                summary=f"{when}, {place}. {shorten(event.summary, 240)}",
+                url=absolute(event.get_absolute_url()),
+                date=timezone.localdate(event.start),
+            )
+        )
+    return items
+
+
+register("events", _("Events"), upcoming_events)
+
 # A programme whose call closes within this many days is worth a line in an issue even
 # if it is not new.
 PROGRAMME_DEADLINE_DAYS = 60

@@ -75,6 +75,26 @@ def test_current_requests_are_the_newest_open_public_requests(client: Client) ->
     assert titles == ["Gestern gesucht", "Vorgestern", "Vor drei Tagen"]
 
 
+def test_upcoming_events_soonest_first_without_drafts_and_past_ones(client: Client) -> None:
+    from content.events.choices import EventFormat, EventStatus
+    from content.tests.events.factories import EventFactory, in_days
+
+    EventFactory.create(title="Übermorgen in Jena", start=in_days(2), venue_place="Jena")
+    EventFactory.create(title="Morgen online", start=in_days(1), format=EventFormat.ONLINE)
+    EventFactory.create(title="Vorbei", start=in_days(-2))
+    EventFactory.create(title="Entwurf", start=in_days(1), status=EventStatus.DRAFT)
+    EventFactory.create(title="Abgesagt", start=in_days(1), status=EventStatus.CANCELLED)
+    for n in range(4):
+        EventFactory.create(title=f"Später {n}", start=in_days(30 + n))
+
+    section = _section(client.get("/").content.decode(), "events-heading")
+
+    titles = re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", section)
+    assert titles == ["Morgen online", "Übermorgen in Jena", "Später 0", "Später 1"]
+    assert "Jena" in section and "online" in section.lower()
+    assert 'href="/veranstaltungen/"' in section
+
+
 def test_growth_fields_show_the_strategy_fields_a_visitor_may_see(client: Client) -> None:
     shown = GrowthFieldFactory.create(name="Mobilität")
     GrowthFieldPage.objects.create(growth_field=shown, order=2)
@@ -104,10 +124,14 @@ def test_the_start_page_costs_the_same_queries_for_few_and_many_rows(
             assert client.get("/").status_code == 200
         return len(queries)
 
+    from content.tests.events.factories import EventFactory
+
     PostingFactory.create()
+    EventFactory.create()
     GrowthFieldPage.objects.create(growth_field=GrowthFieldFactory.create())
     few = count()
     PostingFactory.create_batch(6)
+    EventFactory.create_batch(6)
     for _ in range(5):
         GrowthFieldPage.objects.create(growth_field=GrowthFieldFactory.create())
     OrganisationFactory.create_batch(5, kind=OrganisationKind.UNIVERSITY)

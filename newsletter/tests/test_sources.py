@@ -47,3 +47,23 @@ def test_funding_programmes_new_ones_and_those_whose_deadline_comes(settings: An
     deadline = (today + datetime.timedelta(days=10)).strftime("%d.%m.%Y")
     assert items[0].summary.startswith(f"Frist {deadline}.")
     assert items[1].url == f"https://portal.example/foerderprogramme/{new.slug}/"
+
+
+def test_events_of_the_coming_weeks_soonest_first(settings: Any) -> None:
+    from content.events.choices import EventStatus
+    from content.tests.events.factories import EventFactory, in_days
+
+    settings.PORTAL_URL = "https://portal.example"
+    EventFactory.create(title="Später Workshop", start=in_days(20))
+    soon = EventFactory.create(title="Bald: Innovationsforum", start=in_days(3))
+    EventFactory.create(title="Vorbei", start=in_days(-3))
+    EventFactory.create(title="Zu fern", start=in_days(120))
+    EventFactory.create(title="Abgesagt", start=in_days(5), status=EventStatus.CANCELLED)
+    EventFactory.create(title="Entwurf", start=in_days(5), status=EventStatus.DRAFT)
+
+    items = _filled("events")
+
+    assert [item.title for item in items] == ["Bald: Innovationsforum", "Später Workshop"]
+    assert items[0].url == f"https://portal.example/veranstaltungen/{soon.slug}/"
+    assert items[0].date == timezone.localdate(soon.start)
+    assert "Erfurt" in items[0].summary
