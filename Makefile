@@ -24,6 +24,7 @@ run: setup
 	$(BIN)/python manage.py generate_demo_experts --if-empty
 	$(BIN)/python manage.py generate_demo_networks --if-empty
 	$(BIN)/python manage.py generate_demo_about --if-empty
+	$(BIN)/python manage.py generate_demo_news --if-empty
 	$(BIN)/python manage.py rebuild_search_index
 	$(BIN)/python manage.py compute_posting_matches --missing
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

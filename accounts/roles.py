@@ -108,8 +108,8 @@ ROLES: dict[str, Role] = {
             "sites, contacts, offerings, certifications, identifiers and memberships; "
             "imports lists; hides or archives organisations instead of deleting them; "
             "decides claims, reviewed changes and corrections; appoints organisation "
-            "editors; maintains the search synonyms and the cluster management's pages "
-            "and supporters; builds the networks' brochure."
+            "editors; maintains the search synonyms, the cluster management's pages "
+            "and supporters and the news; builds the networks' brochure."
         ),
         (
             Grant("directory", "organisation", EDIT),
@@ -123,6 +123,8 @@ ROLES: dict[str, Role] = {
             Grant("networks", "brochurebuild", ("view", "add")),
             Grant("content", "page", EDIT_AND_DELETE),
             Grant("content", "supporter", EDIT_AND_DELETE),
+            Grant("content", "article", EDIT_AND_DELETE),
+            Grant("content", "newscategory", EDIT_AND_DELETE),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),
             Grant("classification", "*", VIEW),
             Grant("geo", "*", VIEW),

@@ -291,6 +291,8 @@ NETWORK_DOCUMENT_DIR = Path(
     env("NETWORK_DOCUMENT_DIR", str(DATA_DIR / "network-documents"))
 ).resolve()
 NETWORK_DOCUMENT_MAX_MB = int(env("NETWORK_DOCUMENT_MAX_MB", "20"))
+# Images of the news articles; served by the article's own view while it is visible.
+NEWS_IMAGE_DIR = Path(env("NEWS_IMAGE_DIR", str(DATA_DIR / "news-images"))).resolve()
 # Days before a quality label's end when staff and the network's managers are reminded:
 # a first and a second reminder ("90,30").
 LABEL_REMINDER_DAYS = tuple(
@@ -420,6 +422,7 @@ DOCUMENTED_SETTINGS = [
     "INQUIRY_ATTACHMENT_DIR",
     "NETWORK_DOCUMENT_DIR",
     "NETWORK_DOCUMENT_MAX_MB",
+    "NEWS_IMAGE_DIR",
     "LABEL_REMINDER_DAYS",
     "RETENTION_INQUIRY_DAYS",
     "TASKS_BACKEND",

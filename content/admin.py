@@ -61,3 +61,6 @@ class SitePageAdmin(SimpleHistoryAdmin):
         if page.pk is None:
             return "–"
         return format_html('<a href="{0}">{0}</a>', page.get_absolute_url())
+
+
+from .news import admin as news_admin  # noqa: E402,F401  (registers the news)

@@ -157,3 +157,6 @@ class SitePage(TimeStampedModel):
     @property
     def is_generated(self) -> bool:
         return self.source == Source.GENERATED
+
+
+from .news.models import Article, NewsCategory  # noqa: E402,F401

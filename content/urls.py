@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .news.urls import urlpatterns as news_urlpatterns
 
 app_name = "content"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("clustermanagement/<slug:slug>/", views.page_detail, name="page"),
     path("impressum/", views.imprint, name="imprint"),
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
+    *news_urlpatterns,
 ]
