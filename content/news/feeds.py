@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from classification.models import GrowthField
@@ -53,7 +54,7 @@ class NewsFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.teaser
+        return escape(item.teaser)  # feed readers read descriptions as HTML
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
