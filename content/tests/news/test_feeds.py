@@ -41,7 +41,9 @@ def articles() -> dict[str, Any]:
         publish_at=now - datetime.timedelta(days=2),
     )
     older.categories.add(press)
-    newer = ArticleFactory.create(title="Neuere Meldung", publish_at=now - datetime.timedelta(hours=1))
+    newer = ArticleFactory.create(
+        title="Neuere Meldung", publish_at=now - datetime.timedelta(hours=1)
+    )
     newer.growth_fields.add(field)
     ArticleFactory.create(title="Entwurf", published=False)
     ArticleFactory.create(title="Geplant", publish_at=now + datetime.timedelta(days=1))

@@ -234,7 +234,9 @@ def test_the_demo_articles_are_found_and_say_so(
     assert Article.objects.count() == 20
     assert Article.objects.visible().count() == 19
     no_drift()
-    response = client.get("/suche/", {"type": "news", "q": "Wasserstoff"}, HTTP_ACCEPT_LANGUAGE="de")
+    response = client.get(
+        "/suche/", {"type": "news", "q": "Wasserstoff"}, HTTP_ACCEPT_LANGUAGE="de"
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert reverse("content:news-detail", args=["wasserstoff-modellregion-startet"]) in html
