@@ -18,4 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         due = services.publish_due()
-        self.stdout.write(self.style.SUCCESS(f"{len(due)} scheduled news articles went live"))
+        if due or options["verbosity"] > 0:
+            self.stdout.write(self.style.SUCCESS(f"{len(due)} scheduled news articles went live"))

@@ -66,7 +66,8 @@ def test_the_feeds_of_all_news_list_visible_articles_newest_first(
     assert html.unescape(older.summary) == "Zuerst <geschrieben>."
     assert older.author == "Anna Berger"
     assert [tag.term for tag in older.tags] == ["Pressemitteilungen"]
-    published = datetime.datetime(*older.published_parsed[:6], tzinfo=datetime.UTC)
+    year, month, day, hour, minute, second = older.published_parsed[:6]
+    published = datetime.datetime(year, month, day, hour, minute, second, tzinfo=datetime.UTC)
     assert published == articles["older"].publish_at
 
 

@@ -138,7 +138,7 @@ def test_an_article_page_shows_everything_and_its_structured_data(client: Client
 
     image = client.get(article.image_url())
     assert image.status_code == 200 and image["Content-Type"] == "image/png"
-    assert b"".join(image.streaming_content).startswith(b"\x89PNG")
+    assert b"".join(image.streaming_content).startswith(b"\x89PNG")  # type: ignore[attr-defined]
 
 
 def test_an_image_must_be_an_image_and_needs_its_alternative_text() -> None:
