@@ -24,10 +24,6 @@ FEED_SIZE = 30
 class NewsFeed(Feed):
     """All news (RSS 2.0)."""
 
-    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        self.request = request
-        return super().__call__(request, *args, **kwargs)
-
     def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return None
 
@@ -70,11 +66,6 @@ class NewsFeed(Feed):
 
     def item_categories(self, item: Article) -> list[str]:
         return [category.name for category in item.categories.all()]
-
-    def item_guid(self, item: Article) -> str:
-        return self.request.build_absolute_uri(item.get_absolute_url())
-
-    item_guid_is_permalink = True
 
 
 class NewsAtomFeed(NewsFeed):

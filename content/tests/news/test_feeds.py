@@ -63,6 +63,7 @@ def test_the_feeds_of_all_news_list_visible_articles_newest_first(
     assert [entry.title for entry in feed.entries] == ["Neuere Meldung", "Ältere Meldung & mehr"]
     older = feed.entries[1]
     assert older.link == "http://testserver" + articles["older"].get_absolute_url()
+    assert older.id == older.link  # a stable, unique id per article
     assert html.unescape(older.summary) == "Zuerst <geschrieben>."
     assert older.author == "Anna Berger"
     assert [tag.term for tag in older.tags] == ["Pressemitteilungen"]
