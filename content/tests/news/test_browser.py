@@ -39,7 +39,11 @@ def test_a_visitor_filters_the_news_and_reads_an_article(live_server: Any, page:
             blocked.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
-    page.goto(live_server.url + "/aktuelles/")
+    page.goto(live_server.url + "/netzwerke/")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Aktuelles"
+    ).click()
+    page.wait_for_url("**/aktuelles/")
     assert page.locator("h1").inner_text() == "Aktuelles"
     assert page.get_by_role("note", name="Demodaten").is_visible()
     assert page.get_by_role("status").inner_text().startswith("19 Artikel")
