@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -81,6 +82,7 @@ def _json_ld(request: HttpRequest, article: Article) -> dict[str, Any]:
         "url": request.build_absolute_uri(article.get_absolute_url()),
         "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
         "inLanguage": "de",
+        "publisher": {"@type": "Organization", "name": settings.PORTAL_NAME},
     }
     if article.author:
         data["author"] = {"@type": "Person", "name": article.author}

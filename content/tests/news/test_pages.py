@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -134,6 +135,7 @@ def test_an_article_page_shows_everything_and_its_structured_data(client: Client
     assert data["author"] == {"@type": "Person", "name": "Anna Berger"}
     assert data["image"]["url"].endswith(f"/aktuelles/{article.slug}/bild/")
     assert data["articleSection"] == ["Förderung"]
+    assert data["publisher"] == {"@type": "Organization", "name": settings.PORTAL_NAME}
     assert datetime.datetime.fromisoformat(data["datePublished"]) == article.publish_at
 
     image = client.get(article.image_url())
@@ -217,3 +219,26 @@ def test_the_growth_field_and_network_pages_show_their_latest_news(client: Clien
         assert "Aktuelle Meldungen" in html, url
         assert shown.get_absolute_url() in html
         assert "Noch geheim" not in html
+
+
+def test_the_list_costs_the_same_queries_for_few_and_many_articles(client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    category = CategoryFactory.create()
+    field = GrowthField.objects.order_by("pk").first()
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            article = ArticleFactory.create(source=Source.GENERATED)
+            article.categories.add(category)
+            article.growth_fields.add(field)
+
+    add(2)
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as few:
+        client.get(LIST)
+    add(8)
+    with CaptureQueriesContext(connection) as many:
+        assert len(german(client, LIST).context["articles"]) == 10
+    assert len(many) == len(few)
