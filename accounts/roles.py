@@ -110,8 +110,8 @@ ROLES: dict[str, Role] = {
             "imports lists; hides or archives organisations instead of deleting them; "
             "decides claims, reviewed changes and corrections; appoints organisation "
             "editors; maintains the search synonyms, the cluster management's pages "
-            "and supporters and the funding programmes; builds the networks' brochure; "
-            "composes and sends the newsletter."
+            "and supporters, the news and the funding programmes; builds the networks' "
+            "brochure; composes and sends the newsletter."
         ),
         (
             Grant("directory", "organisation", EDIT),
@@ -135,6 +135,8 @@ ROLES: dict[str, Role] = {
             # for the organiser and the administrators (content/events/permissions.py).
             Grant("content", "event", EDIT_AND_DELETE),
             Grant("content", "eventdocument", EDIT_AND_DELETE),
+            Grant("content", "article", EDIT_AND_DELETE),
+            Grant("content", "newscategory", EDIT_AND_DELETE),
             *(Grant("directory", part, EDIT_AND_DELETE) for part in ORGANISATION_PARTS),
             Grant("classification", "*", VIEW),
             Grant("geo", "*", VIEW),

@@ -314,6 +314,8 @@ NETWORK_DOCUMENT_DIR = Path(
 NETWORK_DOCUMENT_MAX_MB = int(env("NETWORK_DOCUMENT_MAX_MB", "20"))
 # Slides and minutes of events; served by the events' views.
 EVENT_DOCUMENT_DIR = Path(env("EVENT_DOCUMENT_DIR", str(DATA_DIR / "event-documents"))).resolve()
+# Images of the news articles; served by the article's own view while it is visible.
+NEWS_IMAGE_DIR = Path(env("NEWS_IMAGE_DIR", str(DATA_DIR / "news-images"))).resolve()
 # Days before a quality label's end when staff and the network's managers are reminded:
 # a first and a second reminder ("90,30").
 LABEL_REMINDER_DAYS = tuple(
@@ -454,6 +456,7 @@ DOCUMENTED_SETTINGS = [
     "NETWORK_DOCUMENT_DIR",
     "NETWORK_DOCUMENT_MAX_MB",
     "EVENT_DOCUMENT_DIR",
+    "NEWS_IMAGE_DIR",
     "LABEL_REMINDER_DAYS",
     "RETENTION_INQUIRY_DAYS",
     "RETENTION_EVENT_REGISTRATION_DAYS",

@@ -65,3 +65,4 @@ class SitePageAdmin(SimpleHistoryAdmin):
 
 from .events import admin as events_admin  # noqa: E402,F401  (registers the events)
 from .funding import admin as funding_admin  # noqa: E402,F401  (registers the programmes)
+from .news import admin as news_admin  # noqa: E402,F401  (registers the news)

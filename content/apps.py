@@ -26,3 +26,21 @@ class ContentConfig(AppConfig):
         from .events import privacy
 
         privacy.register()
+        self._ready_news()
+
+    def _ready_news(self) -> None:
+        from core.panels import Panel
+        from core.panels import register as register_panel
+        from search.registry import register
+
+        from .news import signals  # noqa: F401  (connects the receivers)
+        from .news.panels import field_news, network_news
+        from .news.search import NewsType
+
+        register(NewsType())
+        register_panel(
+            Panel("networks.growth_field", "content/news/_panel.html", field_news, order=10)
+        )
+        register_panel(
+            Panel("networks.profile", "content/news/_panel.html", network_news, order=10)
+        )

@@ -161,3 +161,4 @@ class SitePage(TimeStampedModel):
 
 from .events.models import Event, EventDocument, Registration  # noqa: E402,F401
 from .funding.models import Call, Follow, Programme  # noqa: E402,F401
+from .news.models import Article, NewsCategory  # noqa: E402,F401

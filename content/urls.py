@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .events.urls import urlpatterns as event_urls
 from .funding.urls import urlpatterns as funding_urls
+from .news.urls import urlpatterns as news_urlpatterns
 
 app_name = "content"
 
@@ -15,4 +16,5 @@ urlpatterns = [
     path("barrierefreiheit/", views.accessibility, name="accessibility"),
     *funding_urls,
     *event_urls,
+    *news_urlpatterns,
 ]
