@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from content.events.choices import EventStatus
 from content.events.models import Event
+from content.news.models import Article
 from directory.choices import OrganisationKind, Source
 from directory.models import Organisation
 from networks.choices import FieldKind
@@ -27,6 +28,7 @@ from sourcing.models import Posting
 
 LATEST_REQUESTS = 4
 UPCOMING_EVENTS = 4
+LATEST_NEWS = 3
 GROWTH_FIELDS = 8
 
 
@@ -43,6 +45,7 @@ class Home:
     total: int = 0
     generated: int = 0
     events: list[Event] = field(default_factory=list)
+    news: list[Article] = field(default_factory=list)
     requests: list[Posting] = field(default_factory=list)
     growth_fields: list[Any] = field(default_factory=list)
 
@@ -73,6 +76,15 @@ def upcoming_events(limit: int = UPCOMING_EVENTS) -> list[Event]:
         Event.objects.filter(status=EventStatus.PUBLISHED, end__gte=timezone.now())
         .select_related("network")
         .order_by("start", "pk")[:limit]
+    )
+
+
+def latest_news(limit: int = LATEST_NEWS) -> list[Article]:
+    """The newest articles every visitor may see (scheduled ones once their time has come)."""
+    return list(
+        Article.objects.visible()
+        .only("title", "slug", "teaser", "publish_at", "source")
+        .order_by("-publish_at", "-pk")[:limit]
     )
 
 
@@ -107,6 +119,7 @@ def gather(user: Any = None) -> Home:
         total=total,
         generated=generated,
         events=upcoming_events(),
+        news=latest_news(),
         requests=latest_requests(),
         growth_fields=growth_fields(user),
     )

@@ -87,6 +87,28 @@ def recent_postings(since: datetime.datetime, limit: int) -> list[SourceItem]:
 
 register("postings", _("Requests and offers"), recent_postings)
 
+
+def recent_news(since: datetime.datetime, limit: int) -> list[SourceItem]:
+    """News articles that went public since then (scheduled ones once their time has
+    come), newest first."""
+    from content.news.models import Article
+
+    articles = (
+        Article.objects.visible().filter(publish_at__gte=since).order_by("-publish_at", "-pk")
+    )[:limit]
+    return [
+        SourceItem(
+            title=a.title,
+            summary=shorten(a.teaser),
+            url=absolute(a.get_absolute_url()),
+            date=timezone.localdate(a.publish_at),
+        )
+        for a in articles
+    ]
+
+
+register("news", _("News"), recent_news)
+
 # Events of the coming weeks are worth announcing.
 EVENT_DAYS_AHEAD = 60
 

@@ -95,6 +95,23 @@ def test_upcoming_events_soonest_first_without_drafts_and_past_ones(client: Clie
     assert 'href="/veranstaltungen/"' in section
 
 
+def test_latest_news_are_those_every_visitor_may_see(client: Client) -> None:
+    from content.tests.news.factories import ArticleFactory
+
+    now = timezone.now()
+    ArticleFactory.create(title="Neue Halle", publish_at=now - datetime.timedelta(days=1))
+    ArticleFactory.create(title="Älter", publish_at=now - datetime.timedelta(days=5))
+    ArticleFactory.create(title="Ganz alt", publish_at=now - datetime.timedelta(days=50))
+    ArticleFactory.create(title="Vorige Woche", publish_at=now - datetime.timedelta(days=7))
+    ArticleFactory.create(title="Geplant", publish_at=now + datetime.timedelta(hours=1))
+    ArticleFactory.create(title="Entwurf", published=False)
+
+    section = _section(client.get("/").content.decode(), "news-heading")
+
+    titles = re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", section)
+    assert titles == ["Neue Halle", "Älter", "Vorige Woche"]
+
+
 def test_growth_fields_show_the_strategy_fields_a_visitor_may_see(client: Client) -> None:
     shown = GrowthFieldFactory.create(name="Mobilität")
     GrowthFieldPage.objects.create(growth_field=shown, order=2)

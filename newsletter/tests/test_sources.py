@@ -67,3 +67,22 @@ def test_events_of_the_coming_weeks_soonest_first(settings: Any) -> None:
     assert items[0].url == f"https://portal.example/veranstaltungen/{soon.slug}/"
     assert items[0].date == timezone.localdate(soon.start)
     assert "Erfurt" in items[0].summary
+
+
+def test_news_that_went_public_since_the_last_issue(settings: Any) -> None:
+    from content.tests.news.factories import ArticleFactory
+
+    settings.PORTAL_URL = "https://portal.example"
+    settings.NEWSLETTER_SOURCE_DAYS = 30
+    now = timezone.now()
+    fresh = ArticleFactory.create(title="Neue Halle", publish_at=now - datetime.timedelta(days=2))
+    ArticleFactory.create(title="Gestern", publish_at=now - datetime.timedelta(days=1))
+    ArticleFactory.create(title="Zu alt", publish_at=now - datetime.timedelta(days=40))
+    ArticleFactory.create(title="Geplant", publish_at=now + datetime.timedelta(days=1))
+    ArticleFactory.create(title="Entwurf", published=False)
+
+    items = _filled("news")
+
+    assert [item.title for item in items] == ["Gestern", "Neue Halle"]
+    assert items[1].url == f"https://portal.example/aktuelles/{fresh.slug}/"
+    assert items[1].summary == fresh.teaser

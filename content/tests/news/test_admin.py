@@ -19,7 +19,7 @@ from accounts.services import grant_role
 from content.news.models import Article
 from core.testing import sign_in
 
-from .conftest import ArticleFactory, CategoryFactory
+from .factories import ArticleFactory, CategoryFactory
 from .test_pages import PNG
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from classification.models import GrowthField
 
-from .conftest import ArticleFactory, CategoryFactory
+from .factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from content.tests.test_fuzz import FUZZ, VALUE
 
-from .conftest import ArticleFactory, CategoryFactory
+from .factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
 

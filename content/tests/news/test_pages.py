@@ -23,7 +23,7 @@ from core.testing import sign_in
 from directory.choices import OrganisationKind, Source
 from directory.tests.factories import OrganisationFactory
 
-from .conftest import ArticleFactory, CategoryFactory
+from .factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
 

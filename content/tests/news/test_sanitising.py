@@ -9,7 +9,7 @@ from django.test import Client
 
 from content.news.sanitising import plain_text, sanitise
 
-from .conftest import ArticleFactory
+from .factories import ArticleFactory
 
 HOSTILE = [
     '<script>alert("x")</script><p>Text</p>',

@@ -26,7 +26,8 @@ from directory.tests.test_admin import submitted_form
 from search import content
 from search.content import ContentQuery, search_content
 
-from .conftest import ArticleFactory, CategoryFactory, Clock
+from .conftest import Clock
+from .factories import ArticleFactory, CategoryFactory
 
 pytestmark = pytest.mark.django_db
 
