@@ -43,7 +43,7 @@ def test_file_an_inquiry_and_answer_it_in_the_inbox(
     # A visitor finds the form from any page.
     page.goto(live_server.url + "/")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
-        "link", name="Kontakt / Anfrage"
+        "link", name="Kontakt", exact=True
     ).click()
     page.wait_for_url(re.compile("/anfrage/$"))
     axe_check(page)

@@ -34,7 +34,7 @@ def test_a_small_company_finds_fitting_programmes(live_server: Any, page: Page) 
 
     page.goto(live_server.url + "/netzwerke/")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
-        "link", name="Förderprogramme"
+        "link", name="Förderung", exact=True
     ).click()
     page.wait_for_url("**/foerderprogramme/")
     assert page.locator("h1").inner_text() == "Förderprogramme"
