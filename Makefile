@@ -27,6 +27,7 @@ run: setup
 	$(BIN)/python manage.py generate_demo_funding --if-empty
 	$(BIN)/python manage.py generate_demo_events --if-empty
 	$(BIN)/python manage.py generate_demo_news --if-empty
+	$(BIN)/python manage.py generate_demo_newsletter --if-empty
 	$(BIN)/python manage.py rebuild_search_index
 	$(BIN)/python manage.py compute_posting_matches --missing
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
