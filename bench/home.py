@@ -38,6 +38,7 @@ DEMO_COMMANDS = (
     "generate_demo_news",
     "generate_demo_events",
     "generate_demo_funding",
+    "generate_demo_newsletter",
 )
 
 

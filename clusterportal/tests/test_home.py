@@ -75,6 +75,24 @@ def test_current_requests_are_the_newest_open_public_requests(client: Client) ->
     assert titles == ["Gestern gesucht", "Vorgestern", "Vor drei Tagen"]
 
 
+def test_requests_of_hidden_organisations_do_not_crowd_out_older_visible_ones(
+    client: Client,
+) -> None:
+    now = timezone.now()
+    PostingFactory.create(title="Ältere sichtbare", published_at=now - datetime.timedelta(days=9))
+    hidden = OrganisationFactory.create(status=PublicationStatus.DRAFT)
+    for n in range(25):
+        PostingFactory.create(
+            title=f"Verborgen {n}",
+            organisation=hidden,
+            published_at=now - datetime.timedelta(hours=n),
+        )
+
+    section = _section(client.get("/").content.decode(), "requests-heading")
+
+    assert re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", section) == ["Ältere sichtbare"]
+
+
 def test_upcoming_events_soonest_first_without_drafts_and_past_ones(client: Client) -> None:
     from content.events.choices import EventFormat, EventStatus
     from content.tests.events.factories import EventFactory, in_days
