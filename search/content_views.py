@@ -186,6 +186,7 @@ def content_page(request: HttpRequest, doc_type: DocumentType) -> HttpResponse:
         "clear_all": type_url(doc_type, text) if filters else "",
         "others": [_other(t, text) for t in others],
         "list_url": doc_type.list_url(text),
+        "list_link_text": doc_type.list_link_text(),
     }
     status = 404 if result.total and page_number > paginator.num_pages else 200
     return render(request, "search/content.html", context, status=status)

@@ -92,6 +92,12 @@ class DocumentType:
         """The type's own list page for these words (with a map or other filters), or ""."""
         return ""
 
+    def list_link_text(self) -> str:
+        """The words of the link to ``list_url`` on the search page."""
+        from django.utils.translation import gettext as _
+
+        return _("All %(label)s, with the filters of their own page") % {"label": self.label}
+
 
 _types: dict[str, DocumentType] = {}
 

@@ -114,6 +114,11 @@ class PostingType(DocumentType):
     def url(self, obj: Any) -> str:
         return str(obj.get_absolute_url())
 
+    def list_link_text(self) -> str:
+        from django.utils.translation import gettext as _
+
+        return _("%(label)s on the map, by place and radius") % {"label": self.label}
+
     def list_url(self, text: str) -> str:
         """The list at /gesuche/ with its map, place and radius."""
         from django.urls import reverse
