@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from classification.models import GrowthField
@@ -26,7 +27,7 @@ from .models import Event
 def _choice_label(choices: Any) -> Any:
     def label(value: str) -> str:
         try:
-            return str(choices(value).label).capitalize()
+            return capfirst(str(choices(value).label))  # "vor Ort" → "Vor Ort", not "Vor ort"
         except ValueError:
             return value
 

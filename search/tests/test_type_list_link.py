@@ -34,9 +34,11 @@ def test_each_kind_names_what_its_own_page_offers(
     postings = _link(
         client.get("/suche/", {"q": "Wasserstoff", "type": "posting"}).content.decode()
     )
-    events = _link(client.get("/suche/", {"q": "Wasserstoff", "type": "event"}).content.decode())
+    page = client.get("/suche/", {"q": "Wasserstoff", "type": "event"}).content.decode()
+    events = _link(page)
 
     assert "auf der Karte, nach Ort und Umkreis" in postings
     assert 'href="/veranstaltungen/"' in events
     assert "Alle Veranstaltungen – mit den Filtern ihrer eigenen Seite" in events
     assert "Karte" not in events
+    assert ">Vor Ort<" in page.replace("\n", "").replace("  ", "")  # the format facet
