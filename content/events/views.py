@@ -43,6 +43,10 @@ def _filters(request: HttpRequest) -> tuple[EventFilterForm, Any]:
     return form, events.prefetch_related("growth_fields")
 
 
+# Upcoming events per page of the list (past ones: PAGE_SIZE).
+UPCOMING_PAGE_SIZE = 50
+
+
 def event_list(request: HttpRequest) -> HttpResponse:
     form, events = _filters(request)
     now = timezone.now()
@@ -53,7 +57,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     context = {
         "form": form,
-        "upcoming": Paginator(upcoming, 50).get_page(request.GET.get("kommende")),
+        "upcoming": Paginator(upcoming, UPCOMING_PAGE_SIZE).get_page(request.GET.get("kommende")),
         "past": past,
         "page_range": past.paginator.get_elided_page_range(past.number),
         "query": form.query(),

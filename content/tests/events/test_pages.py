@@ -230,3 +230,20 @@ def test_adding_without_a_network_leads_to_the_choice_of_ones_networks(client: C
     assert client.get("/veranstaltungen/neu/")["Location"] == "/veranstaltungen/meine/"
     page = html(client, "/veranstaltungen/meine/")
     assert "?netzwerk=einziges-netz" in page and "?netzwerk=zweites-netz" in page
+
+
+def test_many_upcoming_events_are_paged(client: Client, monkeypatch: Any) -> None:
+    from content.events import views
+
+    monkeypatch.setattr(views, "UPCOMING_PAGE_SIZE", 2)
+    for n in range(5):
+        EventFactory.create(title=f"Forum {n}", start=in_days(n + 1))
+
+    first = html(client, "/veranstaltungen/")
+    last = html(client, "/veranstaltungen/?kommende=3")
+
+    titles = re.findall(r">(Forum \d)<", first)
+    assert titles == ["Forum 0", "Forum 1"]
+    assert "Seite 1 von 3" in first and "?kommende=2#upcoming-heading" in first
+    assert re.findall(r">(Forum \d)<", last) == ["Forum 4"]
+    assert 'rel="next"' not in last.split('id="past-heading"')[0]
