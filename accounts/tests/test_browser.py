@@ -77,7 +77,7 @@ def test_register_confirm_sign_in_and_out(live_server: Any, page: Page) -> None:
     axe_check(page)
 
     page.get_by_role("button", name="Abmelden").click()
-    assert page.get_by_role("link", name="Anmelden").is_visible()
+    assert page.get_by_role("link", name="Anmelden", exact=True).is_visible()
     page.goto(live_server.url + reverse("accounts:account"))
     assert page.locator("h1").inner_text() == "Anmelden"
     page.get_by_role("textbox", name="E-Mail-Adresse").fill("lena@beispiel-werk.de")

@@ -57,7 +57,7 @@ def test_a_visitor_writes_and_the_editor_answers_on_the_portal(
     Account.objects.update_or_create(user=editor, defaults={"email_verified_at": timezone.now()})
 
     page.goto(live_server.url + firm.get_absolute_url())
-    page.get_by_role("link", name="Kontakt", exact=True).click()
+    page.locator("#main").get_by_role("link", name="Kontakt", exact=True).click()
     page.wait_for_url(re.compile("/kontakt/organisation/"))
     assert "An Drehteile Gera GmbH schreiben" in page.locator("h1").inner_text()
     axe_check(page)
