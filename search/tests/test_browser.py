@@ -51,6 +51,9 @@ def test_search_facets_map_and_back_button(live_server: Any, page: Page, landsca
     )
     assert page.locator("#search-map path.leaflet-interactive").count() == 12
     assert page.locator("#search-map svg path").count() >= 22 + 12
+    # The attribution's links are told apart from its text by more than colour.
+    link = page.locator("#search-map .leaflet-control-attribution a").first
+    assert link.evaluate("a => getComputedStyle(a).textDecorationLine") == "underline"
     axe_check(page)
 
     # A facet narrows the results in place (htmx) and the URL holds the new state.
