@@ -39,3 +39,6 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+
+# Errors: a 503 page while the database cannot be reached, the 500 page otherwise.
+handler500 = "clusterportal.errors.server_error"
