@@ -334,6 +334,12 @@ TASKS = {
     }
 }
 
+# Whole pages for visitors without a session (search page and API, map, organisations),
+# kept this many seconds in the shared cache and dropped at once by any change of the
+# search index (core/pagecache.py); 0 switches it off. Needs a cache all processes
+# share (CACHE_URL) as soon as more than one process serves the portal.
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "0"))
+
 # Search: "tantivy" (an embedded index under SEARCH_INDEX_DIR, the default) or "postgres"
 # (PostgreSQL full-text search, for several web nodes sharing one database).
 SEARCH_ENGINE = env("SEARCH_ENGINE", "tantivy")
@@ -464,6 +470,7 @@ DOCUMENTED_SETTINGS = [
     "RETENTION_INQUIRY_DAYS",
     "RETENTION_EVENT_REGISTRATION_DAYS",
     "TASKS_BACKEND",
+    "PAGE_CACHE_SECONDS",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",
     "SEARCH_AUTO_UPDATE",

@@ -23,6 +23,7 @@ from accounts.services import TooManyAttempts, client_ip
 from classification import suggestions
 from classification.models import WzCode
 from core.abuse import hit_rate_limit, rate_limited_response
+from core.pagecache import SEARCH, keep_page
 
 from . import actions, freshness, services
 from .filtersets import OrganisationFilterSet
@@ -33,6 +34,7 @@ PAGE_SIZE = 25
 WZ_SUGGESTIONS = 5
 
 
+@keep_page(SEARCH)
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filterset = OrganisationFilterSet(request.GET, services.organisation_list_queryset())
     paginator = Paginator(filterset.qs, PAGE_SIZE)
@@ -78,6 +80,7 @@ def _list_url(request: HttpRequest, **changes: Any) -> str:
     return f"{reverse('directory:organisation-list')}?{params.urlencode()}"
 
 
+@keep_page(SEARCH)
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         organisation = services.organisation_detail(slug, request.user)

@@ -10,11 +10,12 @@ import math
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import Field
 
 from core.api import InputError, errors
 
-from . import content, registry, services, wzsuggest
+from . import content, pages, registry, services, wzsuggest
 from .forms import MAX_PAGE, SearchForm
 from .query import SearchQuery
 
@@ -100,6 +101,7 @@ class SuggestionOut(Schema):
 @router.get(
     "/search", response={200: SearchOut, **errors(422, 503)}, summary="Search organisations"
 )
+@decorate_view(pages.kept)
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
     """Full-text search with filters, facet counts and radius, as on the search page."""
     form = SearchForm(request.GET)

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from core.progress import Progress, silent
 
-from . import registry, spelling, vocabulary
+from . import pages, registry, spelling, vocabulary
 from .query import QueryPlan, SearchQuery, TermStats, plan_query
 from .registry import ContentDocument, DocumentType
 
@@ -192,6 +192,7 @@ def index_content(doc_type: DocumentType, ids: Iterable[int]) -> int:
         found = {d.id for d in documents}
         store().update(doc_type.name, documents, [pk for pk in chunk if pk not in found])
         written += len(documents)
+    pages.changed()
     return written
 
 
@@ -264,6 +265,7 @@ def rebuild(progress: Progress = silent) -> dict[DocumentType, int]:
             progress(min(start + CHUNK, len(ids)), len(ids), label)
         store().replace(doc_type.name, documents)
         done[doc_type] = len(documents)
+    pages.changed()
     return done
 
 

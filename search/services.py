@@ -32,7 +32,7 @@ from directory.choices import NETWORK_KINDS, EmployeeSizeClass, OrganisationKind
 from directory.models import Organisation, Site
 from geo.models import District
 
-from . import partial, spelling, vocabulary
+from . import pages, partial, spelling, vocabulary
 from .analysis import highlight_spans
 from .backends.base import Cluster, Hit, SearchEngine
 from .documents import DocumentReader, read_in_chunks
@@ -108,6 +108,7 @@ def index_organisations(ids: Iterable[int]) -> int:
     # Vectors: removed at once (cheap), computed without making the caller wait.
     remove_vectors(removed)
     schedule_vectors(indexed)
+    pages.changed()
     return written
 
 
@@ -115,6 +116,7 @@ def remove_organisations(ids: Iterable[int]) -> None:
     ids = list(ids)
     engine().update([], remove=ids)
     remove_vectors(ids)
+    pages.changed()
 
 
 @dataclass
@@ -168,6 +170,7 @@ def rebuild_index(progress: Progress = silent, chunk: int = 2000) -> RebuildStat
     )
     if changed:
         index_organisations(changed)
+    pages.changed()
     return RebuildStats(len(ids), time.perf_counter() - started, eng.name, stats)
 
 

@@ -25,7 +25,7 @@ from core.exports import Column, export_response
 from directory.choices import OrganisationKind
 from directory.services import BOUNDARY_ATTRIBUTION
 
-from . import content_views, registry, services
+from . import content_views, pages, registry, services
 from .content import ORGANISATION
 from .forms import MAX_PAGE, PAGE_SIZE, RADIUS_CHOICES, SORT_LABELS, SearchForm
 from .partial import ANY_WORDS_PARAM, ANY_WORDS_VALUE, UsedSpelling
@@ -93,6 +93,7 @@ def _with_any_words(request: HttpRequest, query: SearchQuery) -> SearchQuery:
     return query
 
 
+@pages.kept
 def search_page(request: HttpRequest) -> HttpResponse:
     """The organisations for the words, and what else they find (``content_views``);
     ``?type=<name>`` lists the hits of one other type."""
@@ -202,6 +203,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     )
 
 
+@pages.kept
 def map_clusters(request: HttpRequest) -> JsonResponse:
     """GeoJSON for one map viewport: single organisations or precomputed clusters."""
     form = SearchForm(request.GET)
