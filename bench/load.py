@@ -1,0 +1,215 @@
+"""Load test: the production set-up (gunicorn, PostgreSQL, the PostgreSQL search engine,
+Redis as the shared cache) on loopback under the request mix of ``bench/locustfile.py``.
+
+    .venv/bin/python bench/load.py --prepare 100000          # build the database once
+    .venv/bin/python bench/load.py                            # page cache on (default)
+    .venv/bin/python bench/load.py --no-page-cache            # the figure before caching
+    .venv/bin/python bench/load.py --users 64 --seconds 120 --workers 3 --threads 8
+
+Bounded in time and count: a warm-up (not counted), then ``--seconds`` of closed-loop
+load by ``--users`` visitors; it stops by itself and prints requests per second,
+percentiles per kind of request and the errors. Rate limits of the public forms are
+lifted for the run (every visitor comes from 127.0.0.1). Figures and method:
+docs/performance.md, "Load". Needs locust (``pip install -e '.[bench]'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/clusterportal_bench_load"
+LIFTED = dict.fromkeys(
+    (
+        "RATE_LIMIT_DEFAULT_PER_HOUR",
+        "RATE_LIMIT_CONTACT_PER_HOUR",
+        "RATE_LIMIT_POSTING_PER_HOUR",
+        "RATE_LIMIT_INQUIRY_PER_HOUR",
+        "RATE_LIMIT_ADDRESS_PER_HOUR",
+        "RATE_LIMIT_NEWSLETTER_PER_HOUR",
+        "CORRECTIONS_PER_HOUR",
+        "LOGIN_FAILURES_PER_IP",
+        "LOGIN_FAILURES_PER_ACCOUNT",
+    ),
+    "1000000000",
+)
+
+
+def portal_env(args: argparse.Namespace, data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": args.database_url,
+            "SEARCH_ENGINE": "postgres",
+            "DEBUG": "0",
+            "SECRET_KEY": "load-test-" + "x" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATA_DIR": str(data_dir),
+            "CACHE_URL": args.cache_url,
+            "PAGE_CACHE_SECONDS": "300" if args.page_cache else "0",
+            "LOG_LEVEL": "WARNING",
+            # Plain http on loopback: cookies marked Secure would never come back.
+            "SESSION_COOKIE_SECURE": "0",
+            "CSRF_COOKIE_SECURE": "0",
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            **LIFTED,
+        }
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    print("  manage.py", " ".join(args), flush=True)
+    subprocess.run([sys.executable, "manage.py", *args], env=env, cwd=common.ROOT, check=True)
+
+
+def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
+    common.recreate_postgres(args.database_url)
+    manage(env, "migrate", "--noinput", "-v", "0")
+    manage(env, "import_reference_data", "--no-progress")
+    manage(env, "generate_demo_data", "--count", str(args.prepare), "--no-progress")
+    for generator in (
+        "generate_demo_postings",
+        "generate_demo_networks",
+        "generate_demo_funding",
+        "generate_demo_events",
+        "generate_demo_news",
+    ):
+        manage(env, generator)
+    manage(env, "rebuild_search_index", "--no-progress")
+
+
+def collect(env: dict[str, str], out: Path) -> None:
+    """What the visitors ask for, read from the database in a child process."""
+    script = common.ROOT / "bench" / "load_visitors.py"
+    env = {**env, "DJANGO_SETTINGS_MODULE": "clusterportal.settings"}
+    subprocess.run([sys.executable, str(script), str(out)], env=env, cwd=common.ROOT, check=True)
+
+
+def start_web(args: argparse.Namespace, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "gunicorn", "clusterportal.wsgi",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(args.workers), "--threads", str(args.threads),
+            "--worker-tmp-dir", "/dev/shm",
+        ],
+        env=env,
+        cwd=common.ROOT,
+    )  # fmt: skip
+
+
+def wait_for(url: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                if answer.status == 200:
+                    return
+        except Exception:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+def run_locust(
+    args: argparse.Namespace, host: str, data: Path, seconds: int, prefix: Path
+) -> list[dict[str, str]]:
+    env = {**os.environ, "LOAD_DATA": str(data)}
+    subprocess.run(
+        [
+            sys.executable, "-m", "locust", "-f", str(common.ROOT / "bench" / "locustfile.py"),
+            "--headless", "--host", host, "--users", str(args.users),
+            "--spawn-rate", str(args.users), "--run-time", f"{seconds}s",
+            "--csv", str(prefix), "--only-summary", "--stop-timeout", "10",
+            "--loglevel", "WARNING", "--exit-code-on-error", "0",
+        ],
+        env=env,
+        check=True,
+    )  # fmt: skip
+    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def report(rows: list[dict[str, str]], args: argparse.Namespace) -> dict[str, Any]:
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    print(
+        f"\n{args.users} visitors, {args.workers} workers × {args.threads} threads, "
+        f"page cache {'on' if args.page_cache else 'off'}, {args.seconds} s"
+    )
+    print(f"{'request':<32}{'count':>8}{'fail':>6}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>8}")
+    for row in rows:
+        print(
+            f"{row['Name'][:31]:<32}{row['Request Count']:>8}{row['Failure Count']:>6}"
+            f"{row['50%']:>7}{row['95%']:>7}{row['99%']:>7}{float(row['Requests/s']):>8.1f}"
+        )
+    figures = {
+        "requests_per_second": round(float(total["Requests/s"]), 1),
+        "p50_ms": float(total["50%"]),
+        "p95_ms": float(total["95%"]),
+        "p99_ms": float(total["99%"]),
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+    }
+    print(
+        f"\nTotal: {figures['requests_per_second']} requests/s, p50 {figures['p50_ms']:.0f} ms, "
+        f"p95 {figures['p95_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, "
+        f"{figures['failures']} failed of {figures['requests']} "
+        f"(target: ≥ 300 requests/s, p99 < 300 ms, no errors)"
+    )
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_LOAD_URL", DEFAULT_URL))
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--prepare", type=int, metavar="COUNT", help="build the database first")
+    parser.add_argument("--users", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=15)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--page-cache", action=argparse.BooleanOptionalAction, default=True)
+    args = parser.parse_args()
+    common.OUT.mkdir(parents=True, exist_ok=True)
+    data_dir = common.OUT / "load-data"
+    env = portal_env(args, data_dir)
+    if args.prepare:
+        prepare(args, env)
+    data_file = common.OUT / "load-visitors.json"
+    collect(env, data_file)
+    subprocess.run(["redis-cli", "-n", args.cache_url.rsplit("/", 1)[-1], "flushdb"], check=False)
+    port = 8790 + random.randrange(100)
+    web = start_web(args, env, port)
+    host = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(host + "/organisationen/")
+        if args.warmup:
+            run_locust(args, host, data_file, args.warmup, common.OUT / "load-warmup")
+        rows = run_locust(args, host, data_file, args.seconds, common.OUT / "load")
+    finally:
+        web.send_signal(signal.SIGTERM)
+        web.wait(timeout=60)
+    figures = report(rows, args)
+    figures.update(
+        users=args.users, workers=args.workers, threads=args.threads, page_cache=args.page_cache
+    )
+    (common.OUT / "load.json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""The load test's visitors (locust): the request mix of issue 14, point 4.
+
+Started by ``bench/load.py``, which passes the addresses to visit (profiles, events,
+news, networks, 10,000 search queries, accounts) in the JSON file ``LOAD_DATA``. Each
+visitor is anonymous (80 %) or signs in first (20 %), then asks, weighted:
+
+    35 search page   10 search API   15 profile   10 map   10 organisation list
+     5 matching       5 other pages (network, event, news)   5 form posts
+
+Queries are drawn Zipf-like from 10,000 distinct ones (a few are asked very often,
+most rarely); 30 % carry filters or a radius. Form posts are corrections, expert
+inquiries and registrations for events, each after loading its form (its CSRF token).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+from locust import HttpUser, between, task
+
+DATA: dict[str, Any] = json.loads(Path(os.environ["LOAD_DATA"]).read_text(encoding="utf-8"))
+QUERIES: list[str] = DATA["queries"]
+# Zipf weights (s = 1): the query of rank r is asked with probability ∝ 1 / r.
+_CUMULATIVE = list(itertools.accumulate(1.0 / rank for rank in range(1, len(QUERIES) + 1)))
+_counter = itertools.count()
+
+
+def zipf_query(rng: random.Random) -> str:
+    return QUERIES[bisect.bisect_left(_CUMULATIVE, rng.random() * _CUMULATIVE[-1])]
+
+
+def with_filters(rng: random.Random, params: dict[str, str]) -> dict[str, str]:
+    """30 % of searches carry a filter or a radius."""
+    roll = rng.random()
+    if roll < 0.10:
+        params["near"] = rng.choice(DATA["postal_codes"])
+        params["radius"] = rng.choice(["10", "30", "50"])
+    elif roll < 0.20:
+        params["district"] = rng.choice(DATA["districts"])
+    elif roll < 0.30:
+        params["size"] = rng.choice(["small", "medium"])
+        params["kind"] = "company"
+    return params
+
+
+class Visitor(HttpUser):
+    wait_time = between(0.0, 0.0)  # closed loop: load is set by the number of visitors
+
+    def on_start(self) -> None:
+        self.rng = random.Random(next(_counter))
+        self.signed_in = self.rng.random() < 0.20
+        if self.signed_in:
+            account = self.rng.choice(DATA["accounts"])
+            self.client.get("/konto/anmelden/", name="sign in (form)")
+            self.client.post(
+                "/konto/anmelden/",
+                {
+                    "email": account,
+                    "password": DATA["password"],
+                    "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+                },
+                name="sign in",
+            )
+
+    # -- reading ------------------------------------------------------------------------
+
+    @task(35)
+    def search_page(self) -> None:
+        params = with_filters(self.rng, {"q": zipf_query(self.rng)})
+        self.client.get("/suche/", params=params, name="search page")
+
+    @task(10)
+    def search_api(self) -> None:
+        params = with_filters(self.rng, {"q": zipf_query(self.rng)})
+        self.client.get("/api/v1/search", params=params, name="search API")
+
+    @task(15)
+    def profile(self) -> None:
+        slug = self.rng.choice(DATA["profiles"])
+        self.client.get(f"/organisationen/{slug}/", name="profile")
+
+    @task(10)
+    def map(self) -> None:
+        south, west, north, east, zoom = self.rng.choice(DATA["map_views"])
+        self.client.get(
+            "/suche/karte/",
+            params={"bbox": f"{south},{west},{north},{east}", "zoom": str(zoom)},
+            name="map",
+        )
+
+    @task(10)
+    def organisation_list(self) -> None:
+        params: dict[str, str] = {"page": str(self.rng.randint(1, 50))}
+        if self.rng.random() < 0.3:
+            params["district"] = self.rng.choice(DATA["districts"])
+        self.client.get("/organisationen/", params=params, name="organisation list")
+
+    @task(5)
+    def matching(self) -> None:
+        self.client.get("/bedarf/", params={"q": self.rng.choice(DATA["needs"])}, name="matching")
+
+    @task(5)
+    def other_page(self) -> None:
+        kind = self.rng.choice(["networks", "events", "news"])
+        prefix = {"networks": "/netzwerke/", "events": "/veranstaltungen/", "news": "/aktuelles/"}
+        slug = self.rng.choice(DATA[kind])
+        self.client.get(f"{prefix[kind]}{slug}/", name=f"other: {kind}")
+
+    # -- writing ------------------------------------------------------------------------
+
+    def _token(self, path: str, name: str) -> str:
+        self.client.get(path, name=name)
+        return str(self.client.cookies.get("csrftoken", ""))
+
+    @task(5)
+    def form_post(self) -> None:
+        n = self.rng.randrange(10**9)
+        kind = self.rng.choice(["correction", "inquiry", "registration"])
+        if kind == "correction":
+            slug = self.rng.choice(DATA["profiles"])
+            path = f"/organisationen/{slug}/korrektur/"
+            data = {
+                "message": f"Die Telefonnummer hat sich geändert (Lasttest {n}).",
+                "email": f"hinweis{n}@lasttest.example",
+            }
+        elif kind == "inquiry":
+            path = "/anfrage/"
+            data = {
+                "name": "Erika Lasttest",
+                "email": f"anfrage{n}@lasttest.example",
+                "urgency": "normal",
+                "message": f"Wir suchen Beratung zur Förderung (Lasttest {n}).",
+                "consent": "on",
+            }
+        else:
+            slug = self.rng.choice(DATA["open_events"])
+            path = f"/veranstaltungen/{slug}/"
+            data = {
+                "name": "Erika Lasttest",
+                "email": f"teilnahme{n}@lasttest.example",
+                "organisation": "Lasttest GmbH",
+                "consent": "on",
+            }
+        data["csrfmiddlewaretoken"] = self._token(path, f"form: {kind} (form)")
+        data["website_url"] = ""  # the honeypot stays empty
+        with self.client.post(path, data, name=f"form: {kind}", catch_response=True) as answer:
+            # A valid post answers with a redirect (followed) or the form with its message.
+            if answer.status_code >= 400:
+                answer.failure(f"{kind}: {answer.status_code}")
