@@ -107,7 +107,10 @@ class Visitor(HttpUser):
 
     @task(5)
     def other_page(self) -> None:
-        kind = self.rng.choice(["networks", "events", "news"])
+        kinds = [kind for kind in ("networks", "events", "news") if DATA[kind]]
+        if not kinds:
+            return
+        kind = self.rng.choice(kinds)
         prefix = {"networks": "/netzwerke/", "events": "/veranstaltungen/", "news": "/aktuelles/"}
         slug = self.rng.choice(DATA[kind])
         self.client.get(f"{prefix[kind]}{slug}/", name=f"other: {kind}")
@@ -121,7 +124,8 @@ class Visitor(HttpUser):
     @task(5)
     def form_post(self) -> None:
         n = self.rng.randrange(10**9)
-        kind = self.rng.choice(["correction", "inquiry", "registration"])
+        kinds = ["correction", "inquiry"] + (["registration"] if DATA["open_events"] else [])
+        kind = self.rng.choice(kinds)
         if kind == "correction":
             slug = self.rng.choice(DATA["profiles"])
             path = f"/organisationen/{slug}/korrektur/"
