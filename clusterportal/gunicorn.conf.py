@@ -57,3 +57,6 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The proxy in front sets X-Forwarded-*; gunicorn trusts it only from these addresses.
 forwarded_allow_ips = os.environ.get("WEB_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "clusterportal"
+# Gunicorn 24+ opens a control socket in the user's home by default; nodes on one machine
+# would share it, and systemd's ProtectHome forbids it. Signals (HUP, TERM) suffice.
+control_socket_disable = True

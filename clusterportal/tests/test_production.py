@@ -256,3 +256,65 @@ def test_serve_refuses_an_environment_that_is_not_production(
     )
     assert result.returncode == 2
     assert message in result.stderr
+
+
+WEEKDAYS = {"0": "Sun", "1": "Mon", "2": "Tue", "3": "Wed", "4": "Thu", "5": "Fri", "6": "Sat"}
+
+
+def on_calendar(minute: str, hour: str, day: str, month: str, weekday: str) -> str:
+    """systemd's OnCalendar for the crontab fields the portal's schedule uses."""
+    assert day == "*" and month == "*"
+
+    def field(value: str) -> str:
+        if value == "*":
+            return "*"
+        if value.startswith("*/"):
+            return f"00/{value[2:]}"
+        return f"{int(value):02d}"
+
+    prefix = f"{WEEKDAYS[weekday]} " if weekday != "*" else ""
+    return f"{prefix}*-*-* {field(hour)}:{field(minute)}:00"
+
+
+def test_the_systemd_timers_run_the_crontabs_jobs_at_its_times() -> None:
+    crontab = {}
+    for line in (ROOT / "deploy" / "crontab").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            parts = line.split()
+            crontab[parts[6]] = on_calendar(*parts[:5])
+    timers = {}
+    for timer in (ROOT / "deploy" / "systemd").glob("clusterportal-*.timer"):
+        text = timer.read_text()
+        job = re.search(r"^Unit=clusterportal-job@(\w+)\.service$", text, re.M)
+        calendar = re.search(r"^OnCalendar=(.+)$", text, re.M)
+        assert job and calendar, timer.name
+        timers[job.group(1)] = calendar.group(1)
+    assert timers == crontab
+    # Every job of docs/operations/scheduled-tasks.md is scheduled.
+    documented = set(
+        re.findall(
+            r"^\| `manage\.py (\w+)",
+            (ROOT / "docs/operations/scheduled-tasks.md").read_text(),
+            re.M,
+        )
+    )
+    assert documented - {"read_bounces"} <= set(crontab)
+
+
+def test_the_scheduler_reads_the_crontab_and_runs_one_job_by_name() -> None:
+    listed = subprocess.run(
+        [sys.executable, "scripts/run-schedule", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert listed.returncode == 0
+    assert "send_queued_mail" in listed.stdout.splitlines()
+    unknown = subprocess.run(
+        [sys.executable, "scripts/run-schedule", "--run", "no_such_job"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert unknown.returncode == 2
+    assert "no job 'no_such_job'" in unknown.stderr
