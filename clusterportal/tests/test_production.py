@@ -318,3 +318,25 @@ def test_the_scheduler_reads_the_crontab_and_runs_one_job_by_name() -> None:
     )
     assert unknown.returncode == 2
     assert "no job 'no_such_job'" in unknown.stderr
+
+
+def test_the_scheduler_starts_a_job_at_its_crontab_times(tmp_path: Path) -> None:
+    import datetime as dt
+    import runpy
+
+    schedule = runpy.run_path(str(ROOT / "scripts" / "run-schedule"), run_name="schedule")
+    crontab = tmp_path / "crontab"
+    crontab.write_text(
+        "# comment\n"
+        "*/5 * * * *  manage send_newsletter\n"
+        "20 4 * * 1  manage build_network_brochure\n"
+    )
+    newsletter, brochure = schedule["read_crontab"](crontab)
+    monday = dt.datetime(2026, 12, 7, 4, 20)
+    assert newsletter.due(monday) and brochure.due(monday)
+    assert not newsletter.due(monday.replace(minute=21))
+    assert not brochure.due(monday + dt.timedelta(days=1))
+    assert brochure.args == ["build_network_brochure"]
+    crontab.write_text("61 * * * *  manage send_newsletter\n")
+    with pytest.raises(ValueError, match="crontab:1"):
+        schedule["read_crontab"](crontab)
