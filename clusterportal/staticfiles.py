@@ -25,7 +25,20 @@ def _without_source_maps(
     return tuple(kept)
 
 
-class PortalStaticFilesStorage(CompressedManifestStaticFilesStorage):
+class _PlainNamesBeforeCollect:
+    """Without a manifest (collectstatic has not run: a benchmark, a management command
+    on a fresh machine) names stay as they are instead of failing every page; once the
+    manifest exists a name missing from it is an error, as Django's storage makes it."""
+
+    hashed_files: dict[str, str]
+
+    def stored_name(self, name: str) -> str:
+        if not self.hashed_files:
+            return name
+        return super().stored_name(name)  # type: ignore[misc]
+
+
+class PortalStaticFilesStorage(_PlainNamesBeforeCollect, CompressedManifestStaticFilesStorage):
     patterns = _without_source_maps(CompressedManifestStaticFilesStorage.patterns)
 
 
@@ -34,3 +47,10 @@ class UncompressedStaticFilesStorage(ManifestStaticFilesStorage):
     in seconds instead of a minute, for throwaway set-ups such as scripts/test-multinode."""
 
     patterns = _without_source_maps(ManifestStaticFilesStorage.patterns)
+
+    def stored_name(self, name: str) -> str:
+        # As _PlainNamesBeforeCollect (a mixin here upsets the type checker's view of
+        # Django's two base classes).
+        if not self.hashed_files:
+            return name
+        return super().stored_name(name)

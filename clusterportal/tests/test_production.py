@@ -340,3 +340,23 @@ def test_the_scheduler_starts_a_job_at_its_crontab_times(tmp_path: Path) -> None
     crontab.write_text("61 * * * *  manage send_newsletter\n")
     with pytest.raises(ValueError, match="crontab:1"):
         schedule["read_crontab"](crontab)
+
+
+@pytest.mark.django_db
+def test_before_collectstatic_pages_render_with_plain_names(
+    client: Client, settings: Any, tmp_path: Path
+) -> None:
+    # A benchmark or a first check without DEBUG: no manifest yet, no 500.
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": UNCOMPRESSED}}
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "/static/css/portal.css" in response.content.decode()
+
+
+def test_with_a_manifest_a_missing_name_is_an_error(manifest_storage: Path) -> None:
+    from django.templatetags.static import static
+
+    assert static("css/portal.css") != "/static/css/portal.css"
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        static("css/no-such-file.css")
