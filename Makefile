@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck demo reference bench messages clean
+.PHONY: run serve test setup lint typecheck demo reference bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,6 +31,11 @@ run: setup
 	$(BIN)/python manage.py rebuild_search_index
 	$(BIN)/python manage.py compute_posting_matches --missing
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Production on this machine: gunicorn, the task worker and the scheduled jobs
+## (environment: docs/operations/production.md; refuses DEBUG, SQLite, no SECRET_KEY).
+serve: $(STAMP)
+	bash scripts/serve
 
 ## Set up and run the whole test suite (browser tests included).
 test: $(STAMP)

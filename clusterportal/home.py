@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 
 from content.events.choices import EventStatus
@@ -150,3 +151,13 @@ def gather(user: Any = None) -> Home:
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"home": gather(request.user)})
+
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """``/favicon.ico`` for pages that name no icon (the back office, the API docs).
+
+    Resolved per request, not when the URLs load: in production the icon's name carries
+    its hash from collectstatic's manifest, which does not exist before collectstatic
+    ran (``migrate`` and ``check`` load the URLs too). Temporary, as the name changes with
+    the icon."""
+    return HttpResponseRedirect(static("img/favicon.svg"))

@@ -36,6 +36,34 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
+def cache_config(value: str) -> dict[str, dict[str, object]]:
+    """``CACHE_URL`` → Django's ``CACHES``: empty = local memory (one process), ``db`` =
+    the database's cache table, ``redis://…``/``rediss://…``/``unix://…`` = Redis."""
+    value = value.strip()
+    if not value:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if value == "db":
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "clusterportal_cache",
+            }
+        }
+    if value.split("://", 1)[0] in {"redis", "rediss", "unix"}:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": value,
+                # Keys of several portals in one Redis database stay apart.
+                "KEY_PREFIX": env("CACHE_KEY_PREFIX", "clusterportal"),
+            }
+        }
+    raise RuntimeError(
+        "CACHE_URL must be empty (local memory), 'db' (the database's cache table) or a "
+        f"Redis URL such as redis://127.0.0.1:6379/0; not {value!r}"
+    )
+
+
 def proxy_ssl_header(value: str) -> tuple[str, str] | None:
     """``"HTTP_X_FORWARDED_PROTO,https"`` → Django's ``SECURE_PROXY_SSL_HEADER`` tuple."""
     if not value.strip():
@@ -76,6 +104,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_tasks",
+    # The database-backed task queue and its worker (manage.py db_worker).
+    "django_tasks_db",
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -112,6 +142,11 @@ MIDDLEWARE = [
     "search.middleware.SearchUnavailableMiddleware",
     "clusterportal.middleware.PortalNotFoundMiddleware",
 ]
+
+if not DEBUG:
+    # Static files without DEBUG: compressed, far-future cache headers for hashed names
+    # (under DEBUG, Django's runserver serves them from the apps' folders).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "clusterportal.urls"
 WSGI_APPLICATION = "clusterportal.wsgi.application"
@@ -173,8 +208,24 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "clusterportal" / "static"]
+STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
+# Without DEBUG, collectstatic writes each file under a name with its content's hash,
+# gzip- and brotli-compressed beside it; WhiteNoise serves those with a year's
+# Cache-Control (docs/operations/production.md). Under DEBUG the files are served from
+# the apps' folders as they are, so a developer needs no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "clusterportal.staticfiles.PortalStaticFilesStorage"
+        if env_bool("STATIC_COMPRESS", default=True)
+        else "clusterportal.staticfiles.UncompressedStaticFilesStorage"
+    },
+}
+# Files without a hash in their name (e.g. a marker image Leaflet asks for by name).
+WHITENOISE_MAX_AGE = int(env("STATIC_MAX_AGE", "3600"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -339,6 +390,10 @@ TASKS = {
 # search index (core/pagecache.py); 0 switches it off. Needs a cache all processes
 # share (CACHE_URL) as soon as more than one process serves the portal.
 PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "0"))
+# Django's cache (docs/operations/settings.md, CACHE_URL): rate-limit counters and cached
+# fragments. Several web nodes need a shared one (Redis, or "db"). Sessions stay in the
+# database (Django's default backend): shared by every node and kept when Redis restarts.
+CACHES = cache_config(env("CACHE_URL"))
 
 # Search: "tantivy" (an embedded index under SEARCH_INDEX_DIR, the default) or "postgres"
 # (PostgreSQL full-text search, for several web nodes sharing one database).
@@ -378,6 +433,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # expressions without the leading slash) answer over http too: health checks.
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 SECURE_REDIRECT_EXEMPT = env_list("SECURE_REDIRECT_EXEMPT", r"^health(z|/.*)?$")
 SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env("SECURE_PROXY_SSL_HEADER"))
@@ -471,6 +527,11 @@ DOCUMENTED_SETTINGS = [
     "RETENTION_EVENT_REGISTRATION_DAYS",
     "TASKS_BACKEND",
     "PAGE_CACHE_SECONDS",
+    "CACHE_URL",
+    "CACHE_KEY_PREFIX",
+    "STATIC_ROOT",
+    "STATIC_MAX_AGE",
+    "STATIC_COMPRESS",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",
     "SEARCH_AUTO_UPDATE",
@@ -489,6 +550,7 @@ DOCUMENTED_SETTINGS = [
     "CSRF_COOKIE_SECURE",
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
     "SECURE_SSL_REDIRECT",
     "SECURE_REDIRECT_EXEMPT",
     "SECURE_PROXY_SSL_HEADER",

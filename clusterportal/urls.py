@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView, TemplateView
+from django.views.generic import TemplateView
 
 from accounts.views import admin_login
 
@@ -12,7 +11,7 @@ from .api import api
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Pages that are not the portal's (the back office, the API docs) name no icon.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", home.favicon),
     path("api/v1/", api.urls),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),

@@ -24,5 +24,6 @@ def test_pages_name_an_icon_the_portal_serves(client: Any) -> None:
 def test_the_browsers_default_icon_address_leads_to_the_icon(client: Any) -> None:
     # The back office and the API docs have templates of their own without the link.
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    # Temporary: in production the target's name carries the icon's hash.
+    assert response.status_code == 302
     assert finders.find(response["Location"][len(static("")) :]) is not None

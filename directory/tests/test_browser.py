@@ -107,6 +107,14 @@ def test_profile_shows_map_with_marker_and_district(live_server: Any, page: Page
     assert page.locator("#site-map .leaflet-marker-icon").get_attribute("alt") == (
         "Leutragraben 1, 07743 Jena"
     )
+    # The marker's image is found through the script's own address (in production the
+    # stylesheet's name carries a hash, which hides the images' folder from Leaflet).
+    marker = page.locator("#site-map img.leaflet-marker-icon")
+    assert (marker.get_attribute("src") or "").endswith(
+        "/static/vendor/leaflet/images/marker-icon.png"
+    )
+    marker.evaluate("img => img.decode()")
+    assert marker.evaluate("img => img.naturalWidth") > 0
     assert page.locator("#site-map svg path").count() >= 1
     assert (
         "GeoBasis-DE / BKG" in page.locator("#site-map .leaflet-control-attribution").inner_text()

@@ -7,6 +7,11 @@
 (function () {
   "use strict";
 
+  // Leaflet finds its marker images through its stylesheet's name, which carries a hash
+  // in production (collectstatic): name their folder from where this script was served.
+  var script = document.currentScript;
+  var staticRoot = script ? script.src.replace(/js\/site-map[^/]*\.js(\?.*)?$/, "") : "";
+
   function init() {
     var container = document.getElementById("site-map");
     var source = document.getElementById("site-map-data");
@@ -47,6 +52,9 @@
       bounds.extend(layer.getBounds());
     });
 
+    if (staticRoot && window.L.Icon && window.L.Icon.Default) {
+      window.L.Icon.Default.imagePath = staticRoot + "vendor/leaflet/images/";
+    }
     var markers = [];
     (data.markers || []).forEach(function (site) {
       var marker = window.L.marker([site.lat, site.lon], {
