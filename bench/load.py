@@ -101,16 +101,17 @@ def collect(env: dict[str, str], out: Path) -> None:
 
 
 def start_web(args: argparse.Namespace, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """gunicorn with the production configuration (clusterportal/gunicorn.conf.py)."""
+    web_env = {
+        **env,
+        "WEB_BIND": f"127.0.0.1:{port}",
+        "WEB_WORKERS": str(args.workers),
+        "WEB_THREADS": str(args.threads),
+    }
+    config = str(common.ROOT / "clusterportal" / "gunicorn.conf.py")
     return subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "clusterportal.wsgi",
-            "--bind", f"127.0.0.1:{port}",
-            "--workers", str(args.workers), "--threads", str(args.threads),
-            "--worker-tmp-dir", "/dev/shm",
-        ],
-        env=env,
-        cwd=common.ROOT,
-    )  # fmt: skip
+        [sys.executable, "-m", "gunicorn", "-c", config], env=web_env, cwd=common.ROOT
+    )
 
 
 def wait_for(url: str, timeout: float = 120) -> None:

@@ -220,23 +220,17 @@ def kill_when(process: subprocess.Popen[bytes], pattern: str, timeout: float = 3
 
 
 def start_web(env: Mapping[str, str], port: int, workers: int = 2) -> subprocess.Popen[bytes]:
-    """The portal under gunicorn on loopback, as in production."""
+    """The portal under gunicorn on loopback, with the production configuration."""
+    web_env = {
+        **env,
+        "WEB_BIND": f"127.0.0.1:{port}",
+        "WEB_WORKERS": str(workers),
+        "WEB_THREADS": "4",
+        "WEB_GRACEFUL_TIMEOUT": "5",
+    }
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "clusterportal.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            "4",
-            "--graceful-timeout",
-            "5",
-        ],
-        env=dict(env),
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "clusterportal" / "gunicorn.conf.py")],
+        env=web_env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
