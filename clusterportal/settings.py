@@ -331,6 +331,11 @@ TASKS = {
     }
 }
 
+# Backups (manage.py backup, docs/operations/backup.md): where they go, how many are kept
+# (the newest; 0 keeps all).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+BACKUP_KEEP = int(env("BACKUP_KEEP", "7"))
+
 # Search: "tantivy" (an embedded index under SEARCH_INDEX_DIR, the default) or "postgres"
 # (PostgreSQL full-text search, for several web nodes sharing one database).
 SEARCH_ENGINE = env("SEARCH_ENGINE", "tantivy")
@@ -461,6 +466,8 @@ DOCUMENTED_SETTINGS = [
     "RETENTION_INQUIRY_DAYS",
     "RETENTION_EVENT_REGISTRATION_DAYS",
     "TASKS_BACKEND",
+    "BACKUP_DIR",
+    "BACKUP_KEEP",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",
     "SEARCH_AUTO_UPDATE",
