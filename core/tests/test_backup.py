@@ -139,9 +139,13 @@ def test_restore_brings_back_data_files_index_and_vectors(
 @transactional
 def test_a_damaged_backup_is_refused_and_nothing_changes(portal_dirs: Path) -> None:
     org: Organisation = OrganisationFactory(name="Feinoptik Jena GmbH")  # type: ignore[assignment]
+    document = portal_dirs / "event_document_dir" / "folien.pdf"
+    document.parent.mkdir()
+    document.write_bytes(b"%PDF first")
     path = create_backup().path
     org.name = "Später geändert"
     org.save()
+    document.write_bytes(b"%PDF second")
     db_file = path / manifest.read(path)["database"]["file"]
     content = bytearray(db_file.read_bytes())
     content[len(content) // 2] ^= 0xFF
@@ -150,6 +154,26 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(portal_dirs: Path) -> N
     with pytest.raises(CommandError, match="passt nicht zu ihrer Prüfsumme"):
         call_command("restore", str(path), "--yes", "--no-progress", stdout=StringIO())
     assert Organisation.objects.get(pk=org.pk).name == "Später geändert"
+    assert document.read_bytes() == b"%PDF second"
+
+
+@transactional
+def test_a_database_without_users_or_organisations_is_restored_without_asking(
+    portal_dirs: Path, django_user_model
+) -> None:
+    """A new installation (tables made, nothing entered yet) needs no --yes."""
+    org: Organisation = OrganisationFactory(name="Glaswerk Ilmenau GmbH")  # type: ignore[assignment]
+    django_user_model.objects.create_user("redaktion", "redaktion@example.org", "x" * 16)
+    path = create_backup().path
+    Organisation.objects.all().delete()
+    django_user_model.objects.all().delete()
+
+    out = StringIO()
+    with _every_app():
+        call_command("restore", str(path), "--no-progress", stdout=out)
+    assert Organisation.objects.get(pk=org.pk).name == "Glaswerk Ilmenau GmbH"
+    assert django_user_model.objects.filter(username="redaktion").exists()
+    assert "1 Organisationen, 1 Benutzer" in out.getvalue()
 
 
 @transactional
