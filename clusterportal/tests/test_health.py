@@ -27,6 +27,9 @@ def test_liveness_answers_ok_without_touching_the_database(client: Client) -> No
     assert len(queries) == 0
     assert "no-store" in response["Cache-Control"]
     assert not response.cookies
+    # Load balancers ask with HEAD too; nothing is changed through it.
+    assert client.head("/health/").status_code == 200
+    assert client.post("/health/").status_code == 405
 
 
 def test_readiness_reports_each_check_with_its_time(client: Client) -> None:
