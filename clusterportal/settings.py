@@ -394,6 +394,10 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "0"))
 # fragments. Several web nodes need a shared one (Redis, or "db"). Sessions stay in the
 # database (Django's default backend): shared by every node and kept when Redis restarts.
 CACHES = cache_config(env("CACHE_URL"))
+# Backups (manage.py backup, docs/operations/backup.md): where they go, how many are kept
+# (the newest; 0 keeps all).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+BACKUP_KEEP = int(env("BACKUP_KEEP", "7"))
 
 # Search: "tantivy" (an embedded index under SEARCH_INDEX_DIR, the default) or "postgres"
 # (PostgreSQL full-text search, for several web nodes sharing one database).
@@ -532,6 +536,8 @@ DOCUMENTED_SETTINGS = [
     "STATIC_ROOT",
     "STATIC_MAX_AGE",
     "STATIC_COMPRESS",
+    "BACKUP_DIR",
+    "BACKUP_KEEP",
     "SEARCH_ENGINE",
     "SEARCH_INDEX_DIR",
     "SEARCH_AUTO_UPDATE",

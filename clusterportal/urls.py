@@ -5,10 +5,13 @@ from django.views.generic import TemplateView
 
 from accounts.views import admin_login
 
-from . import home
+from . import health, home
 from .api import api
 
 urlpatterns = [
+    # For the proxy and monitoring, over plain http too (SECURE_REDIRECT_EXEMPT).
+    path("health/", health.live, name="health"),
+    path("health/ready/", health.ready, name="health-ready"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Pages that are not the portal's (the back office, the API docs) name no icon.
     path("favicon.ico", home.favicon),
