@@ -68,7 +68,7 @@ REFERENCE_DATA_DIR = Path(
 ).resolve()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clusterportal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -328,6 +328,8 @@ LABEL_REMINDER_DAYS = tuple(
 RETENTION_INQUIRY_DAYS = int(env("RETENTION_INQUIRY_DAYS", "730"))
 # Days after an event's end when its registrations lose name, address and organisation.
 RETENTION_EVENT_REGISTRATION_DAYS = int(env("RETENTION_EVENT_REGISTRATION_DAYS", "180"))
+# Days the audit log of staff actions keeps an entry (core.audit; apply_retention).
+AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "730"))
 
 TASKS = {
     "default": {
@@ -489,4 +491,5 @@ DOCUMENTED_SETTINGS = [
     "LOG_LEVEL",
     "LOG_FORMAT",
     "LOG_CLIENT_IP",
+    "AUDIT_RETENTION_DAYS",
 ]
