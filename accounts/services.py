@@ -35,6 +35,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.abuse import client_ip as client_ip  # the one reading of CLIENT_IP_HEADER
 from messaging import services as outbox
 
 from .models import (
@@ -441,18 +442,6 @@ def verify_email(uidb64: str, token: str, password: str) -> User:
         account.email_verified_at = timezone.now()
         account.save(update_fields=["email_verified_at"])
     return user
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address: ``REMOTE_ADDR``, or behind a reverse proxy the last entry of
-    the header named by ``CLIENT_IP_HEADER`` (the one the trusted proxy added)."""
-    header = settings.CLIENT_IP_HEADER
-    if header:
-        forwarded = request.META.get(header, "")
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _window_start() -> datetime:

@@ -22,7 +22,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from core import audit
 from core.abuse import hit_rate_limit, rate_limited_response
+from core.choices import AuditAction
 from messaging import relay
 
 from . import privacy, services
@@ -212,7 +214,24 @@ def second_factor(request: HttpRequest) -> HttpResponse:
                     device, codes = services.verify_second_factor(user, code), []
             except services.AccountError as error:
                 form.add_error("code", str(error))
+                audit.record(
+                    AuditAction.TWO_FACTOR,
+                    user=user,
+                    request=request,
+                    obj=user,
+                    summary="wrong code",
+                    force=user.is_staff,
+                )
             else:
+                if setting_up:
+                    audit.record(
+                        AuditAction.TWO_FACTOR,
+                        user=user,
+                        request=request,
+                        obj=user,
+                        summary="authenticator set up",
+                        force=user.is_staff,
+                    )
                 request.session.pop(PENDING, None)
                 services.complete_login(request, user, device)
                 if codes:
@@ -235,6 +254,12 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once (after set-up, or when asked for new ones)."""
     if request.method == "POST":
         request.session[RECOVERY_CODES] = services.new_recovery_codes(request.user)  # type: ignore[arg-type]
+        audit.record(
+            AuditAction.TWO_FACTOR,
+            request=request,
+            obj=request.user,  # type: ignore[arg-type]
+            summary="new recovery codes",
+        )
         return redirect("accounts:recovery-codes")
     codes = request.session.pop(RECOVERY_CODES, None)
     if not codes:

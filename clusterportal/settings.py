@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from core.logs import logging_config
+
 # Numerical libraries use one thread per process (before numpy is first imported): their
 # default pools stall for hundreds of milliseconds when the other core is busy
 # (docs/matching.md). Web workers and task workers are scaled by processes instead.
@@ -94,7 +96,7 @@ REFERENCE_DATA_DIR = Path(
 ).resolve()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clusterportal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -125,6 +127,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the access line cover every other middleware's time.
+    "core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -378,6 +382,8 @@ LABEL_REMINDER_DAYS = tuple(
 RETENTION_INQUIRY_DAYS = int(env("RETENTION_INQUIRY_DAYS", "730"))
 # Days after an event's end when its registrations lose name, address and organisation.
 RETENTION_EVENT_REGISTRATION_DAYS = int(env("RETENTION_EVENT_REGISTRATION_DAYS", "180"))
+# Days the audit log of staff actions keeps an entry (core.audit; apply_retention).
+AUDIT_RETENTION_DAYS = int(env("AUDIT_RETENTION_DAYS", "730"))
 
 TASKS = {
     "default": {
@@ -445,12 +451,12 @@ X_FRAME_OPTIONS = "DENY"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-}
+# Logs (docs/operations/logging.md): "text" for a terminal, "json" (one object per line)
+# for a log collector; the client's address appears in access lines only with
+# LOG_CLIENT_IP (it is personal data).
+LOG_FORMAT = env("LOG_FORMAT", "text").strip().lower()
+LOG_CLIENT_IP = env_bool("LOG_CLIENT_IP")
+LOGGING = logging_config(LOG_FORMAT, env("LOG_LEVEL", "INFO"))
 
 # Settings an operator may set through the environment. tests check each is documented.
 DOCUMENTED_SETTINGS = [
@@ -561,4 +567,7 @@ DOCUMENTED_SETTINGS = [
     "SECURE_REDIRECT_EXEMPT",
     "SECURE_PROXY_SSL_HEADER",
     "LOG_LEVEL",
+    "LOG_FORMAT",
+    "LOG_CLIENT_IP",
+    "AUDIT_RETENTION_DAYS",
 ]

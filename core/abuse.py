@@ -61,14 +61,21 @@ class HoneypotMixin(forms.Form):
         return cleaned
 
 
-def client_key(request: HttpRequest) -> str:
-    """A keyed hash of the client's address (REMOTE_ADDR, or the proxy header named by
-    ``CLIENT_IP_HEADER``): counters never hold the address itself."""
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: ``REMOTE_ADDR``, or behind a reverse proxy the last entry of
+    the header named by ``CLIENT_IP_HEADER`` (the one the trusted proxy added)."""
     header = getattr(settings, "CLIENT_IP_HEADER", "")
-    address = ""
     if header:
-        address = request.META.get(header, "").split(",")[-1].strip()
-    address = address or request.META.get("REMOTE_ADDR", "") or "unknown"
+        last = request.META.get(header, "").split(",")[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def client_key(request: HttpRequest) -> str:
+    """A keyed hash of the client's address (``client_ip``): counters never hold the
+    address itself."""
+    address = client_ip(request)
     return hashlib.blake2b(
         address.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=12
     ).hexdigest()

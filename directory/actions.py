@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from accounts.permissions import Action, can, is_staff
 from accounts.services import limit_per_hour
 from classification.models import WzCode
+from core import audit
+from core.choices import AuditAction
 from geo.geocoding import apply_geocode
 
 from .models import ChangeRequest, ContactPerson, Membership, Organisation, Site
@@ -117,6 +119,13 @@ def update_profile(user: Any, organisation: Organisation, data: dict[str, Any]) 
     if result.saved:
         organisation.full_clean(validate_unique=False)
         _with_author(organisation, user).save()
+        audit.record(
+            AuditAction.CHANGE,
+            user=user,
+            obj=organisation,
+            summary=f"profile: {', '.join(result.saved)}",
+            details={"fields": result.saved},
+        )
     if proposed:
         result.review = _change_request(user, organisation, proposed, before)
     return result
@@ -151,13 +160,16 @@ def save_contact(user: Any, organisation: Organisation, contact: ContactPerson) 
         raise PermissionDenied(_("This contact belongs to another organisation."))
     contact.organisation = organisation
     contact.full_clean()
+    adding = contact.pk is None
     _with_author(contact, user).save()
+    audit.record(AuditAction.CREATE if adding else AuditAction.CHANGE, user=user, obj=contact)
     return contact
 
 
 @transaction.atomic
 def delete_contact(user: Any, contact: ContactPerson) -> None:
     require(user, Action.CONTACTS, contact.organisation)
+    audit.record(AuditAction.DELETE, user=user, obj=contact)
     _with_author(contact, user).delete()
 
 
@@ -192,6 +204,7 @@ def save_site(user: Any, organisation: Organisation, site: Site) -> ChangeReques
     if moved:
         apply_geocode(site)
     _with_author(site, user).save()
+    audit.record(AuditAction.CREATE if stored is None else AuditAction.CHANGE, user=user, obj=site)
     return None
 
 
@@ -209,6 +222,7 @@ def delete_site(user: Any, site: Site) -> ChangeRequest | None:
             {"site": {"id": site.pk, "delete": True, **address}},
             {"site": address},
         )
+    audit.record(AuditAction.DELETE, user=user, obj=site)
     _with_author(site, user).delete()
     return None
 
@@ -221,13 +235,16 @@ def add_member(user: Any, network: Organisation, member: Organisation) -> Member
     require(user, Action.MEMBERS, network)
     if member.pk == network.pk:
         raise ValidationError(_("A network cannot be its own member."))
-    membership, _created = Membership.objects.get_or_create(network=network, organisation=member)
+    membership, created = Membership.objects.get_or_create(network=network, organisation=member)
+    if created:
+        audit.record(AuditAction.CREATE, user=user, obj=membership)
     return membership
 
 
 @transaction.atomic
 def remove_member(user: Any, membership: Membership) -> None:
     require(user, Action.MEMBERS, membership.network)
+    audit.record(AuditAction.DELETE, user=user, obj=membership)
     _with_author(membership, user).delete()
 
 

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods
 from accounts.permissions import is_staff
 from classification.models import GrowthField
 from classification.suggestions import suggest
+from core import audit
 from core.abuse import hit_rate_limit, rate_limited_response
+from core.choices import AuditAction
 
 from . import services
 from .choices import OPEN_STATUSES, Helped, InquiryStatus
@@ -240,6 +242,13 @@ def case(request: HttpRequest, reference: str) -> HttpResponse:
         except ValueError as error:
             forms["forward_form"].add_error("organisation", str(error))
     if done:
+        audit.record(
+            AuditAction.CHANGE,
+            request=request,
+            obj=inquiry,
+            summary=action,
+            details={"action": action},
+        )
         messages.success(request, done)
         if may_see(user, inquiry):
             return redirect(inquiry.get_absolute_url())

@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from classification.models import GrowthField
+from core import audit
 from core.abuse import hit_rate_limit, rate_limited_response
+from core.choices import AuditAction
 from core.exports import Column, export_response
 from directory.choices import NETWORK_KINDS, PublicationStatus
 from directory.models import Organisation
@@ -480,6 +482,13 @@ def attendees_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         )
     ]
     response = export_response(rows, ATTENDEE_COLUMNS, fmt, f"teilnehmende-{found.slug}")
+    audit.record(
+        AuditAction.EXPORT,
+        request=request,
+        obj=found,
+        summary=f"attendee list ({fmt})",
+        details={"rows": len(rows), "format": fmt},
+    )
     response["Cache-Control"] = "private, no-store"
     return response  # type: ignore[return-value]
 

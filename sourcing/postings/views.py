@@ -19,7 +19,9 @@ from django.views.decorators.http import require_POST
 from accounts.permissions import is_staff
 from classification import suggestions
 from classification.models import WzCode
+from core import audit
 from core.abuse import clean_text, hit_rate_limit, rate_limited_response
+from core.choices import AuditAction
 from search.forms import is_id
 
 from ..models import Posting, PostingStatus
@@ -325,6 +327,12 @@ def posting_review(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
+                audit.record(
+                    AuditAction.REVIEW,
+                    request=request,
+                    obj=posting,
+                    summary="approved" if approve else "rejected",
+                )
                 messages.success(
                     request,
                     (_("“%(title)s” is published.") if approve else _("“%(title)s” is rejected."))

@@ -1,0 +1,1 @@
+"""The operations status page for staff (/admin/status/): index, queue, outbox, backup."""
