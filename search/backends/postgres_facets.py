@@ -132,9 +132,13 @@ def _pass(
         position = FACETS.index(facet)
         where = f" WHERE {' AND '.join(f'p_{g}' for g in others)}" if others else ""
         if facet in ARRAY_FACETS:
+            # Most documents have no growth field, network or certification: rows
+            # without values skip the function call.
+            filled = f"cardinality(m.{facet}) > 0"
+            where_filled = f"{where} AND {filled}" if where else f" WHERE {filled}"
             parts.append(
                 f"SELECT {position}, v, count(*) FROM m CROSS JOIN LATERAL "
-                f"unnest(m.{facet}) AS v{where} GROUP BY v"
+                f"unnest(m.{facet}) AS v{where_filled} GROUP BY v"
             )
         else:
             parts.append(f"SELECT {position}, {facet}, count(*) FROM m{where} GROUP BY {facet}")
