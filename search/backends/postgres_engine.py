@@ -39,7 +39,7 @@ from .postgres_facets import (
     filter_sql,
     sample_sql,
 )
-from .tantivy_engine import sample_bucket
+from .tantivy_engine import sample_bucket, wz_facet_field
 
 # ts_rank weights for {D, C, B, A}: place, description, offers, name (see FIELD_WEIGHTS).
 RANK_WEIGHTS = (
@@ -545,7 +545,8 @@ class PostgresEngine(TsQueries, SearchEngine):
                 params,
             )
             size = max(total, int(cursor.fetchone()[0]) * SAMPLE_BUCKETS // level)
-        return count_facets(cursor, base, params, filters, size)
+        level = int(wz_facet_field(query).removeprefix("wz"))
+        return count_facets(cursor, base, params, filters, size, level)
 
     def clusters(
         self, query: SearchQuery, plan: QueryPlan, level: int, max_points: int

@@ -28,6 +28,9 @@ FACET_SAMPLE_SIZE = 1_500
 # The number of hits up to this size is counted exactly; above, on the sample.
 TOTAL_EXACT_UP_TO = 20_000
 ARRAY_FACETS = ("wz", "growth", "network", "cert")
+# The length of a WZ code per level: section C, division 25, group 25.6, class 25.62,
+# subclass 25.62.0 (``tantivy_engine.wz_level``).
+WZ_LENGTH = {1: 1, 2: 2, 3: 4, 4: 5, 5: 7}
 
 
 def sample_sql(buckets: int) -> str:
@@ -79,6 +82,7 @@ def count_facets(
     params: list[Any],
     filters: dict[str, list[str]],
     size: int,
+    wz_level: int = 0,
 ) -> tuple[dict[str, dict[str, int]], bool]:
     """Counts per facet and value of the documents matching ``base`` (the words and the
     area, SQL with ``params``) and ``filters``, each facet without its own filter; and
@@ -87,13 +91,13 @@ def count_facets(
     A facet whose own set the sample shows to be small (a selection elsewhere that few
     documents have) is counted again exactly, in one more pass over those sets only."""
     buckets = buckets_for(size)
-    facets, sizes = _pass(cursor, base, params, filters, buckets, FACETS)
+    facets, sizes = _pass(cursor, base, params, filters, buckets, FACETS, wz_level)
     if buckets >= SAMPLE_BUCKETS:
         return facets, False
     scale = SAMPLE_BUCKETS / buckets
     small = [f for f in FACETS if sizes[f] * scale <= FACET_EXACT_UP_TO]
     if small:
-        exact, _sizes = _pass(cursor, base, params, filters, SAMPLE_BUCKETS, small)
+        exact, _sizes = _pass(cursor, base, params, filters, SAMPLE_BUCKETS, small, wz_level)
         facets.update(exact)
     estimated = [f for f in FACETS if f not in small]
     for facet in estimated:
@@ -108,6 +112,7 @@ def _pass(
     filters: dict[str, list[str]],
     buckets: int,
     counted: tuple[str, ...] | list[str],
+    wz_level: int = 0,
 ) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
     """One scan of the documents of ``buckets`` matching ``base`` and, for some facet of
     ``counted``, every filter but that facet's own: the counts of ``counted`` and, on a
@@ -135,6 +140,8 @@ def _pass(
             # Most documents have no growth field, network or certification: rows
             # without values skip the function call.
             filled = f"cardinality(m.{facet}) > 0"
+            if facet == "wz" and wz_level in WZ_LENGTH:
+                filled += f" AND length(v) = {WZ_LENGTH[wz_level]}"
             where_filled = f"{where} AND {filled}" if where else f" WHERE {filled}"
             parts.append(
                 f"SELECT {position}, v, count(*) FROM m CROSS JOIN LATERAL "
