@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 	bash scripts/ensure-pdf-libraries
+	bash scripts/ensure-postgres-rum
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_reference_data
 
@@ -41,6 +42,7 @@ serve: $(STAMP)
 test: $(STAMP)
 	bash scripts/ensure-chromium
 	bash scripts/ensure-pdf-libraries
+	bash scripts/ensure-postgres-rum
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .

@@ -88,6 +88,11 @@ class SearchOut(Schema):
     facets_approximate: bool = Field(
         description="Facet counts of a large result, estimated from a fixed sample."
     )
+    total_approximate: bool = Field(
+        default=False,
+        description="The total of a large result, estimated from a fixed sample "
+        "(the PostgreSQL engine).",
+    )
     messages: list[str] = Field(description="Parameters that were ignored, and why.")
 
 
@@ -146,6 +151,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
             for f in results.facets
         ],
         "facets_approximate": results.facets_approximate,
+        "total_approximate": results.total_approximate,
         "messages": [str(m) for m in form.messages] + _past_the_end(query, results.total),
     }
 

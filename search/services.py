@@ -241,6 +241,8 @@ class SearchResults:
     milliseconds: float
     # Facet counts of a large result are estimated from a sample.
     facets_approximate: bool = False
+    # So is the number of hits of a large result (the PostgreSQL engine).
+    total_approximate: bool = False
     # No organisation has every word: these are the best partial matches (any word),
     # each with the words it lacks (``ResultItem.missing``).
     partial: bool = False
@@ -307,6 +309,7 @@ def search(query: SearchQuery, relax: bool = True) -> SearchResults:
         relaxations=relaxations,
         milliseconds=(time.perf_counter() - started) * 1000,
         facets_approximate=result.facets_approximate,
+        total_approximate=result.total_approximate,
         partial=is_partial,
         offer_partial=relax
         and not is_partial

@@ -43,6 +43,8 @@ class EngineResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     # Counted on a fixed sample of a large result and scaled up: say "about".
     facets_approximate: bool = False
+    # The number of hits of a large result, estimated the same way (PostgreSQL only).
+    total_approximate: bool = False
 
 
 class SearchEngine(TermStats):

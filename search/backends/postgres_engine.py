@@ -10,25 +10,36 @@ until it commits.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from ..documents import CLUSTER_LEVELS, SearchDocument
 from ..query import (
-    FACETS,
     FIELD_WEIGHTS,
     MAX_PREFIX_TERMS,
-    QUALITY_FACTORS,
     Alternative,
     BBox,
     QueryPlan,
     SearchQuery,
+    quality_factor,
 )
 from ..vectors.store import PostgresVectorStore, VectorStore
+from . import postgres_facets
 from .base import Cluster, EngineResult, Hit, SearchEngine
+from .postgres_facets import (
+    SAMPLE_BUCKETS,
+    SAMPLE_LEVELS,
+    count_facets,
+    estimate_size,
+    filter_sql,
+    sample_sql,
+)
+from .tantivy_engine import sample_bucket, wz_facet_field
 
 # ts_rank weights for {D, C, B, A}: place, description, offers, name (see FIELD_WEIGHTS).
 RANK_WEIGHTS = (
@@ -39,11 +50,23 @@ RANK_WEIGHTS = (
     )
     + "}"
 )
-ARRAY_FACETS = ("wz", "growth", "network", "cert")
 EARTH_KM = 6371.0088
+# Nearest first without a radius: the first circle tried as if this were the radius.
+NEAREST_KM = 100.0
 COLUMNS = (
     "id, name_sort, kind, size, district, wz, growth, network, cert, quality, lat, lon, "
-    "cells, updated, version, body"
+    "cells, updated, version, sample, boost, body"
+)
+# With the RUM index, a ranked page is taken from this many best candidates by RUM's own
+# rank (``<=>``, at least four times the page's end), re-ranked with the field weights
+# and the quality factor: exact where the candidates are every match.
+RERANK_CANDIDATES = 1000
+RUM_INDEX = "search_pg_document_rum"
+# Where a rebuild writes before it takes the table's place.
+NEW_TABLE = "search_pg_document_new"
+CREATE_RUM = (
+    f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON search_pg_document "
+    "USING rum (body rum_tsvector_ops)"
 )
 BODY = (
     "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || "
@@ -75,6 +98,8 @@ def _row(doc: SearchDocument) -> list[Any]:
         [cells.get(level, -1) for level in CLUSTER_LEVELS],
         doc.updated,
         doc.version(),
+        sample_bucket(doc.id),
+        quality_factor(doc.quality),
         doc.name_terms,
         doc.offers_terms,
         doc.description_terms,
@@ -85,7 +110,7 @@ def _row(doc: SearchDocument) -> list[Any]:
 
 INSERT = (
     f"INSERT INTO search_pg_document ({COLUMNS}) VALUES "
-    f"(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {BODY})"
+    f"(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, {BODY})"
 )
 
 
@@ -156,6 +181,7 @@ class PostgresEngine(TsQueries, SearchEngine):
                 "SEARCH_ENGINE=postgres needs DATABASE_URL to point at PostgreSQL"
             )
         self._vectors = PostgresVectorStore()
+        self._rum: bool | None = None
 
     def vector_store(self) -> VectorStore:
         return self._vectors
@@ -192,23 +218,72 @@ class PostgresEngine(TsQueries, SearchEngine):
         progress: Callable[[int], None],
         vectors: Callable[[VectorStore], None] | None = None,
     ) -> None:
+        """Writes a new table without indexes, indexes it in one go (far cheaper than
+        keeping GIN and RUM indexes current row by row) and puts it in the old one's
+        place, all in one transaction: readers see the old table until the commit and
+        wait only for the switch itself."""
         done = 0
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM search_pg_document")
+            self._ensure_rum(cursor)
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = "
+                "current_schema() AND tablename = 'search_pg_document' "
+                "AND indexname <> 'search_pg_document_pkey'"
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(f"DROP TABLE IF EXISTS {NEW_TABLE}")
+            cursor.execute(f"CREATE TABLE {NEW_TABLE} (LIKE search_pg_document INCLUDING DEFAULTS)")
+            insert = INSERT.replace("search_pg_document", NEW_TABLE, 1)
             for batch in batches:
-                cursor.executemany(INSERT, batch)
+                cursor.executemany(insert, batch)
                 done += len(batch)
                 progress(done)
+            cursor.execute(
+                f"ALTER TABLE {NEW_TABLE} "
+                "ADD CONSTRAINT search_pg_document_pkey_new PRIMARY KEY (id)"
+            )
+            for name, definition in indexes:
+                cursor.execute(
+                    definition.replace(f"INDEX {name} ON", f"INDEX {name}_new ON", 1).replace(
+                        ".search_pg_document ", f".{NEW_TABLE} ", 1
+                    )
+                )
+            cursor.execute(f"ANALYZE {NEW_TABLE}")
+            cursor.execute("DROP TABLE search_pg_document")
+            cursor.execute(f"ALTER TABLE {NEW_TABLE} RENAME TO search_pg_document")
+            for name in ["search_pg_document_pkey", *(name for name, _d in indexes)]:
+                cursor.execute(f"ALTER INDEX {name}_new RENAME TO {name}")
             cursor.execute("DELETE FROM search_pg_term")
             cursor.execute(
                 "INSERT INTO search_pg_term (term, documents) SELECT word, ndoc FROM "
                 "ts_stat('SELECT body FROM search_pg_document') WHERE word NOT LIKE 'wz:%%'"
             )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE search_pg_document")
+        if not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                # The visibility map: counts read the index without visiting the rows.
+                cursor.execute("VACUUM search_pg_document")
         if vectors is not None:
             # In batches of their own: the model must not hold the index transaction.
             vectors(self._vectors)
+
+    def _ensure_rum(self, cursor: Any) -> None:
+        """The RUM index where the extension was installed after the migrations ran
+        (``scripts/ensure-postgres-rum``); in a savepoint: a role that may not create
+        the extension keeps GIN alone."""
+        cursor.execute(
+            "SELECT to_regclass(%s) IS NULL AND EXISTS "
+            "(SELECT 1 FROM pg_available_extensions WHERE name = 'rum')",
+            [RUM_INDEX],
+        )
+        if not cursor.fetchone()[0]:
+            return
+        try:
+            with transaction.atomic():
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
+                cursor.execute(CREATE_RUM)
+        except DatabaseError:
+            return
+        self._rum = None
 
     def count(self) -> int:
         with connection.cursor() as cursor:
@@ -268,10 +343,7 @@ class PostgresEngine(TsQueries, SearchEngine):
             conditions.append("body @@ %s::tsquery")
             params.append(must)
         for facet, values in query.facet_filters(without).items():
-            if facet in ARRAY_FACETS:
-                conditions.append(f"{facet} && %s::text[]")
-            else:
-                conditions.append(f"{facet} = ANY(%s::text[])")
+            conditions.append(filter_sql(facet))
             params.append(list(values))
         if query.is_geo:
             assert query.center is not None and query.radius_km is not None
@@ -295,25 +367,39 @@ class PostgresEngine(TsQueries, SearchEngine):
     ) -> EngineResult:
         must, ranked = self._tsquery(plan)
         where, params = self._where(query, must)
+        typed = self._core(plan)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM search_pg_document WHERE {where}", params)
-            total = int(cursor.fetchone()[0])
+            total, total_approximate = estimate_size(
+                cursor, where, params, postgres_facets.TOTAL_EXACT_UP_TO
+            )
             hits = (
-                self._page(cursor, query, where, params, ranked, query.offset, query.limit)
-                if query.limit > 0
+                self._page(
+                    cursor,
+                    query,
+                    where,
+                    params,
+                    (must, ranked, typed),
+                    query.offset,
+                    query.limit,
+                    total,
+                )
+                if query.limit > 0 and total > 0
                 else []
             )
         if on_page is not None:
             on_page(hits)
-        with connection.cursor() as cursor:
-            facets = self._facets(cursor, query, must) if query.facets else {}
-        return EngineResult(hits=hits, total=total, facets=facets)
+        result = EngineResult(hits=hits, total=total, total_approximate=total_approximate)
+        if query.facets:
+            with connection.cursor() as cursor:
+                result.facets, result.facets_approximate = self._facets(cursor, query, must, total)
+        return result
 
     def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:
         must, ranked = self._tsquery(plan)
         where, params = self._where(query, must)
+        words = (must, ranked, self._core(plan))
         with connection.cursor() as cursor:
-            return [h.id for h in self._page(cursor, query, where, params, ranked, 0, limit)]
+            return [h.id for h in self._page(cursor, query, where, params, words, 0, limit)]
 
     def filter_ids(self, query: SearchQuery, ids: list[int]) -> list[int]:
         if not ids:
@@ -326,41 +412,115 @@ class PostgresEngine(TsQueries, SearchEngine):
             )
             return [int(row[0]) for row in cursor.fetchall()]
 
+    def _core(self, plan: QueryPlan) -> str | None:
+        """The words as typed (each required word's alternatives of full weight, no
+        synonyms, parts or near spellings) as a tsquery: the candidates of a large
+        result are the best documents that have them (None: a word has none)."""
+        parts = []
+        for group in plan.groups:
+            if group.optional:
+                continue
+            typed = [
+                self._alternative(a)
+                for a in group.alternatives
+                if a.kind in ("terms", "phrase") and a.weight >= 1.0
+            ]
+            if not typed:
+                return None
+            parts.append("(" + " | ".join(t for t in typed if t) + ")")
+        return " & ".join(parts) if parts else None
+
+    def has_rum(self) -> bool:
+        """Whether the RUM index exists (migration 0006 makes it where the extension is
+        available); looked up once per process."""
+        if self._rum is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [RUM_INDEX])
+                self._rum = bool(cursor.fetchone()[0])
+        return self._rum
+
     def _page(
         self,
         cursor: Any,
         query: SearchQuery,
         where: str,
         params: list[Any],
-        ranked: str | None,
+        words: tuple[str | None, str | None, str | None],
         offset: int,
         limit: int,
+        total: int | None = None,
     ) -> list[Hit]:
+        """A page of matches in the query's order; ``words``: what must match, what
+        ranks, the words as typed (tsquery texts, see ``_tsquery`` and ``_core``).
+
+        By relevance with words: ``ts_rank`` with the field weights times the profile
+        quality's factor (``boost``). With the RUM index, only the best candidates are
+        ranked so (``RERANK_CANDIDATES``, at least four times the page's end): every
+        match where there are no more (exact); otherwise the best by RUM's rank among
+        the matches of the words as typed, or among all matches where those are too
+        few. Without RUM, every match is ranked (exact, slower for a common word in a
+        large index). Without words, the best profiles first.
+
+        Nearest first among many matches (``total``): first inside circles that should
+        hold the page were the matches spread evenly, grown until one does; everything
+        outside a circle is farther than everything inside, so a page it fills is
+        exact."""
+        must, ranked, typed = words
+        wanted = offset + limit
+        if query.sort == "distance" and query.center is not None and total and total > 4 * wanted:
+            limit_km = min(query.radius_km or NEAREST_KM, NEAREST_KM)
+            radius = max(0.5, limit_km * math.sqrt(2 * wanted / total))
+            while radius < limit_km:
+                inner = dataclasses.replace(query, radius_km=radius)
+                where_inner, params_inner = self._where(inner, must)
+                hits = self._page(cursor, query, where_inner, params_inner, words, offset, limit)
+                if len(hits) == limit:
+                    return hits
+                radius *= 2
         select_params: list[Any] = []
+        source, source_where = "search_pg_document", where
+        source_params: list[Any] = []
+        where_params = params
+        relevance = query.sort == "relevance" or (query.sort == "distance" and not query.center)
+        candidates = max(RERANK_CANDIDATES, 4 * wanted)
         if ranked:
-            score = f"ts_rank('{RANK_WEIGHTS}'::float4[], body, %s::tsquery)"
+            score = f"ts_rank('{RANK_WEIGHTS}'::float4[], body, %s::tsquery) * boost"
             select_params.append(ranked)
+            if relevance and must and self.has_rum():
+                # Among many matches, the words as typed where they are many too (a
+                # document with them matches: they are alternatives of every word).
+                by = must
+                if typed and total and total > candidates:
+                    cursor.execute(
+                        f"SELECT count(*) FROM search_pg_document WHERE {where} "
+                        f"AND body @@ %s::tsquery{sample_sql(SAMPLE_LEVELS[0])}",
+                        [*params, typed],
+                    )
+                    if int(cursor.fetchone()[0]) * SAMPLE_BUCKETS >= 4 * candidates:
+                        by = typed
+                where_by, params_by = self._where(query, by)
+                source = (
+                    f"(SELECT * FROM search_pg_document WHERE {where_by} "
+                    f"ORDER BY body <=> %s::tsquery LIMIT {int(candidates)}) AS candidates"
+                )
+                source_params = [*params_by, by]
+                source_where, where_params = "TRUE", []
         else:
-            score = "1"
-        # Relevance times the profile quality's factor; without words, the factor alone.
-        factor = " * ".join(
-            f"(CASE WHEN quality @> ARRAY['{name}'] THEN {value} ELSE 1 END)"
-            for name, value in QUALITY_FACTORS.items()
-        )
+            score = "boost"
         distance = "NULL"
         if query.center is not None:
             distance = _distance_sql()
             select_params += [query.center.lat, query.center.lat, query.center.lon]
         order = {
-            "relevance": "score DESC, id",
+            "relevance": f"{'score' if ranked else 'boost'} DESC, id",
             "name": "name_sort, id",
             "updated": "updated DESC, id",
             "distance": "distance NULLS LAST, id" if query.center else "score DESC, id",
         }[query.sort]
         cursor.execute(
-            f"SELECT id, {score} * {factor} AS score, {distance} AS distance "
-            f"FROM search_pg_document WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*select_params, *params, limit, offset],
+            f"SELECT id, {score} AS score, {distance} AS distance "
+            f"FROM {source} WHERE {source_where} ORDER BY {order} LIMIT %s OFFSET %s",
+            [*select_params, *source_params, *where_params, limit, offset],
         )
         return [
             Hit(int(pk), float(score or 0.0), float(dist) if dist is not None else None)
@@ -368,19 +528,25 @@ class PostgresEngine(TsQueries, SearchEngine):
         ]
 
     def _facets(
-        self, cursor: Any, query: SearchQuery, must: str | None
-    ) -> dict[str, dict[str, int]]:
-        facets: dict[str, dict[str, int]] = {}
-        for facet in FACETS:
-            where, params = self._where(query, must, without=facet)
-            value = f"unnest({facet})" if facet in ARRAY_FACETS else facet
+        self, cursor: Any, query: SearchQuery, must: str | None, total: int
+    ) -> tuple[dict[str, dict[str, int]], bool]:
+        """Every facet in one pass (``postgres_facets``): over the words and the area,
+        each facet under every filter but its own."""
+        filters = query.facet_filters()
+        no_filters = dataclasses.replace(query, filters={})
+        base, params = self._where(no_filters, must)
+        size = total
+        if filters:
+            # The set without the filters, roughly (the smallest sample level): enough
+            # to choose a level; a sample that shows it small is counted again exactly.
+            level = SAMPLE_LEVELS[0]
             cursor.execute(
-                f"SELECT value, count(*) FROM (SELECT {value} AS value FROM search_pg_document "
-                f"WHERE {where}) AS v GROUP BY value",
+                f"SELECT count(*) FROM search_pg_document WHERE {base}{sample_sql(level)}",
                 params,
             )
-            facets[facet] = {str(v): int(n) for v, n in cursor.fetchall()}
-        return facets
+            size = max(total, int(cursor.fetchone()[0]) * SAMPLE_BUCKETS // level)
+        level = int(wz_facet_field(query).removeprefix("wz"))
+        return count_facets(cursor, base, params, filters, size, level)
 
     def clusters(
         self, query: SearchQuery, plan: QueryPlan, level: int, max_points: int

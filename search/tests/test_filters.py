@@ -345,7 +345,7 @@ def test_technology_vocabulary_is_searchable(engine_name):
 
 def test_facets_of_a_large_result_are_estimated_and_say_so(mixed, client, monkeypatch):
     if services.engine().name != "tantivy":
-        pytest.skip("PostgreSQL counts every facet exactly")
+        pytest.skip("Tantivy's sampling; PostgreSQL's: test_postgres_engine.py")
     from search.backends import tantivy_engine
 
     exact = services.search(SearchQuery(limit=0))
@@ -419,7 +419,7 @@ def test_chosen_facets_are_sampled_only_when_their_set_is_large(mixed, monkeypat
     """A facet with a selection counts under the other filters; the engine guesses the
     size of that set from term statistics and counts exactly when the guess was wrong."""
     if services.engine().name != "tantivy":
-        pytest.skip("PostgreSQL counts every facet exactly")
+        pytest.skip("Tantivy's sampling; PostgreSQL's: test_postgres_engine.py")
     from search.backends.tantivy_engine import TantivyEngine
 
     query = SearchQuery(text="Optik", filters={"kind": ["company"], "size": ["small"]})
@@ -502,7 +502,7 @@ def test_a_chosen_facet_with_a_small_set_is_exact_inside_a_large_result(mixed, m
     """The set a chosen facet counts (the result under the other filters) may be small
     while the result without facet filters is large: that facet is counted exactly."""
     if services.engine().name != "tantivy":
-        pytest.skip("PostgreSQL counts every facet exactly")
+        pytest.skip("Tantivy's sampling; PostgreSQL's: test_postgres_engine.py")
     from search.backends import tantivy_engine
 
     monkeypatch.setattr(tantivy_engine, "FACET_SAMPLE_ABOVE", 12)

@@ -1,0 +1,185 @@
+"""The PostgreSQL engine at scale: sampled facet counts, the RUM candidates and the
+fallback to GIN alone. The thresholds are made tiny and the sample buckets set by hand,
+so that forty organisations behave like a large index, deterministically."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+
+from directory.models import Organisation
+from search import services
+from search.backends import postgres_engine, postgres_facets
+from search.backends.tantivy_engine import sample_bucket
+from search.query import SearchQuery, quality_factor
+
+from .test_filters import db_facet_counts, mixed  # noqa: F401  (a fixture, by name)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pg(engine_name, request):
+    """The forty organisations of ``mixed`` in the PostgreSQL engine."""
+    if engine_name != "postgres":
+        pytest.skip("the PostgreSQL engine's own behaviour")
+    request.getfixturevalue("mixed")
+    return services.engine()
+
+
+def every_fourth_in_the_sample() -> None:
+    """Every fourth organisation in bucket 0, the others in bucket 40: the documents
+    below level 16 are a quarter of the index, spread evenly."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE search_pg_document SET sample = CASE WHEN mod(id, 4) = 0 THEN 0 ELSE 40 END"
+        )
+
+
+def tiny_thresholds(monkeypatch: pytest.MonkeyPatch, exact_up_to: int = 10) -> None:
+    monkeypatch.setattr(postgres_facets, "FACET_EXACT_UP_TO", exact_up_to)
+    monkeypatch.setattr(postgres_facets, "FACET_SAMPLE_SIZE", 5)
+
+
+def counts(results: Any, facet: str) -> dict[str, int]:
+    return {v.value: v.count for f in results.facets if f.name == facet for v in f.values}
+
+
+def test_documents_carry_their_sample_bucket_and_quality_factor(pg):
+    verified = Organisation.objects.order_by("pk").first()
+    assert verified is not None
+    Organisation.objects.filter(pk=verified.pk).update(last_verified=datetime.date.today())
+    services.index_organisations([verified.pk])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, sample, boost, quality FROM search_pg_document")
+        rows = cursor.fetchall()
+    assert len(rows) == Organisation.objects.count()
+    for pk, sample, boost, quality in rows:
+        assert sample == sample_bucket(pk)  # the Tantivy engine's buckets
+        assert boost == pytest.approx(quality_factor(quality))
+    assert any(boost > 1 for _pk, _sample, boost, _quality in rows)
+
+
+def test_facets_of_a_small_result_are_exact(pg):
+    results = services.search(SearchQuery(text="Optik"))
+    assert not results.facets_approximate and not results.total_approximate
+    optik = Q(name__icontains="Optik") | Q(description__icontains="Optik")
+    for facet in ("kind", "district", "growth", "cert", "network"):
+        assert counts(results, facet) == db_facet_counts(optik, {}, facet), facet
+
+
+def test_facets_of_a_large_result_are_estimated_and_the_page_says_so(pg, client, monkeypatch):
+    exact = services.search(SearchQuery(limit=0))
+    every_fourth_in_the_sample()
+    tiny_thresholds(monkeypatch)
+    estimated = services.search(SearchQuery(limit=0))
+    assert estimated.facets_approximate
+    assert estimated.total == exact.total  # the number of hits stays exact
+    sampled = [org.kind for org in Organisation.objects.all() if org.pk % 4 == 0]
+    kinds = counts(estimated, "kind")
+    # Four times the sample's count of each kind.
+    assert kinds == {kind: 4 * sampled.count(kind) for kind in set(sampled)}
+    assert set(kinds) <= set(counts(exact, "kind"))
+    html = client.get("/suche/").content.decode()
+    assert "≈" in html and "Stichprobe" in html
+    api = client.get("/api/v1/search").json()
+    assert api["facets_approximate"] is True
+
+
+def test_the_total_of_a_large_result_is_estimated_and_the_page_says_about(pg, client, monkeypatch):
+    exact = services.search(SearchQuery(text="Firma", limit=0))
+    assert not exact.total_approximate and exact.total == 40
+    every_fourth_in_the_sample()
+    monkeypatch.setattr(postgres_facets, "TOTAL_EXACT_UP_TO", 10)
+    estimated = services.search(SearchQuery(text="Firma"))
+    assert estimated.total_approximate
+    in_sample = sum(
+        1 for org in Organisation.objects.filter(name__startswith="Firma") if org.pk % 4 == 0
+    )
+    assert estimated.total == 4 * in_sample  # the quarter in the sample, scaled up
+    assert len(estimated.items) == 20  # the page itself is not sampled
+    html = client.get("/suche/", {"q": "Firma"}).content.decode()
+    assert f"etwa {estimated.total} Organisationen" in html
+    api = client.get("/api/v1/search", {"q": "Firma"}).json()
+    assert api["total_approximate"] is True and api["total"] == estimated.total
+
+
+def test_a_sample_that_shows_a_small_set_is_counted_again_exactly(pg, monkeypatch):
+    query = SearchQuery(text="Optik", filters={"kind": ["company"], "size": ["small"]})
+    exact = services.search(query)
+    every_fourth_in_the_sample()
+    # The set is thought large (so a sample is read), but the sample shows it is not.
+    monkeypatch.setattr(postgres_facets, "buckets_for", lambda size: 16)
+    again = services.search(query)
+    assert not again.facets_approximate
+    assert [(f.name, [(v.value, v.count) for v in f.values]) for f in again.facets] == [
+        (f.name, [(v.value, v.count) for v in f.values]) for f in exact.facets
+    ]
+
+
+def test_a_chosen_facet_with_a_small_set_is_exact_inside_a_large_result(pg, monkeypatch):
+    every_fourth_in_the_sample()
+    with connection.cursor() as cursor:
+        # None of the section's organisations in the sample: its set looks small.
+        cursor.execute("UPDATE search_pg_document SET sample = 40 WHERE wz && ARRAY['26']")
+    tiny_thresholds(monkeypatch, exact_up_to=12)
+    filters = {"wz": ["26"], "kind": ["company"]}
+    result = services.search(SearchQuery(filters=filters))
+    expected = db_facet_counts(Q(), {"wz": ["26"]}, "kind")
+    assert 0 < sum(expected.values()) <= 12 < Organisation.objects.count()
+    assert counts(result, "kind") == expected  # its own set is small: exact
+    assert result.facets_approximate  # the other facets count a large set: sampled
+
+
+def _pages(queries: list[SearchQuery]) -> list[list[tuple[str, float]]]:
+    return [
+        [(i.organisation.name, round(i.score, 6)) for i in services.search(q).items]
+        for q in queries
+    ]
+
+
+RANKED = [
+    SearchQuery(text=text, limit=4, offset=offset, facets=False)
+    for text in ("Optik", "Präzision Feinmechanik", "Firma")
+    for offset in (0, 4, 8)
+] + [SearchQuery(text="Firma", limit=4, sort="name", facets=False)]
+
+
+def verify_every_third() -> None:
+    """Every third profile verified: the factor reorders matches of equal relevance."""
+    verified = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))[::3]
+    Organisation.objects.filter(pk__in=verified).update(last_verified=datetime.date.today())
+    services.rebuild_index()
+
+
+def test_ranking_the_best_candidates_gives_the_full_ranking_on_a_small_set(pg, monkeypatch):
+    if not pg.has_rum():
+        pytest.skip("the RUM extension is not installed (scripts/ensure-postgres-rum)")
+    verify_every_third()
+    with_candidates = _pages(RANKED)
+    monkeypatch.setattr(pg, "_rum", False)  # every match ranked
+    assert _pages(RANKED) == with_candidates
+    assert any(len(page) == 4 for page in with_candidates)
+    # Candidates fewer than the matches: the page still holds the best the RUM rank
+    # offers, at most four times the page's end.
+    monkeypatch.setattr(pg, "_rum", True)
+    monkeypatch.setattr(postgres_engine, "RERANK_CANDIDATES", 1)
+    first = services.search(SearchQuery(text="Firma", limit=4, facets=False))
+    assert len(first.items) == 4 and first.total == 40
+
+
+def test_without_the_rum_index_the_engine_ranks_with_gin_alone(pg):
+    verify_every_third()
+    expected = _pages(RANKED)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {postgres_engine.RUM_INDEX}")
+    fresh = postgres_engine.PostgresEngine()
+    assert not fresh.has_rum()
+    query_plans = [(q, services.plan(q)) for q in RANKED]
+    found = [[h.id for h in fresh.search(q, p).hits] for q, p in query_plans]
+    by_name = dict(Organisation.objects.values_list("name", "pk"))
+    assert found == [[by_name[name] for name, _score in page] for page in expected]
