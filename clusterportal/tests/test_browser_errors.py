@@ -32,7 +32,7 @@ def test_the_unavailable_page_is_clear_and_accessible(
 
     monkeypatch.setattr(utils.CursorWrapper, "execute", execute)
     try:
-        answer = page.goto(live_server.url + "/suche/?q=Metall")
+        answer = page.goto(live_server.url + "/organisationen/")
         assert answer is not None and answer.status == 503
         assert page.locator("h1").inner_text() == "Das Portal ist kurz nicht erreichbar"
         axe_check(page)

@@ -59,7 +59,7 @@ def test_a_signed_in_visitor_gets_the_503_page_too(database_down: None, visitor:
 
 
 def test_the_api_answers_503_as_json(database_down: None, visitor: Client):
-    response = visitor.get("/api/v1/search?q=Metall")
+    response = visitor.get("/api/v1/organisations/irgendein-betrieb")
     assert response.status_code == 503
     assert response["Content-Type"].startswith("application/json")
     assert "error" in response.json()
