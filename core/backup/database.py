@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -208,29 +209,33 @@ def load_postgres(source: Path, progress: Progress) -> None:
     fails half-way leaves the database as it was.
 
     Tables of the current code that the dump lacks (added by a later version) are dropped
-    afterwards, so that ``migrate`` creates them as it would for the backup's version."""
+    in the same transaction, before the dump's own tables are replaced (a new table may
+    point at an old one, whose key the restore replaces), so that ``migrate`` creates them
+    as it would for the backup's version."""
     label = _("Database")
     progress(0, 1, label)
     in_dump = _dump_tables(source)
+    ours = set(connection.introspection.django_table_names(only_existing=True))
+    newer = sorted(ours - in_dump)
     connection.close()
     args, env = _pg_command("pg_restore")
-    _run(
-        [
-            *args,
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            str(source),
-        ],
-        env,
-    )
-    with connection.cursor() as cursor:
-        ours = set(connection.introspection.django_table_names(only_existing=True))
-        for table in sorted(ours - in_dump):
-            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
+    options = ["--clean", "--if-exists", "--no-owner", "--no-privileges"]
+    if not newer:
+        _run([*args, *options, "--single-transaction", "--exit-on-error", str(source)], env)
+    else:
+        with tempfile.TemporaryDirectory(prefix="clusterportal-restore-") as folder:
+            script = Path(folder) / "restore.sql"
+            _run([args[0], *options, f"--file={script}", str(source)], env)
+            psql, _env = _pg_command("psql")
+            drops = "; ".join(
+                f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE"
+                for table in newer
+            )
+            _run(
+                [*psql, "--single-transaction", "--quiet", "--set=ON_ERROR_STOP=1",
+                 f"--command={drops}", f"--file={script}"],
+                env,
+            )  # fmt: skip
     progress(1, 1, label)
 
 
