@@ -17,5 +17,7 @@ kept = pagecache.keep_page(GENERATION)
 def changed() -> None:
     """Pages kept so far are old: at once, and again when the caller's transaction
     commits (a page made from the database between the two must not outlive it)."""
+    if not pagecache.enabled():
+        return
     pagecache.bump(GENERATION)
     transaction.on_commit(lambda: pagecache.bump(GENERATION))
