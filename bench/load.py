@@ -145,6 +145,16 @@ def run_locust(
         return list(csv.DictReader(handle))
 
 
+def failures(prefix: Path) -> list[dict[str, str]]:
+    """Each kind of failure locust saw, with its count and message (a refused form's
+    message says why, see ``refusal`` in the locustfile)."""
+    path = Path(f"{prefix}_failures.csv")
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
 def report(rows: list[dict[str, str]], args: argparse.Namespace) -> dict[str, Any]:
     total = next(r for r in rows if r["Name"] == "Aggregated")
     print(
@@ -206,6 +216,9 @@ def main() -> None:
         web.send_signal(signal.SIGTERM)
         web.wait(timeout=60)
     figures = report(rows, args)
+    figures["failure_reasons"] = failed = failures(common.OUT / "load")
+    for row in failed:
+        print(f"  {row['Occurrences']:>5} × {row['Method']} {row['Name']}: {row['Error']}")
     figures.update(
         users=args.users, workers=args.workers, threads=args.threads, page_cache=args.page_cache
     )

@@ -19,6 +19,7 @@ import itertools
 import json
 import os
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,19 @@ QUERIES: list[str] = DATA["queries"]
 # Zipf weights (s = 1): the query of rank r is asked with probability ∝ 1 / r.
 _CUMULATIVE = list(itertools.accumulate(1.0 / rank for rank in range(1, len(QUERIES) + 1)))
 _counter = itertools.count()
+
+
+MESSAGES = re.compile(
+    r'<(?:ul|div|p)[^>]*(?:class="[^"]*errorlist[^"]*"|role="alert")[^>]*>(.*?)</(?:ul|div|p)>',
+    re.S,
+)
+
+
+def refusal(page: str) -> str:
+    """What a refused form says (its error messages), for the failure report: a load
+    test that counts a refused post as an error must also say why it was refused."""
+    said = [re.sub(r"<[^>]+>|\s+", " ", found).strip() for found in MESSAGES.findall(page)]
+    return " | ".join(text for text in said if text)[:200] or "no message on the page"
 
 
 def zipf_query(rng: random.Random) -> str:
@@ -156,4 +170,4 @@ class Visitor(HttpUser):
         with self.client.post(path, data, name=f"form: {kind}", catch_response=True) as answer:
             # A valid post answers with a redirect (followed) or the form with its message.
             if answer.status_code >= 400:
-                answer.failure(f"{kind}: {answer.status_code}")
+                answer.failure(f"{kind}: {answer.status_code}: {refusal(answer.text or '')}")
