@@ -49,6 +49,14 @@ def test_two_nodes_serve_one_portal() -> None:
     print(output)
     assert result.returncode == 0, output
     assert "all checks passed" in output
+    for shown in (
+        "node B keeps the anonymous search answer",
+        "node B serves the file uploaded through node A, byte for byte",
+        "one place, one confirmed and three waiting across both nodes",
+        "the rate limit counts the attempts on both nodes together",
+        "with node A gone, the proxy's requests succeed",
+    ):
+        assert f"ok: {shown}" in output
     visible = re.findall(r"visible on the other node after ([0-9.]+) s", output)
     assert len(visible) == 2
     assert all(float(seconds) <= 15 for seconds in visible)
