@@ -118,7 +118,18 @@ def child(args: argparse.Namespace) -> None:
 
             shutil.rmtree(os.environ["SEARCH_INDEX_DIR"], ignore_errors=True)
         engine = services.engine()
-        if not args.reuse or not engine.count():
+        if (not args.reuse or not engine.count()) and args.no_vectors:
+            # The text index alone: embedding a million new texts takes hours, and the
+            # text search's figures do not depend on the vectors.
+            from search.documents import DocumentReader, read_in_chunks
+            from search.vocabulary import analyser
+
+            reader = DocumentReader(analyser())
+            ids = reader.published_ids()
+            started = time.perf_counter()
+            engine.rebuild(read_in_chunks(reader, ids, encode=engine.encode), len(ids), _quiet)
+            result["text_build_seconds"] = round(time.perf_counter() - started, 1)
+        elif not args.reuse or not engine.count():
             text_seconds = _time_text_index(engine)
             started = time.perf_counter()
             services.rebuild_index()
@@ -190,6 +201,11 @@ def child(args: argparse.Namespace) -> None:
         connection.close()
         common.remove_sqlite(sqlite_path)
     print(json.dumps(result))
+
+
+def _quiet(done: int) -> None:
+    if done % 100_000 < 2_000:
+        print(f"indexed {done:,}", file=sys.stderr, flush=True)
 
 
 def _time_text_index(engine: Any) -> list[float]:
@@ -402,6 +418,12 @@ def main() -> None:
         help="time the queries on the database and index a --keep run left (no generation;"
         " the index is built only if it is missing, e.g. after a schema change)",
     )
+    parser.add_argument(
+        "--no-vectors",
+        action="store_true",
+        help="build the text index alone, without the organisations' vectors (at a million,"
+        " embedding every new text takes hours; the text search does not use them)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -422,7 +444,11 @@ def main() -> None:
             str(args.runs),
             "--warmup",
             str(args.warmup),
-        ] + [f"--{flag}" for flag in ("keep", "reuse") if getattr(args, flag)]
+        ] + [
+            f"--{flag.replace('_', '-')}"
+            for flag in ("keep", "reuse", "no_vectors")
+            if getattr(args, flag)
+        ]
         run = subprocess.run(command, capture_output=True, text=True)
         if run.returncode:
             raise SystemExit(f"the run of {count:,} failed:\n{run.stderr}")
