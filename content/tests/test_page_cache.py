@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Account
 from content.events import privacy, registration
 from content.events.choices import RegistrationStatus
 from core.testing import sign_in
+from networks.tests.factories import NetworkFactory
 
 from .events.factories import EventFactory, RegistrationFactory
 from .funding.factories import CallFactory, ProgrammeFactory
@@ -220,3 +222,15 @@ def test_a_new_deadline_reaches_the_kept_programme_pages(kept: None):
         again = visit(path)
         assert again["X-Page-Cache"] == "miss", path
         assert closes.strftime("%d.%m.%Y") in text(again), path
+
+
+def test_a_new_event_of_a_network_reaches_its_kept_page(kept: None):
+    network = NetworkFactory.create(name="Optonet Jena e. V.")
+    path = reverse("networks:detail", args=[network.slug])
+    assert visit(path)["X-Page-Cache"] == "miss"
+    assert visit(path)["X-Page-Cache"] == "hit"
+    start = timezone.now() + datetime.timedelta(days=3)
+    EventFactory.create(title="Photonik-Frühstück", network=network, start=start)
+    again = visit(path)
+    assert again["X-Page-Cache"] == "miss"
+    assert "Photonik-Frühstück" in text(again)
