@@ -197,13 +197,24 @@ def may_keep(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
+def _generations(names: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The generations of ``names``, read in one round trip (a page names up to seven)."""
+    found = cache.get_many([_generation_key(name) for name in names])
+    return [
+        (name, int(found[_generation_key(name)]))
+        if _generation_key(name) in found
+        else (name, generation(name))
+        for name in names
+    ]
+
+
 def _key(request: HttpRequest, generations: tuple[str, ...]) -> str:
     parts = [
         request.get_full_path(),
         translation.get_language() or "",
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-History-Restore-Request", ""),
-        *(f"{name}={generation(name)}" for name in generations),
+        *(f"{name}={value}" for name, value in _generations(generations)),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"{PREFIX}{digest}"
