@@ -1,6 +1,9 @@
 """Whole pages for visitors without a session, from the shared cache, keyed by what they
-show: the search page, the search API, the map and the list of organisations cost tens
-of milliseconds to make and are asked for again and again with the same parameters.
+show: the search page and API, the map, organisations, networks, events, news, funding
+programmes, the start page and the matching cost tens to hundreds of milliseconds to
+make and are asked for again and again with the same parameters (the list of kept pages
+with their generations and time limits: docs/operations/settings.md,
+``PAGE_CACHE_SECONDS``).
 
 A page is kept under its address (path and parameters), the language, whether htmx
 asked for a part of it, and the **generation** of what it shows: ``bump("search")`` is
@@ -154,7 +157,11 @@ def watch() -> None:
     """Connect the writes of every model of ``WATCHED_APPS`` (called once the models are
     loaded). Per model, so that deletes of other models stay fast deletes."""
     for label in WATCHED_APPS:
-        for model in apps.get_app_config(label).get_models():
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:  # not installed in this set-up
+            continue
+        for model in config.get_models():
             uid = f"core.pagecache.{model._meta.label_lower}"
             post_save.connect(_model_written, sender=model, dispatch_uid=uid)
             post_delete.connect(_model_written, sender=model, dispatch_uid=uid)
