@@ -20,6 +20,8 @@ from django.utils import timezone
 from content.events.choices import EventStatus
 from content.events.models import Event
 from content.news.models import Article
+from content.pages import next_publication
+from core import pagecache
 from directory.choices import OrganisationKind, Source
 from directory.models import Organisation
 from networks.choices import FieldKind
@@ -149,8 +151,21 @@ def gather(user: Any = None) -> Home:
     )
 
 
+# Everything the start page shows: the index and the rows of every watched app.
+kept = pagecache.keep_page(
+    pagecache.SEARCH, *(pagecache.of_app(label) for label in pagecache.WATCHED_APPS)
+)
+
+
+@kept
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"home": gather(request.user)})
+    found = gather(request.user)
+    # By time alone: a shown event ends, a scheduled article goes live, a request
+    # expires (its last day is a date).
+    pagecache.keep_until(request, min((e.end for e in found.events), default=None))
+    pagecache.keep_until(request, next_publication())
+    pagecache.keep_until(request, pagecache.end_of_day())
+    return render(request, "home.html", {"home": found})
 
 
 def favicon(request: HttpRequest) -> HttpResponseRedirect:

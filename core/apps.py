@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import audit, checks  # noqa: F401  (checks: registers the system checks)
+        from . import audit, checks, pagecache  # noqa: F401  (checks: registers the checks)
 
         audit.connect()
+        pagecache.watch()

@@ -1,6 +1,9 @@
 """Whole pages for visitors without a session, from the shared cache, keyed by what they
-show: the search page, the search API, the map and the list of organisations cost tens
-of milliseconds to make and are asked for again and again with the same parameters.
+show: the search page and API, the map, organisations, networks, events, news, funding
+programmes, the start page and the matching cost tens to hundreds of milliseconds to
+make and are asked for again and again with the same parameters (the list of kept pages
+with their generations and time limits: docs/operations/settings.md,
+``PAGE_CACHE_SECONDS``).
 
 A page is kept under its address (path and parameters), the language, whether htmx
 asked for a part of it, and the **generation** of what it shows: ``bump("search")`` is
@@ -14,6 +17,17 @@ such a page, the CSRF token of its forms and of htmx, is stored as a placeholder
 filled in for each visitor (``CSRF_PLACEHOLDER``; the context processor
 ``core.context_processors.portal`` renders the placeholder while a page is being kept).
 
+Pages that show more than the index holds also name the generation of each app whose
+rows they show (``of_app("content")``): every save, delete and change of a many-to-many
+relation of a model of a watched app (``WATCHED_APPS``) advances its app's generation
+when the transaction commits (at once outside one); a bulk write (``update()``,
+``bulk_create()``, raw SQL) skips those signals and calls ``written(label)`` itself.
+
+What changes with time alone (an event that ends, a registration deadline, an article
+scheduled for later, the date of a deadline) is handled by the view: it tells
+``keep_until(request, moment)`` the next moment its page would look different, and the
+page is kept no longer than that (``end_of_day()`` for what depends on the date).
+
 The generations and the pages live in Django's cache: with several processes or nodes
 that must be a shared cache (``CACHE_URL``, Redis), or a change seen by one process
 would not reach the pages kept by another; a system check refuses the page cache on a
@@ -22,17 +36,21 @@ per-process cache.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import translation
+from django.utils import timezone, translation
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +60,10 @@ CSRF_PLACEHOLDER = "csrf-placeholder-0f6c2a9e"
 # profiles of organisations use it too: each change of an organisation re-indexes it.
 SEARCH = "search"
 CAPTURING = "_page_cache_capturing"
+UNTIL = "_page_cache_until"
+# The apps whose rows kept pages show (beyond what the search index holds): each has a
+# generation ``of_app(label)`` advanced by every write to one of its models.
+WATCHED_APPS = ("classification", "geo", "directory", "sourcing", "networks", "content")
 PREFIX = "page:"
 # Response headers kept with a page (the others are set anew by the middleware).
 KEPT_HEADERS = ("Content-Type", "Vary", "Content-Language", "Content-Disposition")
@@ -79,6 +101,101 @@ def bump(*names: str) -> None:
             logger.exception("could not advance the page generation %s", name)
 
 
+def of_app(label: str) -> str:
+    """The generation of every row of the app ``label`` (one of ``WATCHED_APPS``)."""
+    return f"app:{label}"
+
+
+class _Written:
+    """The app generations written to in one transaction, advanced once it commits."""
+
+    def __init__(self) -> None:
+        self.labels: set[str] = set()
+        self.flushed = False
+
+    def flush(self) -> None:
+        self.flushed = True
+        bump(*(of_app(label) for label in sorted(self.labels)))
+
+
+def written(*labels: str) -> None:
+    """Rows of the apps ``labels`` changed: the pages kept so far are old. Advanced at
+    every write and once more per app when the current transaction commits (a page made
+    from the database between the two must not outlive it), as ``search.pages.changed``."""
+    if not enabled() or not labels:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        bump(*(of_app(label) for label in labels))
+        return
+    pending: _Written | None = getattr(connection, "_page_cache_written", None)
+    registered = (
+        pending is not None
+        and not pending.flushed
+        and any(callback == pending.flush for _sids, callback, _robust in connection.run_on_commit)
+    )
+    if pending is None or not registered:
+        pending = _Written()
+        connection._page_cache_written = pending  # type: ignore[attr-defined]
+        transaction.on_commit(pending.flush)
+    pending.labels.update(labels)
+    bump(*(of_app(label) for label in labels))
+
+
+def _model_written(sender: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        written(sender._meta.app_label)
+
+
+def _relation_changed(sender: Any, action: str, **kwargs: Any) -> None:
+    # ``sender`` is the relation's table, of the app of the model that declares it.
+    if action.startswith("post_") and sender._meta.app_label in WATCHED_APPS:
+        written(sender._meta.app_label)
+
+
+def watch() -> None:
+    """Connect the writes of every model of ``WATCHED_APPS`` (called once the models are
+    loaded). Per model, so that deletes of other models stay fast deletes."""
+    for label in WATCHED_APPS:
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:  # not installed in this set-up
+            continue
+        for model in config.get_models():
+            uid = f"core.pagecache.{model._meta.label_lower}"
+            post_save.connect(_model_written, sender=model, dispatch_uid=uid)
+            post_delete.connect(_model_written, sender=model, dispatch_uid=uid)
+    m2m_changed.connect(_relation_changed, dispatch_uid="core.pagecache.relations")
+
+
+def keep_until(request: HttpRequest, moment: datetime.datetime | None) -> None:
+    """The page being made looks different from ``moment`` on (time alone changes it):
+    it is kept no longer than that. The earliest of several moments counts."""
+    if moment is None or not capturing(request):
+        return
+    earlier = getattr(request, UNTIL, None)
+    if earlier is None or moment < earlier:
+        setattr(request, UNTIL, moment)
+
+
+def end_of_day(now: datetime.datetime | None = None) -> datetime.datetime:
+    """The next local midnight: where a page shows what depends on today's date."""
+    today = timezone.localtime(now).date()
+    midnight = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(midnight)
+
+
+def _timeout(request: HttpRequest) -> int:
+    """How long the page just made may be kept: ``PAGE_CACHE_SECONDS``, less where its
+    view named an earlier moment (``keep_until``); 0: not at all."""
+    seconds = int(settings.PAGE_CACHE_SECONDS)
+    until = getattr(request, UNTIL, None)
+    if until is not None:
+        left = int((until - timezone.now()).total_seconds())
+        seconds = min(seconds, max(left, 0))
+    return seconds
+
+
 def may_keep(request: HttpRequest) -> bool:
     """Whether ``request`` may be answered with a kept page (and its answer kept)."""
     if request.method not in ("GET", "HEAD"):
@@ -87,13 +204,24 @@ def may_keep(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
+def _generations(names: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The generations of ``names``, read in one round trip (a page names up to seven)."""
+    found = cache.get_many([_generation_key(name) for name in names])
+    return [
+        (name, int(found[_generation_key(name)]))
+        if _generation_key(name) in found
+        else (name, generation(name))
+        for name in names
+    ]
+
+
 def _key(request: HttpRequest, generations: tuple[str, ...]) -> str:
     parts = [
         request.get_full_path(),
         translation.get_language() or "",
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-History-Restore-Request", ""),
-        *(f"{name}={generation(name)}" for name in generations),
+        *(f"{name}={value}" for name, value in _generations(generations)),
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"{PREFIX}{digest}"
@@ -132,13 +260,17 @@ def keep_page(*generations: str) -> Callable[[Callable[..., HttpResponse]], Call
                 response = view(request, *args, **kwargs)
             finally:
                 setattr(request, CAPTURING, False)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
+            timeout = _timeout(request)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and timeout > 0
+            ):
                 headers = [(h, response[h]) for h in KEPT_HEADERS if h in response]
                 try:
                     cache.set(
-                        key,
-                        (response.status_code, headers, response.content),
-                        timeout=int(settings.PAGE_CACHE_SECONDS),
+                        key, (response.status_code, headers, response.content), timeout=timeout
                     )
                 except Exception:
                     logger.exception("could not keep a page")

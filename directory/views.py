@@ -23,7 +23,7 @@ from accounts.services import TooManyAttempts, client_ip
 from classification import suggestions
 from classification.models import WzCode
 from core.abuse import hit_rate_limit, rate_limited_response
-from core.pagecache import SEARCH, keep_page
+from core.pagecache import SEARCH, keep_page, of_app
 
 from . import actions, freshness, services
 from .filtersets import OrganisationFilterSet
@@ -80,7 +80,8 @@ def _list_url(request: HttpRequest, **changes: Any) -> str:
     return f"{reverse('directory:organisation-list')}?{params.urlencode()}"
 
 
-@keep_page(SEARCH)
+# The profile shows rows the index does not hold (contacts, memberships, sites).
+@keep_page(SEARCH, *(of_app(label) for label in ("classification", "geo", "directory")))
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         organisation = services.organisation_detail(slug, request.user)

@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from classification.models import GrowthField
+from core import pagecache
 from directory import services as directory_services
 from directory.choices import PublicationStatus
 from directory.models import ContactPerson, Organisation, Site
@@ -441,6 +442,7 @@ def _remove_older_files(build: BrochureBuild) -> None:
     for previous in older.exclude(file=""):
         previous.file.delete(save=False)
         BrochureBuild.objects.filter(pk=previous.pk).update(file="")
+    pagecache.written("networks")  # the network list offers the latest brochures
 
 
 def filename(build: BrochureBuild) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 
+from core import pagecache
 from directory.choices import NETWORK_KINDS, OrganisationKind, PublicationStatus, Source
 from directory.demo_data.sectors import NETWORKS, NetworkDefinition
 from directory.models import Organisation
@@ -94,6 +95,7 @@ def generate(seed: int = 7) -> int:
     )
     profiles = [profile_for(definitions[network.name], network, rng) for network in networks]
     NetworkProfile.objects.bulk_create(profiles, batch_size=200)
+    pagecache.written("networks")
     # A bulk write skips the signals: tell the search itself.
     report(profile.organisation_id for profile in profiles)
     return len(profiles)
@@ -156,4 +158,5 @@ def generate_partners(seed: int = 7) -> int:
                 )
             )
     PartnerCluster.objects.bulk_create(records, batch_size=200)
+    pagecache.written("networks")  # a bulk write skips the signals
     return len(records)

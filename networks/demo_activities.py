@@ -13,6 +13,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from core import pagecache
 from directory.choices import NETWORK_KINDS, PublicationStatus, Source
 from directory.models import Organisation
 
@@ -133,6 +134,7 @@ def generate(seed: int = 11, today: datetime.date | None = None) -> int:
             for f in fields
         )
         QualityLabel.objects.bulk_create(labels)
+        pagecache.written("networks")  # a bulk write skips the signals
     # A bulk write skips the signals: tell the search itself.
     report(network.pk for network in networks)
     return len(networks)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from classification.models import GrowthField
+from core import pagecache
 from directory.choices import NETWORK_KINDS, PublicationStatus, Source
 from directory.models import Organisation
 from search import registry
@@ -90,5 +91,6 @@ def generate(seed: int = 5, today: datetime.date | None = None) -> int:
     with transaction.atomic():
         GrowthFieldPage.objects.bulk_create(pages)
         RoadmapItem.objects.bulk_create(items)
+        pagecache.written("networks")  # a bulk write skips the signals
     registry.changed("growthfield", [page.growth_field_id for page in pages])
     return len(pages)

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import pagecache
 from directory.choices import PublicationStatus
 from messaging.services import enqueue
 
@@ -126,4 +127,5 @@ def check_labels(today: datetime.date | None = None) -> LabelRun:
                 expiry_indexed=True
             )
             report(network for _pk, network in ended)
+            pagecache.written("networks")
     return LabelRun(reminded=reminded, expired=len(ended))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import Action, can
 from classification.models import GrowthField
+from core import pagecache
 from core.exports import Column, export_response
 from directory import services as directory_services
 from directory.choices import NETWORK_KINDS
@@ -34,6 +35,11 @@ from .graph import MEMBERSHIP, Graph, build_graph
 from .models import QualityLabel
 
 PAGE_SIZE = 25
+# Network pages show the index, networks' rows and those of the apps below and above
+# (events, news and programmes through panels): a write to any of them makes them anew.
+kept = pagecache.keep_page(
+    pagecache.SEARCH, *(pagecache.of_app(label) for label in pagecache.WATCHED_APPS)
+)
 MAP_MARKERS = 500
 
 
@@ -49,7 +55,9 @@ def _partial(request: HttpRequest, target: str) -> bool:
     return bool(htmx and htmx.target == target and not htmx.history_restore_request)
 
 
+@kept
 def network_list(request: HttpRequest) -> HttpResponse:
+    pagecache.keep_until(request, pagecache.end_of_day())  # labels are current by date
     networks = services.with_member_counts(services.network_queryset()).prefetch_related(
         Prefetch("growth_fields", queryset=GrowthField.objects.order_by("name")),
         Prefetch(
@@ -98,7 +106,9 @@ def _network(request: HttpRequest, slug: str) -> Organisation | HttpResponse:
     return organisation
 
 
+@kept
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    pagecache.keep_until(request, pagecache.end_of_day())  # labels, roadmap: by date
     found = _network(request, slug)
     if isinstance(found, HttpResponse):
         return found

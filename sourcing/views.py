@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core import pagecache
 from directory.choices import OrganisationKind
 from search.forms import RADIUS_CHOICES
 from search.query import MAX_QUERY_LENGTH
@@ -29,7 +30,17 @@ def _search_url(words: list[str], text: str) -> str:
     return f"{base}?{urlencode({'q': query})}" if query else base
 
 
+# The matching ranks by the index and its vectors (``SEARCH``, advanced by every vector
+# write) and by organisations' rows, codes and places.
+kept_need = pagecache.keep_page(
+    pagecache.SEARCH,
+    *(pagecache.of_app(label) for label in ("classification", "geo", "directory", "sourcing")),
+)
+
+
+@kept_need
 def need(request: HttpRequest) -> HttpResponse:
+    pagecache.keep_until(request, pagecache.end_of_day())  # "verified recently" by date
     form = NeedForm(request.GET)
     need = form.to_need()
     results = None

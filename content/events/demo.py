@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from classification.models import GrowthField
+from core import pagecache
 from directory.choices import NETWORK_KINDS, PublicationStatus, Source
 from directory.models import Organisation
 
@@ -258,6 +259,7 @@ def _registrations(event: Event, confirmed: int, waiting: int, rng: random.Rando
             )
         )
     Registration.objects.bulk_create(rows)
+    pagecache.written("content")  # places left change; bulk_create sends no signal
 
 
 def generate(seed: int = 13) -> int:

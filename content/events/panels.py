@@ -8,19 +8,27 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core import pagecache
 from core.panels import Panel, register
 
 from . import permissions, services
 from .models import Event
 
 
+def _until_one_ends(request: HttpRequest, events: list[Event]) -> None:
+    """A kept page with these upcoming events is made anew when the first one ends."""
+    pagecache.keep_until(request, min((e.end for e in events), default=None))
+
+
 def field_events(request: HttpRequest, field: Any) -> Mapping[str, Any] | None:
     events = services.upcoming(Event.objects.filter(growth_fields=field))
+    _until_one_ends(request, events)
     return {"events": events, "feed_slug": field.slug} if events else None
 
 
 def network_events(request: HttpRequest, network: Any) -> Mapping[str, Any] | None:
     events = services.upcoming(Event.objects.filter(network=network))
+    _until_one_ends(request, events)
     manages = permissions.manages_network(request.user, network)
     if not events and not manages:
         return None

@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Min
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from classification.models import GrowthField
-from core import audit
+from core import audit, pagecache
 from core.abuse import hit_rate_limit, rate_limited_response
 from core.choices import AuditAction
 from core.exports import Column, export_response
@@ -30,6 +31,7 @@ from directory.choices import NETWORK_KINDS, PublicationStatus
 from directory.models import Organisation
 
 from ..formatting import render_body
+from ..pages import kept
 from . import ical, permissions, registration, services
 from .choices import EventFormat, RegistrationStatus
 from .forms import EventDocumentForm, EventFilterForm, EventForm, RegistrationForm
@@ -49,10 +51,14 @@ def _filters(request: HttpRequest) -> tuple[EventFilterForm, Any]:
 UPCOMING_PAGE_SIZE = 50
 
 
+@kept
 def event_list(request: HttpRequest) -> HttpResponse:
     form, events = _filters(request)
     now = timezone.now()
     upcoming = events.filter(end__gte=now).order_by("start")
+    # The lists change when the next upcoming event ends; the calendar link each day.
+    pagecache.keep_until(request, upcoming.aggregate(first=Min("end"))["first"])
+    pagecache.keep_until(request, pagecache.end_of_day(now))
     past = Paginator(events.filter(end__lt=now).order_by("-start"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -97,7 +103,9 @@ def calendar_today(request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?{query}" if query else url)
 
 
+@kept
 def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    pagecache.keep_until(request, pagecache.end_of_day())  # today is marked
     if not (FIRST_YEAR <= year <= LAST_YEAR) or not (1 <= month <= 12):
         raise Http404(_("The calendar shows the months of the years 2000 to 2099."))
     form, events = _filters(request)
@@ -218,8 +226,18 @@ def services_places_full(event: Event) -> bool:
     return left is not None and left <= 0
 
 
+def changes_at(event: Event, now: datetime.datetime | None = None) -> datetime.datetime | None:
+    """The next moment the event's page looks different by time alone: registration
+    closes, the event begins, the event ends."""
+    now = now or timezone.now()
+    moments = [m for m in (registration.closes_at(event), event.start, event.end) if m > now]
+    return min(moments, default=None)
+
+
+@kept
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
+    pagecache.keep_until(request, changes_at(event))
     form = RegistrationForm()
     if request.method == "POST":
         if hit_rate_limit(request, "event-registration"):

@@ -10,6 +10,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core import pagecache
+
 from .models import Programme
 from .services import deadline_of, with_calls
 
@@ -29,6 +31,7 @@ def _rows(queryset: Any) -> list[tuple[Programme, Any]]:
 
 
 def field_programmes(request: HttpRequest, field: Any) -> Mapping[str, Any] | None:
+    pagecache.keep_until(request, pagecache.end_of_day())  # deadlines are dates
     queryset = Programme.objects.published().filter(growth_fields=field).distinct()
     rows = _rows(queryset)
     if not rows:

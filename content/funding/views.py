@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import pagecache
 from directory.services import is_staff
 
 from ..formatting import render_body
+from ..pages import kept
 from . import finder, services
 from .forms import FinderForm, ProgrammeFilterForm
 from .models import Follow, Programme
@@ -27,7 +29,9 @@ from .reminders import UNFOLLOW_SALT
 PAGE_SIZE = 20
 
 
+@kept
 def programme_list(request: HttpRequest) -> HttpResponse:
+    pagecache.keep_until(request, pagecache.end_of_day())  # deadlines are dates
     form = ProgrammeFilterForm(request.GET or None)
     filters = form.filters()
     today = timezone.localdate()
@@ -61,7 +65,9 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@kept
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    pagecache.keep_until(request, pagecache.end_of_day())
     programme = services.with_calls(services.programmes_for(request.user)).filter(slug=slug).first()
     if programme is None:
         raise Http404(_("No funding programme is published under this address."))

@@ -8,10 +8,14 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core import pagecache
+
+from ..pages import next_publication
 from . import services
 
 
 def field_news(request: HttpRequest, field: Any = None, **values: Any) -> Mapping[str, Any] | None:
+    pagecache.keep_until(request, next_publication())
     articles = services.latest_for_field(field) if field is not None else []
     if not articles:
         return None
@@ -21,6 +25,7 @@ def field_news(request: HttpRequest, field: Any = None, **values: Any) -> Mappin
 def network_news(
     request: HttpRequest, network: Any = None, **values: Any
 ) -> Mapping[str, Any] | None:
+    pagecache.keep_until(request, next_publication())
     articles = services.latest_for_network(network) if network is not None else []
     if not articles:
         return None

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from classification.models import GrowthField
+from core import pagecache
 from directory.models import Organisation
 
 from .models import Article, NewsCategory
@@ -75,6 +76,7 @@ def publish_due(now: datetime.datetime | None = None) -> list[int]:
         if due:
             Article.objects.filter(pk__in=due).update(went_live_at=now)
             report(due)
+            pagecache.written("content")  # a bulk update sends no signal
     return due
 
 

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from core import pagecache
 from directory.services import is_staff
 
+from ..pages import kept, next_publication
 from . import services
 from .forms import NewsFilterSet
 from .models import Article
@@ -41,7 +43,9 @@ def _feeds(values: dict[str, Any]) -> list[tuple[str, str, str]]:
     ]
 
 
+@kept
 def news_list(request: HttpRequest) -> HttpResponse:
+    pagecache.keep_until(request, next_publication())  # a scheduled article goes live
     filterset = NewsFilterSet(request.GET, services.list_queryset(request.user))
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -104,7 +108,9 @@ def _json_ld(request: HttpRequest, article: Article) -> dict[str, Any]:
     return data
 
 
+@kept
 def news_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    pagecache.keep_until(request, next_publication())
     article = _article(request, slug)
     context = {
         "article": article,

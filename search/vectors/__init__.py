@@ -82,7 +82,15 @@ def update(
         stats.add(_update_chunk(reader, chunk, target, previous, defer_uncached))
         progress(min(start + CHUNK, len(ids)), len(ids), label)
     stats.seconds = time.perf_counter() - started
+    if stats.written or stats.reused or stats.removed:
+        _pages_changed()  # matching results (``/bedarf/``) rank by these vectors
     return stats
+
+
+def _pages_changed() -> None:
+    from .. import pages
+
+    pages.changed()
 
 
 def _update_chunk(
@@ -143,6 +151,7 @@ def remove(ids: Iterable[int]) -> None:
     held = target.versions(ids)
     if held:
         target.remove(held)
+        _pages_changed()
 
 
 def build(

@@ -130,6 +130,7 @@ class VectorStore:
         self._state: tuple[int, int] | None = None  # (epoch, counter) the matrix holds
         self._checked = 0.0
         self._refresh_lock = threading.Lock()
+        self._generation: int | None = None  # of the kept pages when last checked
 
     # -- writing ----------------------------------------------------------------------
 
@@ -177,8 +178,13 @@ class VectorStore:
 
     def matrix(self, force: bool = False) -> VectorMatrix:
         """The vectors in memory, brought up to date when the store changed (asked at
-        most once every ``CHECK_SECONDS`` unless ``force``)."""
+        most once every ``CHECK_SECONDS`` unless ``force``, or the generation of the kept
+        pages advanced: each vector write advances it, and a page made after that must
+        not rank by the vectors before it, or it would be kept with them)."""
         now = time.monotonic()
+        generation = _page_generation()
+        if generation != self._generation:
+            force = True
         if not force and self._state is not None and now - self._checked < CHECK_SECONDS:
             return self._matrix
         with self._refresh_lock:
@@ -195,7 +201,20 @@ class VectorStore:
                     self._matrix.apply(self._changes(self._state[1]))
                 self._state = state
             self._checked = time.monotonic()
+            self._generation = generation
             return self._matrix
+
+
+def _page_generation() -> int | None:
+    """The generation of the kept search pages (``core.pagecache``; None while off)."""
+    from core import pagecache
+
+    if not pagecache.enabled():
+        return None
+    try:
+        return pagecache.generation(pagecache.SEARCH)
+    except Exception:  # a cache that is down keeps no pages either
+        return None
 
 
 SQLITE_SCHEMA = """

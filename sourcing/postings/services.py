@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_registered, is_staff
+from core import pagecache
 from directory.choices import PublicationStatus
 from directory.models import Organisation
 from messaging.choices import MailList
@@ -267,6 +268,7 @@ def bulk_set_status(ids: Iterable[int], status: str) -> int:
             extra["closed_at"] = now
         count = postings.update(status=status, modified=now, **extra)
         _reindex(ids)
+        pagecache.written("sourcing")  # a bulk update sends no signal
         if status == PostingStatus.PUBLISHED:
             _published(ids)
     return count
@@ -290,6 +292,7 @@ def expire_postings(today: datetime.date | None = None) -> tuple[int, int]:
                 status=PostingStatus.EXPIRED, modified=timezone.now()
             )
             _reindex(due)
+            pagecache.written("sourcing")
     reminded = 0
     soon = today + datetime.timedelta(days=reminder_days())
     candidates = Posting.objects.filter(
