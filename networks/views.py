@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from accounts.permissions import Action, can
 from classification.models import GrowthField
 from core.exports import Column, export_response
+from core.pagination import Paginator
 from directory import services as directory_services
 from directory.choices import NETWORK_KINDS
 from directory.models import Organisation, Site
@@ -37,7 +38,7 @@ PAGE_SIZE = 25
 MAP_MARKERS = 500
 
 
-def _page(request: HttpRequest, items: Any) -> tuple[Paginator[Any], Page[Any]]:
+def _page(request: HttpRequest, items: Any) -> tuple[Paginator, Page[Any]]:
     """The asked page; a page number that is no page shows the nearest one."""
     paginator = Paginator(items, PAGE_SIZE)
     return paginator, paginator.get_page(request.GET.get("page"))
@@ -103,7 +104,9 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     network = found
-    members = directory_services.organisation_list_queryset().filter(memberships__network=network)
+    members = services.member_organisations(
+        directory_services.organisation_list_queryset(), network
+    )
     filterset = MemberFilterSet(request.GET, members)
     paginator, page = _page(request, filterset.qs)
     context = {
