@@ -56,9 +56,14 @@ class Paginator(_Base):
 
     exact_limit = EXACT_LIMIT
 
-    def __init__(self, object_list: Any, per_page: int, **kwargs: Any) -> None:
+    def __init__(
+        self, object_list: Any, per_page: int, count: int | None = None, **kwargs: Any
+    ) -> None:
+        """``count``: the list's length where the caller knows it already (no count then)."""
         super().__init__(object_list, per_page, **kwargs)
         self.estimated = False
+        if count is not None:
+            self.__dict__["count"] = count
 
     @cached_property
     def count(self) -> int:

@@ -20,7 +20,7 @@ from directory.choices import (
     OrganisationKind,
     PublicationStatus,
 )
-from directory.models import Membership, Organisation, Site
+from directory.models import Membership, Organisation
 
 from .models import NetworkProfile
 
@@ -109,11 +109,12 @@ def member_mix(network: Organisation) -> MemberMix:
         )
     )
 
+    # From the members to their main site (one each: a constraint), so no distinct count.
     district_rows = (
-        Site.objects.filter(is_primary=True, district__isnull=False, organisation__in=members)
+        members.filter(sites__is_primary=True, sites__district__isnull=False)
         .order_by()
-        .values("district_id", "district__name")
-        .annotate(n=Count("organisation", distinct=True))
+        .values("sites__district_id", "sites__district__name")
+        .annotate(n=Count("pk"))
     )
 
     return MemberMix(
@@ -135,7 +136,7 @@ def member_mix(network: Organisation) -> MemberMix:
             key=lambda share: share.value,
         ),
         by_district=_sorted(
-            Share(str(row["district_id"]), row["district__name"], row["n"], total)
+            Share(str(row["sites__district_id"]), row["sites__district__name"], row["n"], total)
             for row in district_rows
         ),
     )

@@ -38,9 +38,11 @@ PAGE_SIZE = 25
 MAP_MARKERS = 500
 
 
-def _page(request: HttpRequest, items: Any) -> tuple[Paginator, Page[Any]]:
+def _page(
+    request: HttpRequest, items: Any, count: int | None = None
+) -> tuple[Paginator, Page[Any]]:
     """The asked page; a page number that is no page shows the nearest one."""
-    paginator = Paginator(items, PAGE_SIZE)
+    paginator = Paginator(items, PAGE_SIZE, count=count)
     return paginator, paginator.get_page(request.GET.get("page"))
 
 
@@ -108,7 +110,9 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         directory_services.organisation_list_queryset(), network
     )
     filterset = MemberFilterSet(request.GET, members)
-    paginator, page = _page(request, filterset.qs)
+    mix = services.member_mix(network)
+    # Unfiltered, the list holds the published members the mix counted.
+    paginator, page = _page(request, filterset.qs, None if filterset.is_filtered else mix.total)
     context = {
         "filter_form": filterset.form,
         "is_filtered": filterset.is_filtered,
@@ -133,7 +137,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             network.roadmap_items.select_related("growth_field").order_by("due", "title")  # type: ignore[attr-defined]
         ),
         today=timezone.localdate(),
-        mix=services.member_mix(network),
+        mix=mix,
         contacts=contacts,
         hidden_contacts=len(all_contacts) - len(contacts),
         may_edit=can(request.user, Action.EDIT, network),
@@ -146,15 +150,15 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _member_map(members: Any) -> dict[str, Any] | None:
     """The main sites of the filtered members, as the profile map draws sites."""
+    # From the members to their main site (one join, read once), not from every site.
     rows = (
-        Site.objects.filter(
-            is_primary=True,
-            latitude__isnull=False,
-            longitude__isnull=False,
-            organisation__in=members.order_by().values("pk"),
+        members.filter(
+            sites__is_primary=True,
+            sites__latitude__isnull=False,
+            sites__longitude__isnull=False,
         )
-        .order_by("organisation__name")
-        .values_list("latitude", "longitude", "organisation__name")[:MAP_MARKERS]
+        .order_by("name")
+        .values_list("sites__latitude", "sites__longitude", "name")[:MAP_MARKERS]
     )
     markers = [{"lat": lat, "lon": lon, "label": name} for lat, lon, name in rows]
     if not markers:
