@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from classification.choices import WzLevel, WzVersion
 from classification.models import WzCode
 from core.abuse import HoneypotMixin
+from core.widgets import QuickSelect
 from geo.models import District
 
 from .choices import OrganisationKind
@@ -18,11 +19,15 @@ from .models import ContactPerson, Organisation, Site
 
 
 class DistrictChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 
 
 class WzSectionChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} – {obj.display_title}"
 

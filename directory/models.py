@@ -144,7 +144,13 @@ class Organisation(TimeStampedModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
-        indexes = [models.Index(fields=["kind", "status"], name="org_kind_status")]
+        indexes = [
+            # Also counts the published organisations per kind and source from the index
+            # alone (the start page).
+            models.Index(fields=["kind", "status", "source"], name="org_kind_status_source"),
+            # The published list in its order (name, then key), walked page by page.
+            models.Index(fields=["status", "name", "id"], name="org_status_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name

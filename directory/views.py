@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +24,7 @@ from classification import suggestions
 from classification.models import WzCode
 from core.abuse import hit_rate_limit, rate_limited_response
 from core.pagecache import SEARCH, keep_page, of_app
+from core.pagination import Paginator
 
 from . import actions, freshness, services
 from .filtersets import OrganisationFilterSet
@@ -45,7 +46,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         organisations = list(page.object_list)
     except InvalidPage:
         # Say that the page does not exist and lead to the last one; the list's count
-        # stays true (never "page 10 of 10" above "no organisation matches").
+        # stays true (never "page 10 of 10" above "no organisation matches"), and exact.
+        paginator.exact_count()
         page = paginator.page(paginator.num_pages)
         organisations = []
         missing_page = {

@@ -13,6 +13,7 @@ from accounts.consents import PRIVACY_CONSENT
 from classification.models import GrowthField, WzCode
 from core.abuse import HoneypotMixin, clean_text
 from core.uploads import check_upload
+from core.widgets import QuickSelect
 from directory.models import Organisation
 from geo.models import District
 
@@ -47,6 +48,7 @@ class InquiryForm(HoneypotMixin, forms.Form):
         label=_("District (optional)"),
         queryset=District.objects.none(),
         required=False,
+        widget=QuickSelect,  # Germany's 400 districts
     )
     place = forms.CharField(label=_("or place (optional)"), max_length=120, required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial="normal")
@@ -64,7 +66,8 @@ class InquiryForm(HoneypotMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.order_by("name")  # type: ignore[attr-defined]
+        # Names only: the boundaries (GeoJSON) of 400 districts cost more than the page.
+        self.fields["district"].queryset = District.objects.only("pk", "name").order_by("name")  # type: ignore[attr-defined]
         self.fields["consent"].label = _(
             "I agree that the agency processes my details and my question to answer it, "
             "as the privacy policy describes; the inquiry is deleted %(days)s days after "

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from accounts.permissions import Action, can
 from classification.models import GrowthField
 from core import pagecache
 from core.exports import Column, export_response
+from core.pagination import Paginator
 from directory import services as directory_services
 from directory.choices import NETWORK_KINDS
 from directory.models import Organisation, Site
@@ -43,9 +44,11 @@ kept = pagecache.keep_page(
 MAP_MARKERS = 500
 
 
-def _page(request: HttpRequest, items: Any) -> tuple[Paginator[Any], Page[Any]]:
+def _page(
+    request: HttpRequest, items: Any, count: int | None = None
+) -> tuple[Paginator, Page[Any]]:
     """The asked page; a page number that is no page shows the nearest one."""
-    paginator = Paginator(items, PAGE_SIZE)
+    paginator = Paginator(items, PAGE_SIZE, count=count)
     return paginator, paginator.get_page(request.GET.get("page"))
 
 
@@ -113,9 +116,13 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(found, HttpResponse):
         return found
     network = found
-    members = directory_services.organisation_list_queryset().filter(memberships__network=network)
+    members = services.member_organisations(
+        directory_services.organisation_list_queryset(), network
+    )
     filterset = MemberFilterSet(request.GET, members)
-    paginator, page = _page(request, filterset.qs)
+    mix = services.member_mix(network)
+    # Unfiltered, the list holds the published members the mix counted.
+    paginator, page = _page(request, filterset.qs, None if filterset.is_filtered else mix.total)
     context = {
         "filter_form": filterset.form,
         "is_filtered": filterset.is_filtered,
@@ -140,7 +147,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             network.roadmap_items.select_related("growth_field").order_by("due", "title")  # type: ignore[attr-defined]
         ),
         today=timezone.localdate(),
-        mix=services.member_mix(network),
+        mix=mix,
         contacts=contacts,
         hidden_contacts=len(all_contacts) - len(contacts),
         may_edit=can(request.user, Action.EDIT, network),
@@ -153,15 +160,15 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _member_map(members: Any) -> dict[str, Any] | None:
     """The main sites of the filtered members, as the profile map draws sites."""
+    # From the members to their main site (one join, read once), not from every site.
     rows = (
-        Site.objects.filter(
-            is_primary=True,
-            latitude__isnull=False,
-            longitude__isnull=False,
-            organisation__in=members.order_by().values("pk"),
+        members.filter(
+            sites__is_primary=True,
+            sites__latitude__isnull=False,
+            sites__longitude__isnull=False,
         )
-        .order_by("organisation__name")
-        .values_list("latitude", "longitude", "organisation__name")[:MAP_MARKERS]
+        .order_by("name")
+        .values_list("sites__latitude", "sites__longitude", "name")[:MAP_MARKERS]
     )
     markers = [{"lat": lat, "lon": lon, "label": name} for lat, lon, name in rows]
     if not markers:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from directory.choices import OrganisationKind, PublicationStatus, Source
 from directory.tests.factories import GrowthFieldFactory, OrganisationFactory
 from networks.models import GrowthFieldPage
+from search.services import index_organisations
 from sourcing.tests.postings_factories import PostingFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,17 @@ def test_the_start_page_costs_the_same_queries_for_few_and_many_rows(
         GrowthFieldPage.objects.create(growth_field=GrowthFieldFactory.create())
     OrganisationFactory.create_batch(5, kind=OrganisationKind.UNIVERSITY)
     assert count() == few
+
+
+def test_with_the_page_cache_the_counts_follow_each_change(settings: Any) -> None:
+    """Kept with the search generation: a new organisation is counted on the next page."""
+    settings.PAGE_CACHE_SECONDS = 300
+    OrganisationFactory.create_batch(2, kind=OrganisationKind.COMPANY)
+    assert "2 Organisationen im Verzeichnis" in Client().get("/").content.decode()
+
+    assert "2 Organisationen im Verzeichnis" in Client().get("/").content.decode()  # kept
+
+    added = OrganisationFactory.create(kind=OrganisationKind.COMPANY)
+    index_organisations([added.pk])  # as the index task does once the change is committed
+
+    assert "3 Organisationen im Verzeichnis" in Client().get("/").content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from directory.choices import OrganisationKind
@@ -46,3 +47,100 @@ def test_an_htmx_page_past_the_end_says_the_same_in_its_partial(client: Client) 
     response = client.get(LIST_URL, {"page": "4"}, headers={"HX-Request": "true"})
     assert response.status_code == 200  # htmx swaps no error answers
     assert "Es gibt keine Seite „4“: Die Liste füllt 1 Seite." in text_of(response.content.decode())
+
+
+# --- Long lists: counted exactly up to a limit, estimated ("etwa") above it ------------
+
+
+@pytest.fixture
+def thirty(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """30 published organisations and an exact count only up to 10 rows."""
+    from core.pagination import Paginator
+
+    monkeypatch.setattr(Paginator, "exact_limit", 10)
+    names = [f"Betrieb {n:02d}" for n in range(30)]
+    for name in reversed(names):
+        OrganisationFactory.create(name=name)
+    return names
+
+
+def estimate(monkeypatch: pytest.MonkeyPatch, rows: int | None) -> None:
+    """What the database's planner would expect (None: a database without estimates)."""
+    monkeypatch.setattr("core.pagination.planner_estimate", lambda queryset: rows)
+
+
+def names_on(html: str) -> list[str]:
+    return re.findall(r'class="org-name">\s*<a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_a_short_list_is_counted_exactly_and_pages_in_name_order(client: Client) -> None:
+    for n in range(30):
+        OrganisationFactory.create(name=f"Betrieb {29 - n:02d}")
+
+    first = text_of(client.get(LIST_URL).content.decode())
+    second = client.get(LIST_URL, {"page": "2"}).content.decode()
+
+    assert "30 Organisationen · Seite 1 von 2" in first
+    assert "etwa" not in first
+    assert names_on(second) == [f"Betrieb {n:02d}" for n in range(25, 30)]
+    assert "30 Organisationen · Seite 2 von 2" in text_of(second)
+
+
+def test_without_an_estimate_a_long_list_is_counted_exactly(
+    client: Client, thirty: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    estimate(monkeypatch, None)  # SQLite
+    text = text_of(client.get(LIST_URL).content.decode())
+    assert "30 Organisationen · Seite 1 von 2" in text
+
+
+def test_a_long_list_says_about_how_many_and_its_pages_work(
+    client: Client, thirty: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    estimate(monkeypatch, 48)
+
+    first = client.get(LIST_URL).content.decode()
+    assert "etwa 48 Organisationen · Seite 1 von etwa 2" in text_of(first)
+    assert names_on(first) == thirty[:25]
+    assert 'href="?page=2"' in first
+
+    # The last page shows its rows; the list's true length is known from it.
+    second = client.get(LIST_URL, {"page": "2"}).content.decode()
+    assert names_on(second) == thirty[25:]
+    assert "30 Organisationen · Seite 2 von 2" in text_of(second)
+
+
+def test_an_estimate_too_high_leads_a_page_past_the_end_to_the_true_last_page(
+    client: Client, thirty: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    estimate(monkeypatch, 1000)
+    assert "etwa 1.000 Organisationen" in text_of(client.get(LIST_URL).content.decode())
+
+    response = client.get(LIST_URL, {"page": "7"})
+
+    assert response.status_code == 404
+    text = text_of(response.content.decode())
+    assert "Es gibt keine Seite „7“: Die Liste füllt 2 Seiten." in text
+    assert "30 Organisationen" in text
+
+
+def test_an_estimate_too_low_still_leads_to_the_next_page(
+    client: Client, thirty: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    estimate(monkeypatch, 5)  # below the limit: taken as just above it (11 rows, 1 page)
+
+    first = client.get(LIST_URL).content.decode()
+    assert 'rel="next"' in first
+    second = client.get(LIST_URL, {"page": "2"}).content.decode()
+    assert names_on(second) == thirty[25:]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner estimate")
+def test_postgresql_says_its_estimate_of_a_long_list(client: Client, thirty: list[str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_organisation")
+
+    html = client.get(LIST_URL).content.decode()
+
+    assert re.search(r"etwa [\d.]+ Organisationen · Seite 1 von etwa \d+", text_of(html))
+    assert names_on(html) == thirty[:25]

@@ -38,7 +38,9 @@ LIST_URL = reverse("directory:organisation-list")
 
 # Queries the pages may make, pinned on purpose: a change here means a page got
 # cheaper or more expensive, which the author of the change has to explain.
-LIST_QUERIES = 5  # count, page rows, their main sites, district choices, WZ section choices
+# count (of at most 10,001 rows), the page's keys (from the list's index), its rows by
+# key, their main sites, district choices, WZ section choices
+LIST_QUERIES = 6
 PROFILE_QUERIES = 11  # organisation + 9 prefetches (codes, technologies, tags, growth
 # fields, offerings, certifications, memberships, sites, contacts) + whether it has an
 # editor (the contact button and the "not maintained by the organisation" notice)
