@@ -65,6 +65,10 @@ COLUMNS = (
 # rank (``<=>``, at least four times the page's end), re-ranked with the field weights
 # and the quality factor: exact where the candidates are every match.
 RERANK_CANDIDATES = 1000
+# Up to this many matches (the sample's estimate), every match is ranked even with RUM:
+# ordering them by RUM's rank reads and sorts them all too, and costs more than ranking
+# them with the field weights (docs/performance.md); the order is then exact.
+RANK_EVERY_UP_TO = 5000
 RUM_INDEX = "search_pg_document_rum"
 # Where a rebuild writes before it takes the table's place.
 NEW_TABLE = "search_pg_document_new"
@@ -542,7 +546,8 @@ class PostgresEngine(TsQueries, SearchEngine):
         ranks, the words as typed (tsquery texts, see ``_tsquery`` and ``_core``).
 
         By relevance with words: ``ts_rank`` with the field weights times the profile
-        quality's factor (``boost``). With the RUM index, only the best candidates are
+        quality's factor (``boost``). Up to ``RANK_EVERY_UP_TO`` matches (``total``),
+        every match. Above, with the RUM index, only the best candidates are
         ranked so (``RERANK_CANDIDATES``, at least four times the page's end): every
         match where there are no more (exact); otherwise the best by RUM's rank among
         the matches of the words as typed, or among all matches where those are too
@@ -574,7 +579,7 @@ class PostgresEngine(TsQueries, SearchEngine):
         if ranked:
             score = f"ts_rank('{RANK_WEIGHTS}'::float4[], body, %s::tsquery) * boost"
             select_params.append(ranked)
-            if relevance and must and self.has_rum():
+            if relevance and must and self.has_rum() and not (total and total <= RANK_EVERY_UP_TO):
                 # Among many matches, the words as typed where they are many too (a
                 # document with them matches: they are alternatives of every word).
                 by = must

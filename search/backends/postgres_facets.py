@@ -183,24 +183,32 @@ def _pass(
         )
         restrict_params = [list(filters[g]) for others in wanted for g in others]
     parts = []
+    # On a sample, the size of each facet's set: one count per distinct set.
+    same_set: dict[str, list[str]] = {}
     for facet, others in zip(counted, wanted, strict=True):
         position = FACETS.index(facet)
         where = f" WHERE {' AND '.join(f'p_{g}' for g in others)}" if others else ""
         if facet in ARRAY_FACETS:
             # Most documents have no growth field, network or certification: rows
-            # without values skip the function call.
+            # without values are not unnested. The values are unnested in the select
+            # list (one set-returning projection, not a function scan per row).
             filled = f"cardinality(m.{facet}) > 0"
-            if facet == "wz" and wz_level in WZ_LENGTH:
-                filled += f" AND length(v) = {WZ_LENGTH[wz_level]}"
             where_filled = f"{where} AND {filled}" if where else f" WHERE {filled}"
+            level = (
+                f" WHERE length(v) = {WZ_LENGTH[wz_level]}"
+                if facet == "wz" and wz_level in WZ_LENGTH
+                else ""
+            )
             parts.append(
-                f"SELECT {position}, v, count(*) FROM m CROSS JOIN LATERAL "
-                f"unnest(m.{facet}) AS v{where_filled} GROUP BY v"
+                f"SELECT {position}, v, count(*) FROM (SELECT unnest(m.{facet}) AS v "
+                f"FROM m{where_filled}) AS u{level} GROUP BY v"
             )
         else:
             parts.append(f"SELECT {position}, {facet}, count(*) FROM m{where} GROUP BY {facet}")
         if buckets < SAMPLE_BUCKETS:
-            parts.append(f"SELECT {-1 - position}, NULL, count(*) FROM m{where}")
+            if where not in same_set:
+                parts.append(f"SELECT {-1 - position}, NULL, count(*) FROM m{where}")
+            same_set.setdefault(where, []).append(facet)
     if with_total:
         every = f" WHERE {' AND '.join(f'p_{g}' for g in chosen)}" if chosen else ""
         parts.append(f"SELECT {TOTAL_ROW}, NULL, count(*) FROM m{every}")
@@ -216,7 +224,8 @@ def _pass(
         if position == TOTAL_ROW:
             sizes[TOTAL] = int(n)
         elif position < 0:
-            sizes[FACETS[-1 - position]] = int(n)
+            for facet in next(f for f in same_set.values() if f[0] == FACETS[-1 - position]):
+                sizes[facet] = int(n)
         else:
             facets[FACETS[position]][str(value)] = int(n)
     return facets, sizes

@@ -166,6 +166,7 @@ def test_ranking_the_best_candidates_gives_the_full_ranking_on_a_small_set(pg, m
     if not pg.has_rum():
         pytest.skip("the RUM extension is not installed (scripts/ensure-postgres-rum)")
     verify_every_third()
+    monkeypatch.setattr(postgres_engine, "RANK_EVERY_UP_TO", 0)  # candidates, even of 40
     with_candidates = _pages(RANKED)
     monkeypatch.setattr(pg, "_rum", False)  # every match ranked
     assert _pages(RANKED) == with_candidates
