@@ -53,6 +53,13 @@ def _fresh_rate_limits() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("import_reference_data", "--no-progress", verbosity=0)
+    yield
+    # A transactional test's searches may leave connections open in the PostgreSQL
+    # engine's threads (search.backends.postgres_beside): closed before the test
+    # database is dropped.
+    from search.backends import postgres_beside
+
+    postgres_beside.close_connections()
 
 
 @pytest.fixture

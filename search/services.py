@@ -28,7 +28,12 @@ from classification.models import (
     localised,
 )
 from core.progress import Progress, silent
-from directory.choices import NETWORK_KINDS, EmployeeSizeClass, OrganisationKind
+from directory.choices import (
+    NETWORK_KINDS,
+    EmployeeSizeClass,
+    OrganisationKind,
+    PublicationStatus,
+)
 from directory.models import Organisation, Site
 from geo.models import District
 
@@ -372,13 +377,15 @@ def organisations_for(ids: list[int], with_codes: bool = False) -> list[Organisa
     """
     if not ids:
         return []
+    # By primary key alone, unordered; whether published is checked on the rows: the
+    # planner then reads the twenty rows, never an index of the status.
     found = (
-        Organisation.objects.published()
-        .filter(pk__in=ids)
+        Organisation.objects.filter(pk__in=ids)
         .select_related("primary_wz")
         .only(*HIT_FIELDS)
+        .order_by()
     )
-    by_id = {o.pk: o for o in found}
+    by_id = {o.pk: o for o in found if o.status == PublicationStatus.PUBLISHED}
     for org in by_id.values():
         org.primary_site_list = []  # type: ignore[attr-defined]
         org.secondary_wz_list = []  # type: ignore[attr-defined]

@@ -31,12 +31,16 @@ from ..query import (
 from ..vectors.store import PostgresVectorStore, VectorStore
 from . import postgres_facets
 from .base import Cluster, EngineResult, Hit, SearchEngine
+from .postgres_beside import beside
 from .postgres_facets import (
     SAMPLE_BUCKETS,
     SAMPLE_LEVELS,
+    buckets_for,
     count_facets,
-    estimate_size,
+    estimate_large,
+    exact_count,
     filter_sql,
+    sample_counts,
     sample_sql,
 )
 from .tantivy_engine import sample_bucket, wz_facet_field
@@ -61,6 +65,10 @@ COLUMNS = (
 # rank (``<=>``, at least four times the page's end), re-ranked with the field weights
 # and the quality factor: exact where the candidates are every match.
 RERANK_CANDIDATES = 1000
+# Up to this many matches (the sample's estimate), every match is ranked even with RUM:
+# ordering them by RUM's rank reads and sorts them all too, and costs more than ranking
+# them with the field weights (docs/performance.md); the order is then exact.
+RANK_EVERY_UP_TO = 5000
 RUM_INDEX = "search_pg_document_rum"
 # Where a rebuild writes before it takes the table's place.
 NEW_TABLE = "search_pg_document_new"
@@ -73,6 +81,18 @@ BODY = (
     "setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'D') || "
     "setweight(array_to_tsvector(%s::text[]), 'D')"
 )
+
+
+@dataclasses.dataclass
+class Sampled:
+    """What the smallest sample level tells of a search's result (``sample_counts``)."""
+
+    # About how many documents match (the estimate, or the sample scaled up).
+    rough: int
+    # About how many match the words and the area without the facet filters (0: none).
+    base: int
+    # The estimated number of a large result; None where it is counted exactly.
+    estimate: int | None
 
 
 def lexeme(term: str) -> str:
@@ -365,15 +385,51 @@ class PostgresEngine(TsQueries, SearchEngine):
         plan: QueryPlan,
         on_page: Callable[[list[Hit]], None] | None = None,
     ) -> EngineResult:
+        """The page, the number of hits and the facets.
+
+        One count on the smallest sample level tells how large the result is (and the
+        set without the facet filters, and the matches of the words as typed). The
+        facets, and the exact number of hits of a small result, are then counted beside
+        the page on a second connection (``postgres_beside``), the exact number taken
+        from the facet pass where that pass is exact. The page is searched in the
+        calling thread, which then runs ``on_page`` while the facets are still being
+        counted."""
         must, ranked = self._tsquery(plan)
         where, params = self._where(query, must)
+        filters = query.facet_filters()
+        base, base_params = (
+            self._where(dataclasses.replace(query, filters={}), must)
+            if filters
+            else (where, params)
+        )
         typed = self._core(plan)
         with connection.cursor() as cursor:
-            total, total_approximate = estimate_size(
-                cursor, where, params, postgres_facets.TOTAL_EXACT_UP_TO
+            found, base_found, typed_found = sample_counts(
+                cursor, base, base_params, filters, typed
             )
-            hits = (
-                self._page(
+            estimate = estimate_large(
+                cursor, where, params, found, postgres_facets.TOTAL_EXACT_UP_TO
+            )
+        sampled = Sampled(
+            found * SAMPLE_BUCKETS // SAMPLE_LEVELS[0] if estimate is None else estimate,
+            base_found * SAMPLE_BUCKETS // SAMPLE_LEVELS[0] if filters else 0,
+            estimate,
+        )
+
+        def counts() -> tuple[int, dict[str, dict[str, int]], bool]:
+            with connection.cursor() as cursor:
+                return self._counts(cursor, query, where, params, base, base_params, sampled)
+
+        if query.facets:
+            counted = beside(counts)
+            total = sampled.rough
+        else:
+            counted = None
+            total, _facets, _approximate = counts()
+        hits: list[Hit] = []
+        if query.limit > 0 and (total > 0 or counted is not None):
+            with connection.cursor() as cursor:
+                hits = self._page(
                     cursor,
                     query,
                     where,
@@ -382,17 +438,52 @@ class PostgresEngine(TsQueries, SearchEngine):
                     query.offset,
                     query.limit,
                     total,
+                    typed_found,
                 )
-                if query.limit > 0 and total > 0
-                else []
-            )
         if on_page is not None:
             on_page(hits)
-        result = EngineResult(hits=hits, total=total, total_approximate=total_approximate)
-        if query.facets:
-            with connection.cursor() as cursor:
-                result.facets, result.facets_approximate = self._facets(cursor, query, must, total)
-        return result
+        if counted is None:
+            return EngineResult(hits=hits, total=total, total_approximate=estimate is not None)
+        total, facets, facets_approximate = counted.result()
+        return EngineResult(
+            hits=hits,
+            total=total,
+            facets=facets,
+            facets_approximate=facets_approximate,
+            total_approximate=estimate is not None,
+        )
+
+    def _counts(
+        self,
+        cursor: Any,
+        query: SearchQuery,
+        where: str,
+        params: list[Any],
+        base: str,
+        base_params: list[Any],
+        sampled: Sampled,
+    ) -> tuple[int, dict[str, dict[str, int]], bool]:
+        """The number of hits (the estimate of a large result, else exact) and, where
+        the query asks for them, the facets (``postgres_facets``: in one pass over the
+        words and the area, each facet under every filter but its own). A small result
+        whose facets are counted exactly takes its number from the same pass."""
+        total = sampled.estimate
+        if not query.facets:
+            return (exact_count(cursor, where, params) if total is None else total), {}, False
+        size = max(sampled.rough, sampled.base)
+        if total is None and buckets_for(size) < SAMPLE_BUCKETS:
+            # Too many to count the facets exactly: the number of hits decides the
+            # sample level, as the facet pass would see it.
+            total = exact_count(cursor, where, params)
+            size = max(total, sampled.base)
+        level = int(wz_facet_field(query).removeprefix("wz"))
+        facets, approximate, counted = count_facets(
+            cursor, base, base_params, query.facet_filters(), size, level, total is None
+        )
+        if total is None:
+            # The pass was exact (it said so); ``exact_count`` where a test makes it not.
+            total = counted if counted is not None else exact_count(cursor, where, params)
+        return total, facets, approximate
 
     def ids(self, query: SearchQuery, plan: QueryPlan, limit: int) -> list[int]:
         must, ranked = self._tsquery(plan)
@@ -449,12 +540,14 @@ class PostgresEngine(TsQueries, SearchEngine):
         offset: int,
         limit: int,
         total: int | None = None,
+        typed_found: int | None = None,
     ) -> list[Hit]:
         """A page of matches in the query's order; ``words``: what must match, what
         ranks, the words as typed (tsquery texts, see ``_tsquery`` and ``_core``).
 
         By relevance with words: ``ts_rank`` with the field weights times the profile
-        quality's factor (``boost``). With the RUM index, only the best candidates are
+        quality's factor (``boost``). Up to ``RANK_EVERY_UP_TO`` matches (``total``),
+        every match. Above, with the RUM index, only the best candidates are
         ranked so (``RERANK_CANDIDATES``, at least four times the page's end): every
         match where there are no more (exact); otherwise the best by RUM's rank among
         the matches of the words as typed, or among all matches where those are too
@@ -486,17 +579,19 @@ class PostgresEngine(TsQueries, SearchEngine):
         if ranked:
             score = f"ts_rank('{RANK_WEIGHTS}'::float4[], body, %s::tsquery) * boost"
             select_params.append(ranked)
-            if relevance and must and self.has_rum():
+            if relevance and must and self.has_rum() and not (total and total <= RANK_EVERY_UP_TO):
                 # Among many matches, the words as typed where they are many too (a
                 # document with them matches: they are alternatives of every word).
                 by = must
                 if typed and total and total > candidates:
-                    cursor.execute(
-                        f"SELECT count(*) FROM search_pg_document WHERE {where} "
-                        f"AND body @@ %s::tsquery{sample_sql(SAMPLE_LEVELS[0])}",
-                        [*params, typed],
-                    )
-                    if int(cursor.fetchone()[0]) * SAMPLE_BUCKETS >= 4 * candidates:
+                    if typed_found is None:
+                        cursor.execute(
+                            f"SELECT count(*) FROM search_pg_document WHERE {where} "
+                            f"AND body @@ %s::tsquery{sample_sql(SAMPLE_LEVELS[0])}",
+                            [*params, typed],
+                        )
+                        typed_found = int(cursor.fetchone()[0])
+                    if typed_found * SAMPLE_BUCKETS >= 4 * candidates:
                         by = typed
                 where_by, params_by = self._where(query, by)
                 source = (
@@ -526,27 +621,6 @@ class PostgresEngine(TsQueries, SearchEngine):
             Hit(int(pk), float(score or 0.0), float(dist) if dist is not None else None)
             for pk, score, dist in cursor.fetchall()
         ]
-
-    def _facets(
-        self, cursor: Any, query: SearchQuery, must: str | None, total: int
-    ) -> tuple[dict[str, dict[str, int]], bool]:
-        """Every facet in one pass (``postgres_facets``): over the words and the area,
-        each facet under every filter but its own."""
-        filters = query.facet_filters()
-        no_filters = dataclasses.replace(query, filters={})
-        base, params = self._where(no_filters, must)
-        size = total
-        if filters:
-            # The set without the filters, roughly (the smallest sample level): enough
-            # to choose a level; a sample that shows it small is counted again exactly.
-            level = SAMPLE_LEVELS[0]
-            cursor.execute(
-                f"SELECT count(*) FROM search_pg_document WHERE {base}{sample_sql(level)}",
-                params,
-            )
-            size = max(total, int(cursor.fetchone()[0]) * SAMPLE_BUCKETS // level)
-        level = int(wz_facet_field(query).removeprefix("wz"))
-        return count_facets(cursor, base, params, filters, size, level)
 
     def clusters(
         self, query: SearchQuery, plan: QueryPlan, level: int, max_points: int

@@ -5,19 +5,25 @@ so that forty organisations behave like a large index, deterministically."""
 from __future__ import annotations
 
 import datetime
+import random
+import threading
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.db.models import Q
 
+from classification.models import CertificationStandard
+from core.testing import TRANSACTIONAL_APPS
+from directory.choices import OrganisationKind
 from directory.models import Organisation
 from search import services
-from search.backends import postgres_engine, postgres_facets
+from search.backends import postgres_beside, postgres_engine, postgres_facets
 from search.backends.tantivy_engine import sample_bucket
 from search.query import SearchQuery, quality_factor
 
-from .test_filters import db_facet_counts, mixed  # noqa: F401  (a fixture, by name)
+from .helpers import PLACES, index_all, make_org
+from .test_filters import ILMENAU, db_facet_counts, mixed  # noqa: F401  (a fixture, by name)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +166,7 @@ def test_ranking_the_best_candidates_gives_the_full_ranking_on_a_small_set(pg, m
     if not pg.has_rum():
         pytest.skip("the RUM extension is not installed (scripts/ensure-postgres-rum)")
     verify_every_third()
+    monkeypatch.setattr(postgres_engine, "RANK_EVERY_UP_TO", 0)  # candidates, even of 40
     with_candidates = _pages(RANKED)
     monkeypatch.setattr(pg, "_rum", False)  # every match ranked
     assert _pages(RANKED) == with_candidates
@@ -183,3 +190,131 @@ def test_without_the_rum_index_the_engine_ranks_with_gin_alone(pg):
     found = [[h.id for h in fresh.search(q, p).hits] for q, p in query_plans]
     by_name = dict(Organisation.objects.values_list("name", "pk"))
     assert found == [[by_name[name] for name, _score in page] for page in expected]
+
+
+PARALLEL_QUERIES = [
+    SearchQuery(),
+    SearchQuery(text="Optik"),
+    SearchQuery(text="Präzision Feinmechanik"),
+    SearchQuery(center=ILMENAU, radius_km=30, sort="distance"),
+    SearchQuery(text="Optik", filters={"kind": ["company"], "size": ["small", "medium"]}),
+    SearchQuery(filters={"district": ["16053", "16070"]}, center=ILMENAU, radius_km=50),
+    SearchQuery(text="Firma", filters={"wz": ["26"], "kind": ["company"]}),
+]
+
+
+def _answers() -> list[Any]:
+    found = []
+    for query in PARALLEL_QUERIES:
+        result = services.search(query)
+        found.append(
+            (
+                result.total,
+                result.total_approximate,
+                [i.organisation.pk for i in result.items],
+                result.facets_approximate,
+                [(f.name, [(v.value, v.count) for v in f.values]) for f in result.facets],
+            )
+        )
+    return found
+
+
+@pytest.fixture
+def committed(engine_name):
+    """Forty organisations spread as ``mixed``'s, without growth fields (whose signal
+    needs apps a transactional test may not flush), for a test that commits them."""
+    if engine_name != "postgres":
+        pytest.skip("the PostgreSQL engine's own behaviour")
+    rng = random.Random(7)
+    networks = [
+        make_org("Netzwerk Optik e. V.", kind=OrganisationKind.NETWORK, place="jena"),
+        make_org("Cluster Maschinenbau e. V.", kind=OrganisationKind.NETWORK, place="erfurt"),
+    ]
+    certs = list(CertificationStandard.objects.values_list("name", flat=True)[:3])
+    for i in range(40):
+        place = rng.choice(list(PLACES))
+        make_org(
+            f"Firma {i:02d} {'Präzision' if i % 3 else 'Optik'}",
+            description="Feinmechanik und Optik" if i % 2 else "Präzisionsteile",
+            kind=rng.choice([OrganisationKind.COMPANY] * 4 + [OrganisationKind.UNIVERSITY]),
+            place=place,
+            wz=rng.choice(["25.62.0", "26.70.0", "32.50.1", "28.41.0"]),
+            size=rng.choice(["micro", "small", "medium", "large", ""]),
+            certs=rng.sample(certs, rng.randint(0, 2)),
+            networks=rng.sample(networks, rng.randint(0, 1)),
+            lat=PLACES[place][3] + rng.uniform(-0.05, 0.05),
+            lon=PLACES[place][4] + rng.uniform(-0.05, 0.05),
+        )
+    index_all()
+    return services.engine()
+
+
+@pytest.fixture
+def counted_in(engine_name, monkeypatch):
+    """The names of the threads that counted the facets, search by search."""
+    threads: list[str] = []
+    engine = services.engine()
+    counts = engine._counts  # type: ignore[attr-defined]
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return counts(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_counts", spy)
+    yield threads
+    postgres_beside.close_connections()  # before the test database is dropped
+
+
+@pytest.mark.django_db(transaction=True, available_apps=[*TRANSACTIONAL_APPS, "networks"])
+@pytest.mark.parametrize("sampled", [False, True])
+def test_facets_counted_beside_the_page_give_what_one_after_another_gives(
+    committed, counted_in, settings, monkeypatch, sampled
+):
+    """With committed data, the facets and the number of hits are counted on a second
+    connection while the page is searched; the answers are those of counting in turn."""
+    if sampled:
+        every_fourth_in_the_sample()
+        tiny_thresholds(monkeypatch)
+        monkeypatch.setattr(postgres_facets, "TOTAL_EXACT_UP_TO", 10)
+    settings.SEARCH_PARALLEL = False
+    in_turn = _answers()
+    assert set(counted_in) == {threading.current_thread().name}
+    counted_in.clear()
+    settings.SEARCH_PARALLEL = True
+    assert _answers() == in_turn
+    assert len(counted_in) == len(PARALLEL_QUERIES)
+    assert all(name.startswith("search-pg") for name in counted_in)
+    assert any(total for total, *_rest in in_turn)
+    assert any(approximate for *_rest, approximate, _facets in in_turn) == sampled
+
+
+def test_inside_a_transaction_the_facets_are_counted_in_the_calling_thread(
+    pg, counted_in, settings
+):
+    """Another connection would not see what the transaction wrote and has not
+    committed (here: the test's own organisations)."""
+    settings.SEARCH_PARALLEL = True
+    result = services.search(SearchQuery(text="Optik"))
+    assert (
+        result.total
+        == Organisation.objects.filter(
+            Q(name__icontains="Optik") | Q(description__icontains="Optik")
+        ).count()
+    )
+    assert counted_in == [threading.current_thread().name]
+
+
+def test_a_small_result_is_counted_in_its_facet_pass(pg):
+    """Three statements on the index: the sample, the page, the facets with the total."""
+    from django.test.utils import CaptureQueriesContext
+
+    optik = Q(name__icontains="Optik") | Q(description__icontains="Optik")
+    with CaptureQueriesContext(connection) as captured:
+        result = services.search(SearchQuery(text="Optik", filters={"kind": ["company"]}))
+    on_index = [
+        q["sql"] for q in captured.captured_queries if "FROM search_pg_document" in q["sql"]
+    ]
+    assert len(on_index) == 3, on_index
+    assert not result.total_approximate
+    assert result.total == Organisation.objects.filter(optik, kind="company").count() > 0
+    assert len(result.items) == min(result.total, 20)
