@@ -31,6 +31,7 @@ QUERIES: list[str] = DATA["queries"]
 # Zipf weights (s = 1): the query of rank r is asked with probability ∝ 1 / r.
 _CUMULATIVE = list(itertools.accumulate(1.0 / rank for rank in range(1, len(QUERIES) + 1)))
 _counter = itertools.count()
+RUN = f"{os.getpid()}{random.SystemRandom().randrange(10**6)}"
 
 
 MESSAGES = re.compile(
@@ -142,7 +143,9 @@ class Visitor(FastHttpUser):
 
     @task(5)
     def form_post(self) -> None:
-        n = self.rng.randrange(10**9)
+        # Unique across runs too (the warm-up is a run of its own with the same seeds):
+        # an address registered twice for one event is rightly refused.
+        n = f"{RUN}-{self.rng.randrange(10**9)}"
         kinds = ["correction", "inquiry"] + (["registration"] if DATA["open_events"] else [])
         kind = self.rng.choice(kinds)
         if kind == "correction":
