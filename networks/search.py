@@ -123,7 +123,20 @@ class NetworkType(DocumentType):
         return documents
 
     def load(self, ids: Sequence[int], user: Any = None) -> dict[int, Any]:
-        return {network.pk: network for network in _networks(ids)}
+        # What a hit shows (networks/_hit.html): name, kind, place and short description;
+        # not the labels, groups, projects and fields the index's text is made of.
+        networks = (
+            network_queryset()
+            .filter(pk__in=list(ids))
+            .prefetch_related(
+                Prefetch(
+                    "sites",
+                    queryset=Site.objects.filter(is_primary=True),
+                    to_attr="primary_site_list",
+                )
+            )
+        )
+        return {network.pk: network for network in networks}
 
     def url(self, obj: Any) -> str:
         return reverse("networks:detail", kwargs={"slug": obj.slug})

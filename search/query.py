@@ -156,6 +156,9 @@ class SearchQuery:
     # Any word may match (a need written as a sentence, partial matches): every group
     # is optional and a document matching more of them scores higher.
     any_word: bool = False
+    # The number of hits is wanted exactly. The need matching takes only the best hits:
+    # without it an engine may answer with an estimate and skip the count.
+    count: bool = True
 
     def facet_filters(self, without: str | None = None) -> dict[str, list[str]]:
         return {k: v for k, v in self.filters.items() if v and k != without}

@@ -262,6 +262,7 @@ def rank(
         radius_km=need.radius_km,
         limit=CANDIDATES,
         facets=False,
+        count=False,  # the best candidates only: no exact count of every match
     )
     engine = services.engine()
     lexical: dict[int, float] = {}

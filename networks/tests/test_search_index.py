@@ -184,3 +184,21 @@ def test_the_search_page_shows_networks_as_a_kind_of_their_own(
     assert "Netzwerke und Cluster" in html
     assert f'href="{reverse("networks:detail", args=[network.slug])}"' in html
     assert "Leichtbau Netzwerk Thüringen" in html and other.name not in html
+
+
+def test_a_network_found_by_the_search_shows_its_place_and_description(
+    django_capture_on_commit_callbacks: Any, client: Client
+) -> None:
+    """The hit of a network in the main search (its own tab and "Also found"): name,
+    kind, the place of its main site and its short description, as the visitor reads."""
+    with django_capture_on_commit_callbacks(execute=True):
+        network = NetworkFactory.create(
+            name="Photonik-Netzwerk Mitte e. V.", short_description="Optische Technologien."
+        )
+        SiteFactory.create(organisation=network, is_primary=True, place="Jena")
+    for address in ("/suche/?type=network&q=Photonik", "/suche/?q=Photonik"):
+        page = client.get(address).content.decode()
+        hit = page[page.index('class="hit network-hit"') :]
+        hit = hit[: hit.index("</article>")]
+        assert "Photonik-Netzwerk Mitte e. V." in hit, address
+        assert "Jena" in hit and "Optische Technologien." in hit, address

@@ -423,9 +423,15 @@ class PostgresEngine(TsQueries, SearchEngine):
         if query.facets:
             counted = beside(counts)
             total = sampled.rough
-        else:
+        elif query.count:
             counted = None
             total, _facets, _approximate = counts()
+        else:
+            # The best hits alone: the sample tells whether every match is ranked (a
+            # small result, which the smallest sample level may even miss) or the best
+            # candidates; no count of its own.
+            counted = None
+            total = max(sampled.rough, 1)
         hits: list[Hit] = []
         if query.limit > 0 and (total > 0 or counted is not None):
             with connection.cursor() as cursor:
@@ -443,7 +449,8 @@ class PostgresEngine(TsQueries, SearchEngine):
         if on_page is not None:
             on_page(hits)
         if counted is None:
-            return EngineResult(hits=hits, total=total, total_approximate=estimate is not None)
+            approximate = estimate is not None or not query.count
+            return EngineResult(hits=hits, total=total, total_approximate=approximate)
         total, facets, facets_approximate = counted.result()
         return EngineResult(
             hits=hits,

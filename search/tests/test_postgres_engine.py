@@ -318,3 +318,38 @@ def test_a_small_result_is_counted_in_its_facet_pass(pg):
     assert not result.total_approximate
     assert result.total == Organisation.objects.filter(optik, kind="company").count() > 0
     assert len(result.items) == min(result.total, 20)
+
+
+@pytest.mark.parametrize("text", ["Optik", "Optik Laser Sensorik Metall", "Erfurt"])
+def test_the_best_hits_without_a_count_are_the_same_hits_without_the_count(pg, text):
+    """The need matching asks for the best candidates only (``count=False``): the same
+    hits in the same order as with the count, and no count of every match."""
+    from django.test.utils import CaptureQueriesContext
+
+    plan_query = SearchQuery(text=text, any_word=True, limit=15, facets=False)
+    counted = pg.search(plan_query, services.plan(plan_query))
+    uncounted_query = SearchQuery(text=text, any_word=True, limit=15, facets=False, count=False)
+    with CaptureQueriesContext(connection) as captured:
+        uncounted = pg.search(uncounted_query, services.plan(uncounted_query))
+    assert [(h.id, h.score) for h in uncounted.hits] == [(h.id, h.score) for h in counted.hits]
+    assert uncounted.total_approximate
+    statements = [q["sql"] for q in captured.captured_queries]
+    plain_counts = [
+        sql
+        for sql in statements
+        if sql.startswith("SELECT count(*) FROM search_pg_document") and "sample" not in sql
+    ]
+    assert plain_counts == []
+
+
+def test_a_small_result_outside_the_sample_is_still_found_without_a_count(pg):
+    """The smallest sample level may hold none of a few matches: the page is still
+    searched (the count of the sample is not taken for the result's size)."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_pg_document SET sample = 40")  # nothing below level 16
+    counted_query = SearchQuery(text="Optik", limit=10, facets=False)
+    counted = pg.search(counted_query, services.plan(counted_query))
+    query = SearchQuery(text="Optik", limit=10, facets=False, count=False)
+    hits = pg.search(query, services.plan(query)).hits
+    assert counted.total > 0
+    assert [h.id for h in hits] == [h.id for h in counted.hits]
