@@ -46,11 +46,12 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+
+from .transactions import batch_of_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -124,21 +125,9 @@ def written(*labels: str) -> None:
     from the database between the two must not outlive it), as ``search.pages.changed``."""
     if not enabled() or not labels:
         return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        bump(*(of_app(label) for label in labels))
-        return
-    pending: _Written | None = getattr(connection, "_page_cache_written", None)
-    registered = (
-        pending is not None
-        and not pending.flushed
-        and any(callback == pending.flush for _sids, callback, _robust in connection.run_on_commit)
-    )
-    if pending is None or not registered:
-        pending = _Written()
-        connection._page_cache_written = pending  # type: ignore[attr-defined]
-        transaction.on_commit(pending.flush)
-    pending.labels.update(labels)
+    pending = batch_of_transaction("page_cache_written", _Written)
+    if pending is not None:
+        pending.labels.update(labels)
     bump(*(of_app(label) for label in labels))
 
 

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.progress import Progress, silent
+from core.transactions import batch_of_transaction
 
 from . import pages, registry, spelling, vocabulary
 from .query import QueryPlan, SearchQuery, TermStats, plan_query
@@ -226,22 +226,12 @@ def schedule_update(doc_type: DocumentType, ids: Sequence[int]) -> None:
 
         queue(set(ids))
         return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    pending = batch_of_transaction("search_content_pending", _Pending)
+    if pending is None:
         now = _Pending()
         now.ids[doc_type.name] = set(ids)
         now.flush()
         return
-    pending: _Pending | None = getattr(connection, "_search_content_pending", None)
-    registered = (
-        pending is not None
-        and not pending.flushed
-        and any(callback == pending.flush for _sids, callback, _robust in connection.run_on_commit)
-    )
-    if pending is None or not registered:
-        pending = _Pending()
-        connection._search_content_pending = pending  # type: ignore[attr-defined]
-        transaction.on_commit(pending.flush)
     pending.ids.setdefault(doc_type.name, set()).update(ids)
 
 

@@ -7,10 +7,10 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from classification.models import GrowthField, Technology
+from core.transactions import batch_of_transaction
 from directory.models import (
     Certification,
     ContactPerson,
@@ -57,23 +57,12 @@ def queue(ids: set[int]) -> None:
     """
     if not getattr(settings, "SEARCH_AUTO_UPDATE", True):
         return
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    pending = batch_of_transaction("search_pending", _Pending)
+    if pending is None:
         now = _Pending()
         now.ids.update(ids)
         now.flush()
         return
-    pending: _Pending | None = getattr(connection, "_search_pending", None)
-    # A rollback drops the callback with the ids it held: start again then.
-    registered = (
-        pending is not None
-        and not pending.flushed
-        and any(callback == pending.flush for _sids, callback, _robust in connection.run_on_commit)
-    )
-    if pending is None or not registered:
-        pending = _Pending()
-        connection._search_pending = pending  # type: ignore[attr-defined]
-        transaction.on_commit(pending.flush)
     pending.ids.update(ids)
 
 
