@@ -52,6 +52,8 @@ class Drift:
     vectors_missing: list[int] = field(default_factory=list)
     vectors_stale: list[int] = field(default_factory=list)
     vectors_extra: list[int] = field(default_factory=list)
+    # What the engine keeps summed up and no longer agrees with its documents.
+    summaries: list[str] = field(default_factory=list)
 
     @property
     def ids(self) -> list[int]:
@@ -65,7 +67,7 @@ class Drift:
 
     @property
     def clean(self) -> bool:
-        return not self.ids and not self.vector_ids and not self.problems
+        return not self.ids and not self.vector_ids and not self.problems and not self.summaries
 
 
 def _version(doc: SearchDocument) -> tuple[int, int]:
@@ -108,6 +110,7 @@ def check(progress: Progress = silent, chunk: int = 2000) -> Drift:
         if pk in indexed and (indexed[pk] != version or pk in twice)
     )
     _check_vectors(drift, sorted(expected), progress, chunk)
+    drift.summaries = engine.summary_drift()
     return drift
 
 
@@ -145,4 +148,6 @@ def repair(drift: Drift, progress: Progress = silent) -> int:
     vector_ids = drift.vector_ids
     if vector_ids:
         vectors.update(vector_ids, progress=progress)
+    if drift.summaries:
+        services.engine().refresh_summaries()
     return len(set(ids) | set(vector_ids))

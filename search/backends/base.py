@@ -96,6 +96,14 @@ class SearchEngine(TermStats):
         """What keeps the index from answering, for ``manage.py check`` (none: [])."""
         return []
 
+    def summary_drift(self) -> list[str]:
+        """What the engine keeps summed up beside its documents (the PostgreSQL engine's
+        map clusters per zoom level) and no longer agrees with them (none: [])."""
+        return []
+
+    def refresh_summaries(self) -> None:
+        """Sums up anew what ``summary_drift`` found differing."""
+
     def clear(self) -> None:
         raise NotImplementedError
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
+from django.utils.translation import gettext as _
 
 from ..documents import CLUSTER_LEVELS, SearchDocument
 from ..query import (
@@ -32,6 +33,8 @@ from ..vectors.store import PostgresVectorStore, VectorStore
 from . import postgres_facets
 from .base import Cluster, EngineResult, Hit, SearchEngine
 from .postgres_beside import beside
+from .postgres_cells import CellTable, new_deltas
+from .postgres_cells import add as add_cells
 from .postgres_facets import (
     SAMPLE_BUCKETS,
     SAMPLE_LEVELS,
@@ -70,6 +73,14 @@ RERANK_CANDIDATES = 1000
 # them with the field weights (docs/performance.md); the order is then exact.
 RANK_EVERY_UP_TO = 5000
 RUM_INDEX = "search_pg_document_rum"
+# The names alone (weight A), and RUM's index of them (migration 0007): a common word's
+# best candidates are taken there first.
+NAMES = "ts_filter(body, '{a}')"
+NAMES_INDEX = "search_pg_document_names"
+CREATE_NAMES = (
+    f"CREATE INDEX IF NOT EXISTS {NAMES_INDEX} ON search_pg_document "
+    f"USING rum ({NAMES} rum_tsvector_ops)"
+)
 # Where a rebuild writes before it takes the table's place.
 NEW_TABLE = "search_pg_document_new"
 CREATE_RUM = (
@@ -201,7 +212,8 @@ class PostgresEngine(TsQueries, SearchEngine):
                 "SEARCH_ENGINE=postgres needs DATABASE_URL to point at PostgreSQL"
             )
         self._vectors = PostgresVectorStore()
-        self._rum: bool | None = None
+        self._rum: set[str] | None = None
+        self._cells = CellTable()
 
     def vector_store(self) -> VectorStore:
         return self._vectors
@@ -211,12 +223,24 @@ class PostgresEngine(TsQueries, SearchEngine):
     def update(self, documents: Iterable[SearchDocument], remove: Iterable[int] = ()) -> None:
         documents = list(documents)
         stale = [*remove, *(d.id for d in documents)]
+        deltas = new_deltas()
         with transaction.atomic(), connection.cursor() as cursor:
             if stale:
-                cursor.execute("DELETE FROM search_pg_document WHERE id = ANY(%s)", [stale])
+                cursor.execute(
+                    "DELETE FROM search_pg_document WHERE id = ANY(%s) RETURNING cells, lat, lon",
+                    [stale],
+                )
+                for cells, lat, lon in cursor.fetchall():
+                    if lat is not None and lon is not None:
+                        add_cells(deltas, cells, lat, lon, -1)
             if documents:
-                cursor.executemany(INSERT, [_row(d) for d in documents])
+                rows = [_row(d) for d in documents]
+                cursor.executemany(INSERT, rows)
                 self._add_terms(cursor, documents)
+                for doc, row in zip(documents, rows, strict=True):
+                    if doc.lat is not None and doc.lon is not None:
+                        add_cells(deltas, row[12], doc.lat, doc.lon, 1)
+            self._cells.record(cursor, deltas)
 
     def _add_terms(self, cursor: Any, documents: list[SearchDocument]) -> None:
         terms = set()
@@ -278,6 +302,7 @@ class PostgresEngine(TsQueries, SearchEngine):
                 "INSERT INTO search_pg_term (term, documents) SELECT word, ndoc FROM "
                 "ts_stat('SELECT body FROM search_pg_document') WHERE word NOT LIKE 'wz:%%'"
             )
+            self._cells.refill(cursor)
         if not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 # The visibility map: counts read the index without visiting the rows.
@@ -301,9 +326,25 @@ class PostgresEngine(TsQueries, SearchEngine):
             with transaction.atomic():
                 cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
                 cursor.execute(CREATE_RUM)
+                cursor.execute(CREATE_NAMES)
         except DatabaseError:
             return
         self._rum = None
+
+    def summary_drift(self) -> list[str]:
+        with connection.cursor() as cursor:
+            differing = self._cells.differing(cursor)
+        if not differing:
+            return []
+        return [
+            _("The map clusters kept per zoom level differ from the index in %(count)s cells.")
+            % {"count": f"{differing:,}"}
+        ]
+
+    def refresh_summaries(self) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE search_pg_cell IN EXCLUSIVE MODE")
+            self._cells.refill(cursor)
 
     def count(self) -> int:
         with connection.cursor() as cursor:
@@ -320,6 +361,7 @@ class PostgresEngine(TsQueries, SearchEngine):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM search_pg_document")
             cursor.execute("DELETE FROM search_pg_term")
+            cursor.execute("DELETE FROM search_pg_cell")
         self._vectors.clear()
 
     # -- terms ----------------------------------------------------------------------------
@@ -528,14 +570,33 @@ class PostgresEngine(TsQueries, SearchEngine):
             parts.append("(" + " | ".join(t for t in typed if t) + ")")
         return " & ".join(parts) if parts else None
 
-    def has_rum(self) -> bool:
-        """Whether the RUM index exists (migration 0006 makes it where the extension is
-        available); looked up once per process."""
+    def has_rum(self, index: str = RUM_INDEX) -> bool:
+        """Whether a RUM index exists (migrations 0006 and 0007 make them where the
+        extension is available); looked up once per process."""
         if self._rum is None:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [RUM_INDEX])
-                self._rum = bool(cursor.fetchone()[0])
-        return self._rum
+                cursor.execute(
+                    "SELECT name FROM unnest(%s::text[]) AS name "
+                    "WHERE to_regclass(name) IS NOT NULL",
+                    [[RUM_INDEX, NAMES_INDEX]],
+                )
+                self._rum = {name for (name,) in cursor.fetchall()}
+        return index in self._rum
+
+    def _name_candidates(
+        self, cursor: Any, query: SearchQuery, by: str, candidates: int
+    ) -> list[int] | None:
+        """The best ``candidates`` matches by RUM's rank among those with the words in
+        their name or offers (weights A and B, the small index ``NAMES_INDEX``), which
+        outrank a match in the description alone; None where fewer have them there."""
+        where, params = self._where(query, None)
+        cursor.execute(
+            f"SELECT id FROM search_pg_document WHERE {where} AND {NAMES} @@ %s::tsquery "
+            f"ORDER BY {NAMES} <=> %s::tsquery LIMIT {int(candidates)}",
+            [*params, by, by],
+        )
+        ids = [int(pk) for (pk,) in cursor.fetchall()]
+        return ids if len(ids) >= candidates else None
 
     def _page(
         self,
@@ -600,13 +661,20 @@ class PostgresEngine(TsQueries, SearchEngine):
                         typed_found = int(cursor.fetchone()[0])
                     if typed_found * SAMPLE_BUCKETS >= 4 * candidates:
                         by = typed
-                where_by, params_by = self._where(query, by)
-                source = (
-                    f"(SELECT * FROM search_pg_document WHERE {where_by} "
-                    f"ORDER BY body <=> %s::tsquery LIMIT {int(candidates)}) AS candidates"
-                )
-                source_params = [*params_by, by]
-                source_where, where_params = "TRUE", []
+                best = None
+                if total and total > 4 * candidates and self.has_rum(NAMES_INDEX):
+                    best = self._name_candidates(cursor, query, by, candidates)
+                if best is not None:
+                    source = "search_pg_document"
+                    source_where, where_params = "id = ANY(%s)", [best]
+                else:
+                    where_by, params_by = self._where(query, by)
+                    source = (
+                        f"(SELECT * FROM search_pg_document WHERE {where_by} "
+                        f"ORDER BY body <=> %s::tsquery LIMIT {int(candidates)}) AS candidates"
+                    )
+                    source_params = [*params_by, by]
+                    source_where, where_params = "TRUE", []
         else:
             score = "boost"
         distance = "NULL"
@@ -633,6 +701,14 @@ class PostgresEngine(TsQueries, SearchEngine):
         self, query: SearchQuery, plan: QueryPlan, level: int, max_points: int
     ) -> tuple[list[Cluster], int]:
         must, _ranked = self._tsquery(plan)
+        if must is None and not query.facet_filters() and not query.is_geo and query.bbox:
+            return self._kept_clusters(query.bbox, level, max_points)
+        return self._grouped_clusters(query, must, level, max_points)
+
+    def _grouped_clusters(
+        self, query: SearchQuery, must: str | None, level: int, max_points: int
+    ) -> tuple[list[Cluster], int]:
+        """The matches in a view grouped by their cells, read from the documents."""
         where, params = self._where(query, must)
         where += " AND lat IS NOT NULL"
         with connection.cursor() as cursor:
@@ -648,6 +724,19 @@ class PostgresEngine(TsQueries, SearchEngine):
                 params,
             )
             return [Cluster(lat, lon, int(n)) for lat, lon, n in cursor.fetchall()], total
+
+    def _kept_clusters(self, box: BBox, level: int, max_points: int) -> tuple[list[Cluster], int]:
+        """Everything in a view, from the clusters kept per level (``postgres_cells``)."""
+        with connection.cursor() as cursor:
+            groups, total = self._cells.clusters(cursor, box, level)
+            if total <= max_points:
+                cursor.execute(
+                    "SELECT id, lat, lon FROM search_pg_document "
+                    "WHERE lat BETWEEN %s AND %s AND lon BETWEEN %s AND %s",
+                    [box.south, box.north, box.west, box.east],
+                )
+                return [Cluster(lat, lon, 1, int(pk)) for pk, lat, lon in cursor.fetchall()], total
+        return [Cluster(lat / n, lon / n, int(n)) for n, lat, lon in groups.values()], total
 
 
 def _distance_sql() -> str:

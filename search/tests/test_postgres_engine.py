@@ -168,12 +168,12 @@ def test_ranking_the_best_candidates_gives_the_full_ranking_on_a_small_set(pg, m
     verify_every_third()
     monkeypatch.setattr(postgres_engine, "RANK_EVERY_UP_TO", 0)  # candidates, even of 40
     with_candidates = _pages(RANKED)
-    monkeypatch.setattr(pg, "_rum", False)  # every match ranked
+    monkeypatch.setattr(pg, "_rum", set())  # every match ranked
     assert _pages(RANKED) == with_candidates
     assert any(len(page) == 4 for page in with_candidates)
     # Candidates fewer than the matches: the page still holds the best the RUM rank
     # offers, at most four times the page's end.
-    monkeypatch.setattr(pg, "_rum", True)
+    monkeypatch.setattr(pg, "_rum", {postgres_engine.RUM_INDEX})
     monkeypatch.setattr(postgres_engine, "RERANK_CANDIDATES", 1)
     first = services.search(SearchQuery(text="Firma", limit=4, facets=False))
     assert len(first.items) == 4 and first.total == 40
@@ -353,3 +353,33 @@ def test_a_small_result_outside_the_sample_is_still_found_without_a_count(pg):
     hits = pg.search(query, services.plan(query)).hits
     assert counted.total > 0
     assert [h.id for h in hits] == [h.id for h in counted.hits]
+
+
+def test_many_matches_take_their_candidates_from_the_names_first(pg, monkeypatch):
+    """Above the exact ranking's limit, the best candidates come from the small index of
+    names where enough names hold the word (a name outranks a description); where too few
+    do, from every match as before, with the same page."""
+    if not pg.has_rum(postgres_engine.NAMES_INDEX):
+        pytest.skip("the RUM extension is not installed (scripts/ensure-postgres-rum)")
+    monkeypatch.setattr(postgres_engine, "RANK_EVERY_UP_TO", 0)
+    monkeypatch.setattr(postgres_engine, "RERANK_CANDIDATES", 1)  # four for a page of one
+    asked: list[list[int] | None] = []
+    original = pg._name_candidates
+
+    def spy(*args: Any) -> list[int] | None:
+        asked.append(original(*args))
+        return asked[-1]
+
+    monkeypatch.setattr(pg, "_name_candidates", spy)
+    optik = services.search(SearchQuery(text="Optik", limit=1, facets=False))
+    assert asked and asked[-1] is not None and len(asked[-1]) == 4
+    assert "Optik" in optik.items[0].organisation.name
+    in_names = Organisation.objects.filter(name__contains="Optik").count()
+    assert optik.total > in_names  # descriptions match too, and rank below
+    # "Feinmechanik" is in descriptions alone: every match serves, the page as before.
+    asked.clear()
+    query = SearchQuery(text="Feinmechanik", limit=1, facets=False)
+    through_tiers = [item.organisation.name for item in services.search(query).items]
+    assert asked == [None]
+    monkeypatch.setattr(pg, "_rum", {postgres_engine.RUM_INDEX})
+    assert [item.organisation.name for item in services.search(query).items] == through_tiers

@@ -129,6 +129,8 @@ class Command(BaseCommand):
                 (_("Vectors extra (not published)"), drift.vectors_extra),
             )
         )
+        for summary in drift.summaries:
+            self.stdout.write(self.style.WARNING(summary))
 
     def _lines(self, lines: tuple[tuple[str, list[int]], ...]) -> None:
         for label, ids in lines:
