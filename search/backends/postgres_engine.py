@@ -77,6 +77,10 @@ RUM_INDEX = "search_pg_document_rum"
 # best candidates are taken there first.
 NAMES = "ts_filter(body, '{a}')"
 NAMES_INDEX = "search_pg_document_names"
+# Where the words are in more documents of the whole index than this, the candidates are
+# taken from the names first: RUM's order reads them all, whatever the filters, and costs
+# more than 100 ms for such a word at a million (docs/performance.md).
+NAMES_FIRST_ABOVE = 100_000
 CREATE_NAMES = (
     f"CREATE INDEX IF NOT EXISTS {NAMES_INDEX} ON search_pg_document "
     f"USING rum ({NAMES} rum_tsvector_ops)"
@@ -583,6 +587,16 @@ class PostgresEngine(TsQueries, SearchEngine):
                 self._rum = {name for (name,) in cursor.fetchall()}
         return index in self._rum
 
+    def _listed(self, cursor: Any, words: str) -> int:
+        """About how many documents of the whole index hold ``words``: RUM's order reads
+        every one of them, whatever the filters (the smallest sample level, scaled up)."""
+        cursor.execute(
+            "SELECT count(*) FROM search_pg_document WHERE body @@ %s::tsquery"
+            f"{sample_sql(SAMPLE_LEVELS[0])}",
+            [words],
+        )
+        return int(cursor.fetchone()[0]) * SAMPLE_BUCKETS // SAMPLE_LEVELS[0]
+
     def _name_candidates(
         self, cursor: Any, query: SearchQuery, by: str, candidates: int
     ) -> list[int] | None:
@@ -590,12 +604,22 @@ class PostgresEngine(TsQueries, SearchEngine):
         their name or offers (weights A and B, the small index ``NAMES_INDEX``), which
         outrank a match in the description alone; None where fewer have them there."""
         where, params = self._where(query, None)
-        cursor.execute(
-            f"SELECT id FROM search_pg_document WHERE {where} AND {NAMES} @@ %s::tsquery "
-            f"ORDER BY {NAMES} <=> %s::tsquery LIMIT {int(candidates)}",
-            [*params, by, by],
-        )
-        ids = [int(pk) for (pk,) in cursor.fetchall()]
+        with transaction.atomic():
+            # Along RUM's order, the filters checked row by row until the candidates are
+            # there: the planner would rather combine the area's bitmap with the text's
+            # and read every match (a word, a circle and two facets at a million: 157
+            # against 12 ms). For this statement only.
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            try:
+                cursor.execute(
+                    f"SELECT id FROM search_pg_document WHERE {where} "
+                    f"AND {NAMES} @@ %s::tsquery ORDER BY {NAMES} <=> %s::tsquery "
+                    f"LIMIT {int(candidates)}",
+                    [*params, by, by],
+                )
+                ids = [int(pk) for (pk,) in cursor.fetchall()]
+            finally:
+                cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
         return ids if len(ids) >= candidates else None
 
     def _page(
@@ -662,8 +686,13 @@ class PostgresEngine(TsQueries, SearchEngine):
                     if typed_found * SAMPLE_BUCKETS >= 4 * candidates:
                         by = typed
                 best = None
-                if total and total > 4 * candidates and self.has_rum(NAMES_INDEX):
-                    best = self._name_candidates(cursor, query, by, candidates)
+                if (
+                    total
+                    and total > 4 * candidates
+                    and self.has_rum(NAMES_INDEX)
+                    and self._listed(cursor, must) > NAMES_FIRST_ABOVE
+                ):
+                    best = self._name_candidates(cursor, query, must, candidates)
                 if best is not None:
                     source = "search_pg_document"
                     source_where, where_params = "id = ANY(%s)", [best]

@@ -362,6 +362,7 @@ def test_many_matches_take_their_candidates_from_the_names_first(pg, monkeypatch
     if not pg.has_rum(postgres_engine.NAMES_INDEX):
         pytest.skip("the RUM extension is not installed (scripts/ensure-postgres-rum)")
     monkeypatch.setattr(postgres_engine, "RANK_EVERY_UP_TO", 0)
+    monkeypatch.setattr(postgres_engine, "NAMES_FIRST_ABOVE", -1)
     monkeypatch.setattr(postgres_engine, "RERANK_CANDIDATES", 1)  # four for a page of one
     asked: list[list[int] | None] = []
     original = pg._name_candidates
