@@ -77,9 +77,12 @@ class CellTable:
 
     def compact(self, cursor: Any) -> None:
         """Folds the change rows into one row per cell. Safe beside writers and other
-        folds: it removes only the rows it read, in one statement."""
+        folds: it removes only the rows it read, in one statement, and passes over rows
+        that another fold still holds (a writer's transaction can be long: an import)
+        instead of waiting for it."""
         cursor.execute(
-            "WITH gone AS (DELETE FROM search_pg_cell RETURNING *) "
+            "WITH gone AS (DELETE FROM search_pg_cell WHERE ctid = ANY(ARRAY("
+            "SELECT ctid FROM search_pg_cell FOR UPDATE SKIP LOCKED)) RETURNING *) "
             "INSERT INTO search_pg_cell (level, row, col, n, lat, lon) "
             "SELECT level, row, col, sum(n), sum(lat), sum(lon) FROM gone "
             "GROUP BY level, row, col HAVING sum(n) <> 0"

@@ -184,3 +184,40 @@ def test_the_index_check_finds_and_repairs_kept_clusters_that_differ(pg):
     call_command("check_search_index", "--no-progress", stdout=out)
     assert "differ" not in out.getvalue()
     assert_map_matches_sites()
+
+
+@pytest.mark.django_db(transaction=True, available_apps=["search"])
+def test_a_fold_passes_over_rows_another_transaction_holds(engine_name):
+    """A writer's fold never waits for another writer's open transaction (an import that
+    folded and goes on): it folds what it may and leaves the rest for later."""
+    if engine_name != "postgres":
+        pytest.skip("the PostgreSQL engine's own behaviour")
+    import psycopg
+
+    table = postgres_cells.CellTable()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_pg_cell")
+        cursor.execute(
+            "INSERT INTO search_pg_cell (level, row, col, n, lat, lon) VALUES "
+            "(10, 1, 1, 1, 50.0, 11.0), (10, 1, 1, 1, 51.0, 12.0), (10, 1, 1, -1, -50.0, -11.0), "
+            "(10, 2, 2, 2, 100.0, 22.0)"
+        )
+    params = connection.get_connection_params()
+    other = psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"})
+    try:
+        held = other.execute("SELECT ctid FROM search_pg_cell WHERE row = 2 FOR UPDATE").fetchall()
+        assert len(held) == 1
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = '5s'")
+            table.compact(cursor)  # does not wait for ``other``
+            cursor.execute("SET statement_timeout = 0")
+            cursor.execute(
+                "SELECT row, count(*), sum(n), sum(lat), sum(lon) FROM search_pg_cell "
+                "GROUP BY row ORDER BY row"
+            )
+            assert cursor.fetchall() == [(1, 1, 1, 51.0, 12.0), (2, 1, 2, 100.0, 22.0)]
+    finally:
+        other.rollback()
+        other.close()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_pg_cell")
