@@ -12,9 +12,10 @@ content), so a page made before a change is never served after it, on any node. 
 is kept at most ``PAGE_CACHE_SECONDS``; 0 (the default) switches the cache off.
 
 Only visitors without a session cookie and without pending messages get a kept page
-(a signed-in person's page shows their name and rights). The one per-visitor piece of
-such a page, the CSRF token of its forms and of htmx, is stored as a placeholder and
-filled in for each visitor (``CSRF_PLACEHOLDER``; the context processor
+(a signed-in person's page shows their name and rights); answers that are the same
+whoever asks (the search API, the map's data) are kept for everyone (``everyone=True``).
+The one per-visitor piece of such a page, the CSRF token of its forms and of htmx, is
+stored as a placeholder and filled in for each visitor (``CSRF_PLACEHOLDER``; the context processor
 ``core.context_processors.portal`` renders the placeholder while a page is being kept).
 
 Pages that show more than the index holds also name the generation of each app whose
@@ -185,10 +186,13 @@ def _timeout(request: HttpRequest) -> int:
     return seconds
 
 
-def may_keep(request: HttpRequest) -> bool:
-    """Whether ``request`` may be answered with a kept page (and its answer kept)."""
+def may_keep(request: HttpRequest, everyone: bool = False) -> bool:
+    """Whether ``request`` may be answered with a kept page (and its answer kept);
+    ``everyone``: the answer is the same whoever asks (data for a script, no page)."""
     if request.method not in ("GET", "HEAD"):
         return False
+    if everyone:
+        return True
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
@@ -222,14 +226,20 @@ def _fill(request: HttpRequest, content: bytes) -> bytes:
     return content
 
 
-def keep_page(*generations: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., Any]]:
+def keep_page(
+    *generations: str, everyone: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., Any]]:
     """A view decorator: answer visitors without a session from the cache while none of
-    ``generations`` changed. The answer says ``X-Page-Cache: hit`` or ``miss``."""
+    ``generations`` changed. The answer says ``X-Page-Cache: hit`` or ``miss``.
+
+    ``everyone=True`` for an answer that is the same whoever asks, signed in or not
+    (the search API, the map's data: no name, no rights, no form, no message in it):
+    then signed-in visitors share the kept answers too."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not enabled() or not may_keep(request):
+            if not enabled() or not may_keep(request, everyone):
                 return view(request, *args, **kwargs)
             try:
                 key = _key(request, generations)

@@ -106,7 +106,7 @@ class SuggestionOut(Schema):
 @router.get(
     "/search", response={200: SearchOut, **errors(422, 503)}, summary="Search organisations"
 )
-@decorate_view(pages.kept)
+@decorate_view(pages.kept_for_everyone)
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
     """Full-text search with filters, facet counts and radius, as on the search page."""
     form = SearchForm(request.GET)

@@ -12,6 +12,9 @@ GENERATION = pagecache.SEARCH
 
 # The view decorator of those pages.
 kept = pagecache.keep_page(GENERATION)
+# The same for the answers that do not depend on who asks (the API, the map's data):
+# signed-in visitors get the kept answers too.
+kept_for_everyone = pagecache.keep_page(GENERATION, everyone=True)
 
 
 def changed() -> None:

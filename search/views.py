@@ -203,7 +203,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     )
 
 
-@pages.kept
+@pages.kept_for_everyone
 def map_clusters(request: HttpRequest) -> JsonResponse:
     """GeoJSON for one map viewport: single organisations or precomputed clusters."""
     form = SearchForm(request.GET)

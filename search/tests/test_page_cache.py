@@ -104,6 +104,30 @@ def test_signed_in_people_never_get_or_leave_a_kept_page(kept: str):
     assert "Abmelden" not in anonymous.content.decode()
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/search?q=Edelstahl", "/suche/karte/?bbox=50.2,9.8,51.6,12.7&zoom=8"]
+)
+def test_answers_the_same_for_everyone_are_kept_for_signed_in_people_too(kept: str, path: str):
+    """The search API and the map's data name no one and offer nothing per person: a
+    signed-in person gets the answer an anonymous visitor had kept, and the other way
+    round, the same bytes, without any trace of the person."""
+    person = Client()
+    sign_in(person, User.objects.create_user("redakteurin", "r@agentur.example", "x" * 16))
+    first = person.get(path)
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    anonymous = Client().get(path)
+    assert anonymous["X-Page-Cache"] == "hit"
+    assert anonymous.content == first.content
+    assert b"redakteurin" not in first.content and b"r@agentur" not in first.content
+    assert "sessionid" not in anonymous.cookies
+    again = person.get(path)
+    assert again["X-Page-Cache"] == "hit" and again.content == first.content
+    make_org("Edelstahlwerk Gera GmbH", description="Edelstahl in jeder Form.", place="gera")
+    index_all()
+    changed = person.get(path)
+    assert changed["X-Page-Cache"] == "miss" and changed.content != first.content
+
+
 def test_htmx_parts_and_whole_pages_and_languages_are_kept_apart(kept: str):
     whole = Client().get("/suche/?q=Laserschneiden")
     part = Client().get("/suche/?q=Laserschneiden", HTTP_HX_REQUEST="true")
