@@ -72,6 +72,10 @@ RERANK_CANDIDATES = 1000
 # ordering them by RUM's rank reads and sorts them all too, and costs more than ranking
 # them with the field weights (docs/performance.md); the order is then exact.
 RANK_EVERY_UP_TO = 5000
+# Where any of many words may match and the matches are more than ``RANK_EVERY_UP_TO``,
+# up to about this many documents with the rarest of the words are ranked
+# (``_rarest_words``; 2,000 lost more good candidates of the matching, docs/performance.md).
+RARE_WORDS_RANKED = 5000
 RUM_INDEX = "search_pg_document_rum"
 # The names alone (weight A), and RUM's index of them (migration 0007): a common word's
 # best candidates are taken there first.
@@ -481,15 +485,20 @@ class PostgresEngine(TsQueries, SearchEngine):
         hits: list[Hit] = []
         if query.limit > 0 and (total > 0 or counted is not None):
             with connection.cursor() as cursor:
+                page_where, page_params, page_must, page_total = where, params, must, total
+                rarest = self._rarest_words(cursor, query, plan, where, params, total)
+                if rarest is not None:
+                    page_must, page_total = rarest
+                    page_where, page_params = self._where(query, page_must)
                 hits = self._page(
                     cursor,
                     query,
-                    where,
-                    params,
-                    (must, ranked, typed),
+                    page_where,
+                    page_params,
+                    (page_must, ranked, typed),
                     query.offset,
                     query.limit,
-                    total,
+                    page_total,
                     typed_found,
                 )
         if on_page is not None:
@@ -505,6 +514,56 @@ class PostgresEngine(TsQueries, SearchEngine):
             facets_approximate=facets_approximate,
             total_approximate=estimate is not None,
         )
+
+    def _rarest_words(
+        self,
+        cursor: Any,
+        query: SearchQuery,
+        plan: QueryPlan,
+        where: str,
+        params: list[Any],
+        total: int,
+    ) -> tuple[str, int] | None:
+        """Where any of many words may match (a need of several sentences, a search
+        widened to some of its words) and the matches are too many to rank them all:
+        the words that the fewest documents hold, as a tsquery of what must match, and
+        about how many do. Ranking every match of every word (``ts_rank`` has no notion
+        of a word's rarity) cost a second for a need of nine words at 100,000; the
+        documents with none of its rarer words would rank low anyway. Every word still
+        adds to the rank. None where this does not apply."""
+        if query.sort != "relevance" or total <= RANK_EVERY_UP_TO or len(plan.groups) < 2:
+            return None
+        if not all(group.optional for group in plan.groups):
+            return None
+        texts = []
+        for group in plan.groups:
+            parts = [p for p in (self._alternative(a) for a in group.alternatives) if p]
+            if parts:
+                texts.append("(" + " | ".join(parts) + ")")
+        if len(texts) < 2:
+            return None
+        cursor.execute(
+            "SELECT "
+            + ", ".join("count(*) FILTER (WHERE body @@ %s::tsquery)" for _t in texts)
+            + f" FROM search_pg_document WHERE {where}{sample_sql(SAMPLE_LEVELS[0])}",
+            [*texts, *params],
+        )
+        scale = SAMPLE_BUCKETS // SAMPLE_LEVELS[0]
+        found = sorted(
+            zip((int(n) * scale for n in cursor.fetchone()), texts, strict=True),
+            key=lambda pair: pair[0],
+        )
+        wanted = max(4 * (query.offset + query.limit), RARE_WORDS_RANKED)
+        chosen: list[str] = []
+        about = 0
+        for count, text in found:
+            if chosen and about + count > wanted:
+                break
+            chosen.append(text)
+            about += count
+        if about > RANK_EVERY_UP_TO or len(chosen) == len(texts):
+            return None  # even the rarest word is common: the candidates as before
+        return " | ".join(chosen), max(about, 1)
 
     def _counts(
         self,

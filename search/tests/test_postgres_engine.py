@@ -384,3 +384,50 @@ def test_many_matches_take_their_candidates_from_the_names_first(pg, monkeypatch
     assert asked == [None]
     monkeypatch.setattr(pg, "_rum", {postgres_engine.RUM_INDEX})
     assert [item.organisation.name for item in services.search(query).items] == through_tiers
+
+
+RARE = ("Gewinderollen Spezial GmbH", "Rollierwerk Sonneberg")
+
+
+def test_any_of_many_words_ranks_the_documents_with_the_rarest_words(pg, monkeypatch):
+    """Where any word may match and the matches are too many to rank them all, the
+    documents with the rarest words are ranked (every word still adds to the rank): the
+    profiles with the rare word top the page, as a word's rarity weighs in the Tantivy
+    engine's ranking, where ranking every match with ``ts_rank`` (which knows nothing of
+    rarity) puts the names with the common word first; with no rarer word, the
+    candidates as before."""
+    make_org("Gewinderollen Spezial GmbH", description="Gewinderollen und Feinmechanik.")
+    make_org("Rollierwerk Sonneberg", description="Gewinderollen für Schrauben.")
+    index_all()
+    with connection.cursor() as cursor:
+        # Every document in the smallest sample level: counts there are scaled by 64.
+        cursor.execute("UPDATE search_pg_document SET sample = 0")
+    query = SearchQuery(text="Firma Feinmechanik Gewinderollen", any_word=True, limit=2)
+    plan = services.plan(query)
+    every_match = [h.id for h in pg.search(query, plan).hits]  # below the limit: all ranked
+    rare = set(Organisation.objects.filter(name__in=RARE).values_list("pk", flat=True))
+    assert not rare & set(every_match)
+    narrowed: list[tuple[str, int] | None] = []
+    original = pg._rarest_words
+
+    def spy(*args: Any) -> tuple[str, int] | None:
+        narrowed.append(original(*args))
+        return narrowed[-1]
+
+    monkeypatch.setattr(pg, "_rarest_words", spy)
+    scale = postgres_facets.SAMPLE_BUCKETS
+    monkeypatch.setattr(postgres_engine, "RANK_EVERY_UP_TO", 4 * scale)  # all: 42 × 64
+    monkeypatch.setattr(postgres_engine, "RARE_WORDS_RANKED", 2 * scale)
+    result = pg.search(query, plan)
+    assert narrowed and narrowed[-1] is not None
+    must, about = narrowed[-1]
+    assert about == 2 * scale and "gewinderoll" in must and "firma" not in must
+    assert result.total > 40  # the number of hits is still every match's
+    by_name = dict(Organisation.objects.values_list("pk", "name"))
+    page = [by_name[h.id] for h in result.hits]
+    assert set(page) == set(RARE)
+    # Two words, both common: nothing rarer to rank first, every match's candidates.
+    narrowed.clear()
+    common = SearchQuery(text="Firma Präzision", any_word=True, limit=2)
+    pg.search(common, services.plan(common))
+    assert narrowed == [None]
