@@ -127,3 +127,31 @@ def test_with_a_tile_server_the_tiles_name_the_places(
     assert "© Kachelquelle" in page.locator("#search-map .leaflet-control-attribution").inner_text()
     assert page.locator("#search-map .map-place").count() == 0
     assert not any("/karte/orte.json" in url for url in asked)
+
+
+CLUSTER_LABELS = """() => Array.from(document.querySelectorAll('#search-map .map-cluster'))
+    .map(bubble => {
+        const b = bubble.getBoundingClientRect();
+        const l = bubble.firstElementChild.getBoundingClientRect();
+        return {text: bubble.textContent,
+                dx: Math.abs((l.left + l.right) / 2 - (b.left + b.right) / 2),
+                dy: Math.abs((l.top + l.bottom) / 2 - (b.top + b.bottom) / 2),
+                fits: l.width <= b.width - 8};
+    })"""
+
+
+def test_cluster_counts_sit_in_the_middle_of_their_bubbles(
+    live_server: Any, page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the organisations in view are too many for single markers, each bubble shows
+    its count in its middle, whole (a large count widened its bubble, not spilled over)."""
+    from search import services
+
+    monkeypatch.setattr(services, "MAP_MAX_POINTS", 2)
+    page.goto(live_server.url + "/suche/?q=Laser")
+    page.wait_for_function("document.querySelectorAll('#search-map .map-cluster').length > 0")
+    labels = page.evaluate(CLUSTER_LABELS)
+    assert labels and sum(int(label["text"]) for label in labels) == 12
+    for label in labels:
+        assert label["dx"] <= 1.5 and label["dy"] <= 1.5, label
+        assert label["fits"], label

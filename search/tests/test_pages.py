@@ -187,3 +187,31 @@ def test_district_boundaries_are_served_for_the_map(client, db):
     data = client.get("/suche/kreise.geojson").json()
     assert len(data["features"]) == 22
     assert {f["properties"]["name"] for f in data["features"]} >= {"Erfurt", "Jena", "Ilm-Kreis"}
+
+
+def test_large_numbers_of_hits_are_grouped_in_the_page_language(client, laser_firms, monkeypatch):
+    """An index of a state: "etwa 44.608 Organisationen", "≈ 44.688" beside a facet value,
+    not a run of digits (the number itself as the engine estimated it)."""
+    from dataclasses import replace
+
+    from search import services
+
+    real = services.search
+
+    def large(query, *args, **kwargs):
+        found = real(query, *args, **kwargs)
+        facets = [
+            replace(f, values=[replace(v, count=v.count * 7448) for v in f.values])
+            for f in found.facets
+        ]
+        return replace(
+            found, total=44608, total_approximate=True, facets=facets, facets_approximate=True
+        )
+
+    monkeypatch.setattr(services, "search", large)
+    german = text_of(client.get("/suche/", {"q": "Laserschweißen"}, HTTP_ACCEPT_LANGUAGE="de"))
+    assert "etwa 44.608 Organisationen" in german
+    assert "44.688" in german  # a facet value of six, 7,448 times as many
+    client.cookies["django_language"] = "en"
+    english = text_of(client.get("/suche/", {"q": "Laserschweißen"}))
+    assert "about 44,608 organisations" in english

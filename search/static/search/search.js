@@ -290,13 +290,16 @@
           marker.bindPopup(link);
           marker.addTo(layer);
         } else {
-          var size = Math.min(48, 18 + Math.log(p.count) * 4);
+          // The count with the page language's digit grouping; the bubble wide enough
+          // for it (tens of thousands at a state's zoom in a large directory).
+          var label = p.count.toLocaleString(document.documentElement.lang || undefined);
+          var size = Math.max(Math.min(48, 18 + Math.log(p.count) * 4), 14 + label.length * 7.5);
           var icon = window.L.divIcon({
             className: "map-cluster",
-            html: "<span>" + p.count + "</span>",
+            html: "<span>" + label + "</span>",
             iconSize: [size, size]
           });
-          window.L.marker([lat, lon], { icon: icon, keyboard: false, title: String(p.count) })
+          window.L.marker([lat, lon], { icon: icon, keyboard: false, title: label })
             .on("click", function () { map.setView([lat, lon], Math.min(map.getZoom() + 2, 18)); })
             .addTo(layer);
         }
