@@ -16,7 +16,8 @@ from django.db import connection, transaction
 
 from ..content import ContentHit, ContentResult, IndexedContent
 from ..query import BBox, Point, QueryPlan
-from .postgres_engine import EARTH_KM, TsQueries
+from .postgres_engine import EARTH_KM
+from .postgres_tsquery import TsQueries
 
 # ts_rank weights {D, C, B, A}: the text counts a third of the title.
 RANK_WEIGHTS = "{0, 0, 0.333, 1}"
