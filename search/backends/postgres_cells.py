@@ -93,12 +93,9 @@ class CellTable:
         """The table anew from every document (a rebuild, in its transaction)."""
         cursor.execute("DELETE FROM search_pg_cell")
         for position, level in enumerate(CLUSTER_LEVELS, start=1):
-            n = 1 << level
             cursor.execute(
                 "INSERT INTO search_pg_cell (level, row, col, n, lat, lon) "
-                f"SELECT {level}, cells[{position}] / {n}, mod(cells[{position}], {n}), "
-                "count(*), sum(lat), sum(lon) FROM search_pg_document "
-                f"WHERE lat IS NOT NULL AND cells[{position}] >= 0 GROUP BY cells[{position}]"
+                + _summed(position, level)
             )
         self._written = 0
 
@@ -106,11 +103,7 @@ class CellTable:
         """How many cells' kept figures differ from the documents' (their count, or their
         centre by more than rounding)."""
         fresh = " UNION ALL ".join(
-            f"SELECT {level} AS level, cells[{position}] / {1 << level} AS row, "
-            f"mod(cells[{position}], {1 << level}) AS col, count(*) AS n, sum(lat) AS lat, "
-            f"sum(lon) AS lon FROM search_pg_document WHERE lat IS NOT NULL "
-            f"AND cells[{position}] >= 0 GROUP BY cells[{position}]"
-            for position, level in enumerate(CLUSTER_LEVELS, start=1)
+            _summed(position, level) for position, level in enumerate(CLUSTER_LEVELS, start=1)
         )
         cursor.execute(
             f"WITH fresh AS ({fresh}), kept AS (SELECT level, row, col, sum(n) AS n, "
@@ -225,6 +218,18 @@ class CellTable:
             entry[0] += int(count)
             entry[1] += float(lat)
             entry[2] += float(lon)
+
+
+def _summed(position: int, level: int) -> str:
+    """The documents' figures per cell of ``level`` (``cells[position]``), as the
+    columns level, row, col, n, lat, lon."""
+    n = 1 << level
+    return (
+        f"SELECT {level} AS level, cells[{position}] / {n} AS row, "
+        f"mod(cells[{position}], {n}) AS col, count(*) AS n, sum(lat) AS lat, "
+        "sum(lon) AS lon FROM search_pg_document WHERE lat IS NOT NULL "
+        f"AND cells[{position}] >= 0 GROUP BY cells[{position}]"
+    )
 
 
 def _inner(box: BBox, level: int) -> tuple[int, int, int, int] | None:

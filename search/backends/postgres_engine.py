@@ -44,7 +44,7 @@ from .postgres_facets import (
     sample_counts,
     sample_sql,
 )
-from .postgres_tsquery import TsQueries
+from .postgres_tsquery import TsQueries, TsWords
 from .tantivy_engine import sample_bucket, wz_facet_field
 
 # ts_rank weights for {D, C, B, A}: place, description, offers, name (see FIELD_WEIGHTS).
@@ -63,6 +63,8 @@ COLUMNS = (
     "id, name_sort, kind, size, district, wz, growth, network, cert, quality, lat, lon, "
     "cells, updated, version, sample, boost, body"
 )
+# Where ``_row`` puts a document's cells, one per level of CLUSTER_LEVELS.
+CELLS_COLUMN = [column.strip() for column in COLUMNS.split(",")].index("cells")
 # With the RUM index, a ranked page is taken from this many best candidates by RUM's own
 # rank (``<=>``, at least four times the page's end), re-ranked with the field weights
 # and the quality factor: exact where the candidates are every match.
@@ -183,7 +185,7 @@ class PostgresEngine(TsQueries, SearchEngine):
                 self._add_terms(cursor, documents)
                 for doc, row in zip(documents, rows, strict=True):
                     if doc.lat is not None and doc.lon is not None:
-                        add_cells(deltas, row[12], doc.lat, doc.lon, 1)
+                        add_cells(deltas, row[CELLS_COLUMN], doc.lat, doc.lon, 1)
             self._cells.record(cursor, deltas)
 
     def _add_terms(self, cursor: Any, documents: list[SearchDocument]) -> None:
@@ -380,7 +382,8 @@ class PostgresEngine(TsQueries, SearchEngine):
         from the facet pass where that pass is exact. The page is searched in the
         calling thread, which then runs ``on_page`` while the facets are still being
         counted."""
-        must, ranked = self._tsquery(plan)
+        words = self._words(plan)
+        must, ranked = words.must, words.ranked
         where, params = self._where(query, must)
         filters = query.facet_filters()
         base, base_params = (
@@ -422,7 +425,7 @@ class PostgresEngine(TsQueries, SearchEngine):
         if query.limit > 0 and (total > 0 or counted is not None):
             with connection.cursor() as cursor:
                 page_where, page_params, page_must, page_total = where, params, must, total
-                rarest = self._rarest_words(cursor, query, plan, where, params, total)
+                rarest = self._rarest_words(cursor, query, plan, words, where, params, total)
                 if rarest is not None:
                     page_must, page_total = rarest
                     page_where, page_params = self._where(query, page_must)
@@ -456,6 +459,7 @@ class PostgresEngine(TsQueries, SearchEngine):
         cursor: Any,
         query: SearchQuery,
         plan: QueryPlan,
+        words: TsWords,
         where: str,
         params: list[Any],
         total: int,
@@ -471,11 +475,7 @@ class PostgresEngine(TsQueries, SearchEngine):
             return None
         if not all(group.optional for group in plan.groups):
             return None
-        texts = []
-        for group in plan.groups:
-            parts = [p for p in (self._alternative(a) for a in group.alternatives) if p]
-            if parts:
-                texts.append("(" + " | ".join(parts) + ")")
+        texts = words.optional
         if len(texts) < 2:
             return None
         cursor.execute(

@@ -6,7 +6,21 @@ their rank."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..query import MAX_PREFIX_TERMS, Alternative, QueryPlan
+
+
+@dataclasses.dataclass
+class TsWords:
+    """A query plan as tsquery texts."""
+
+    # What a document must match (None: anything).
+    must: str | None
+    # What adds to its rank (near spellings find documents but add nothing).
+    ranked: str | None
+    # Each optional word with its alternatives, alone.
+    optional: list[str] = dataclasses.field(default_factory=list)
 
 
 def lexeme(term: str) -> str:
@@ -41,6 +55,11 @@ class TsQueries:
 
     def _tsquery(self, plan: QueryPlan) -> tuple[str | None, str | None]:
         """(what must match, what only adds to the rank) as tsquery texts."""
+        words = self._words(plan)
+        return words.must, words.ranked
+
+    def _words(self, plan: QueryPlan) -> TsWords:
+        """What must match, what only adds to the rank, and each optional word alone."""
         required: list[str] = []
         optional: list[str] = []
         # Near spellings find documents but add nothing to their rank: a match as typed
@@ -53,7 +72,7 @@ class TsQueries:
             if not parts:
                 if group.optional:
                     continue
-                return "''", None  # a word nothing can match: no hit
+                return TsWords("''", None)  # a word nothing can match: no hit
             text = "(" + " | ".join(parts) + ")"
             (optional if group.optional else required).append(text)
             exact = [p for kind, p in texts if p and kind != "fuzzy"]
@@ -68,5 +87,5 @@ class TsQueries:
             # Only optional groups (any word may match): a document must match one.
             must = " | ".join(optional)
         elif must is None and plan.groups and all(g.optional for g in plan.groups):
-            return "''", None  # any word may match, but none can: no hit
-        return must, ranked
+            return TsWords("''", None)  # any word may match, but none can: no hit
+        return TsWords(must, ranked, optional)
