@@ -44,6 +44,7 @@ from .postgres_facets import (
     sample_counts,
     sample_sql,
 )
+from .postgres_plans import without
 from .postgres_tsquery import TsQueries, TsWords
 from .tantivy_engine import sample_bucket, wz_facet_field
 
@@ -92,9 +93,14 @@ CREATE_NAMES = (
 )
 # Where a rebuild writes before it takes the table's place.
 NEW_TABLE = "search_pg_document_new"
+# The RUM index covers every row but only serves statements that say so (this
+# condition, always true): its bitmap scans are many times slower than GIN's (a need of
+# three words in a 20 km circle at 100,000: 88 against 3 ms), and the planner, costing
+# both alike, took either (migration 0008).
+RUM_ROWS = "sample >= 0"
 CREATE_RUM = (
     f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON search_pg_document "
-    "USING rum (body rum_tsvector_ops)"
+    f"USING rum (body rum_tsvector_ops) WHERE {RUM_ROWS}"
 )
 BODY = (
     "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || "
@@ -599,22 +605,18 @@ class PostgresEngine(TsQueries, SearchEngine):
         their name or offers (weights A and B, the small index ``NAMES_INDEX``), which
         outrank a match in the description alone; None where fewer have them there."""
         where, params = self._where(query, None)
-        with transaction.atomic():
-            # Along RUM's order, the filters checked row by row until the candidates are
-            # there: the planner would rather combine the area's bitmap with the text's
-            # and read every match (a word, a circle and two facets at a million: 157
-            # against 12 ms). For this statement only.
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            try:
-                cursor.execute(
-                    f"SELECT id FROM search_pg_document WHERE {where} "
-                    f"AND {NAMES} @@ %s::tsquery ORDER BY {NAMES} <=> %s::tsquery "
-                    f"LIMIT {int(candidates)}",
-                    [*params, by, by],
-                )
-                ids = [int(pk) for (pk,) in cursor.fetchall()]
-            finally:
-                cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
+        # Along RUM's order, the filters checked row by row until the candidates are
+        # there: the planner would rather combine the area's bitmap with the text's
+        # and read every match (a word, a circle and two facets at a million: 157
+        # against 12 ms).
+        with without(cursor, "bitmapscan"):
+            cursor.execute(
+                f"SELECT id FROM search_pg_document WHERE {where} "
+                f"AND {NAMES} @@ %s::tsquery ORDER BY {NAMES} <=> %s::tsquery "
+                f"LIMIT {int(candidates)}",
+                [*params, by, by],
+            )
+            ids = [int(pk) for (pk,) in cursor.fetchall()]
         return ids if len(ids) >= candidates else None
 
     def _page(
@@ -694,7 +696,7 @@ class PostgresEngine(TsQueries, SearchEngine):
                 else:
                     where_by, params_by = self._where(query, by)
                     source = (
-                        f"(SELECT * FROM search_pg_document WHERE {where_by} "
+                        f"(SELECT * FROM search_pg_document WHERE {where_by} AND {RUM_ROWS} "
                         f"ORDER BY body <=> %s::tsquery LIMIT {int(candidates)}) AS candidates"
                     )
                     source_params = [*params_by, by]
@@ -711,14 +713,20 @@ class PostgresEngine(TsQueries, SearchEngine):
             "updated": "updated DESC, id",
             "distance": "distance NULLS LAST, id" if query.center else "score DESC, id",
         }[query.sort]
-        cursor.execute(
-            f"SELECT id, {score} AS score, {distance} AS distance "
-            f"FROM {source} WHERE {source_where} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*select_params, *source_params, *where_params, limit, offset],
-        )
+        # A few thousand matches at most, known from the sample: read through the text
+        # index. The planner, adding up the estimates of many alternatives, would read
+        # the whole table (a need of twelve words at 100,000: 207 against 52 ms).
+        few = bool(must) and source == "search_pg_document" and total is not None
+        with without(cursor, *(["seqscan"] if few and total <= RANK_EVERY_UP_TO else [])):
+            cursor.execute(
+                f"SELECT id, {score} AS score, {distance} AS distance "
+                f"FROM {source} WHERE {source_where} ORDER BY {order} LIMIT %s OFFSET %s",
+                [*select_params, *source_params, *where_params, limit, offset],
+            )
+            rows = cursor.fetchall()
         return [
             Hit(int(pk), float(score or 0.0), float(dist) if dist is not None else None)
-            for pk, score, dist in cursor.fetchall()
+            for pk, score, dist in rows
         ]
 
     def clusters(

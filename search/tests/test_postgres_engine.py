@@ -192,6 +192,97 @@ def test_without_the_rum_index_the_engine_ranks_with_gin_alone(pg):
     assert found == [[by_name[name] for name, _score in page] for page in expected]
 
 
+def _plan(sql: str, *off: str) -> str:
+    """The plan of ``sql`` with the planner's ``enable_<off>`` off: forty rows are read
+    faster without an index, and the plan must show which index would serve."""
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in off:
+            cursor.execute(f"SET LOCAL enable_{setting} = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        # A savepoint's end keeps what SET LOCAL set, until the test's transaction ends.
+        for setting in off:
+            cursor.execute(f"SET LOCAL enable_{setting} TO DEFAULT")
+        return plan
+
+
+def test_the_rum_index_serves_only_the_ordered_read_of_the_candidates(pg, monkeypatch):
+    """RUM's bitmap scans are many times slower than GIN's (88 against 3 ms for a need
+    in a circle at 100,000), and the planner costs both alike: every other statement
+    of a search must read the GIN index, whatever the planner would pick."""
+    if not pg.has_rum():
+        pytest.skip("the RUM extension is not installed (scripts/ensure-postgres-rum)")
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(postgres_beside, "THREADS", 0)
+    query = SearchQuery(text="Firma Optik", limit=4, any_word=True)
+    with CaptureQueriesContext(connection) as captured:
+        assert services.search(query).items  # every match ranked
+        monkeypatch.setattr(postgres_engine, "RANK_EVERY_UP_TO", 0)  # candidates, even of 40
+        assert services.search(query).items
+    statements = [q["sql"] for q in captured.captured_queries if "search_pg_document" in q["sql"]]
+    texts = [sql for sql in statements if "@@" in sql and sql.lstrip().startswith("SELECT")]
+    ordered = [sql for sql in texts if "<=>" in sql]
+    assert ordered and len(ordered) < len(texts)
+    plans = {
+        sql: _plan(sql, "seqscan", "sort", "bitmapscan")
+        if sql in ordered
+        else _plan(sql, "seqscan", "indexscan")
+        for sql in texts
+    }
+    for sql, plan in plans.items():
+        if sql in ordered:
+            assert postgres_engine.RUM_INDEX in plan, plan
+        else:
+            assert postgres_engine.RUM_INDEX not in plan, (sql, plan)
+    # Where the words' matches are read through an index, it is GIN's.
+    plan = _plan(
+        "SELECT id FROM search_pg_document WHERE body @@ 'firma | optik'::tsquery",
+        "seqscan",
+        "indexscan",
+    )
+    assert "search_pg_document_body" in plan and postgres_engine.RUM_INDEX not in plan, plan
+
+
+def test_migration_0008_makes_a_whole_rum_index_one_on_request(pg):
+    """A database whose RUM index predates 0008 (or a backup of one) gets the index
+    that serves only the statements asking for it; the other way back too."""
+    import importlib
+
+    if not pg.has_rum():
+        pytest.skip("the RUM extension is not installed (scripts/ensure-postgres-rum)")
+    migration = importlib.import_module("search.migrations.0008_postgres_rum_on_request")
+
+    def predicate() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(pg_get_expr(indpred, indrelid), '') FROM pg_index "
+                "WHERE indexrelid = to_regclass(%s)",
+                [postgres_engine.RUM_INDEX],
+            )
+            return cursor.fetchone()[0]
+
+    assert predicate() == f"({postgres_engine.RUM_ROWS})"
+    with connection.schema_editor() as editor:
+        migration.whole(None, editor)
+    assert predicate() == ""
+    with connection.schema_editor() as editor:
+        migration.partial(None, editor)
+        migration.partial(None, editor)  # twice: nothing more to do
+    assert predicate() == f"({postgres_engine.RUM_ROWS})"
+    # The engine's ordered read still takes it.
+    plan = _plan(
+        "SELECT id FROM search_pg_document WHERE body @@ 'firma'::tsquery "
+        f"AND {postgres_engine.RUM_ROWS} ORDER BY body <=> 'firma'::tsquery LIMIT 5",
+        "seqscan",
+        "sort",
+        "bitmapscan",
+    )
+    assert postgres_engine.RUM_INDEX in plan, plan
+
+
 PARALLEL_QUERIES = [
     SearchQuery(),
     SearchQuery(text="Optik"),
@@ -431,3 +522,23 @@ def test_any_of_many_words_ranks_the_documents_with_the_rarest_words(pg, monkeyp
     common = SearchQuery(text="Firma Präzision", any_word=True, limit=2)
     pg.search(common, services.plan(common))
     assert narrowed == [None]
+
+
+def test_planner_settings_hold_for_one_statement_only(pg):
+    """The engine turns a plan off for one statement; the connection's next statements,
+    inside the same transaction too, plan as before."""
+    from search.backends.postgres_plans import without
+
+    with connection.cursor() as cursor:
+        with without(cursor, "seqscan", "bitmapscan"):
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone()[0] == "off"
+        for setting in ("seqscan", "bitmapscan"):
+            cursor.execute(f"SHOW enable_{setting}")
+            assert cursor.fetchone()[0] == "on"
+        with pytest.raises(ValueError, match="indexscan"), without(cursor, "indexscan"):
+            pass
+    assert services.search(SearchQuery(text="Firma Optik", any_word=True, limit=4)).items
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
