@@ -5,6 +5,7 @@ Redis as the shared cache) on loopback under the request mix of ``bench/locustfi
     .venv/bin/python bench/load.py                            # page cache on (default)
     .venv/bin/python bench/load.py --no-page-cache            # the figure before caching
     .venv/bin/python bench/load.py --users 64 --seconds 120 --workers 3 --threads 8
+    .venv/bin/python bench/load.py --profile    # and where the time goes (load_profile.py)
 
 Bounded in time and count: a warm-up (not counted), then ``--seconds`` of closed-loop
 load by ``--users`` visitors; it stops by itself and prints requests per second,
@@ -31,6 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common
+import load_profile
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/clusterportal_bench_load"
 LIFTED = dict.fromkeys(
@@ -209,6 +211,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--page-cache", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--profile", action="store_true", help="CPU per program and the workers' Python stacks"
+    )
     args = parser.parse_args()
     common.OUT.mkdir(parents=True, exist_ok=True)
     data_dir = common.OUT / "load-data"
@@ -225,7 +230,17 @@ def main() -> None:
         wait_for(host + "/organisationen/")
         if args.warmup:
             run_locust(args, host, data_file, args.warmup, common.OUT / "load-warmup")
+        samplers: list[subprocess.Popen[bytes]] = []
+        if args.profile:
+            for old in common.OUT.glob("load-profile-*.txt"):
+                old.unlink()
+            samplers = load_profile.sample(load_profile.workers(web.pid), args.seconds, common.OUT)
+            watch = load_profile.CpuWatch()
         rows = run_locust(args, host, data_file, args.seconds, common.OUT / "load")
+        if args.profile:
+            cores = watch.stop()
+            for sampler in samplers:
+                sampler.wait(timeout=60)
     finally:
         web.send_signal(signal.SIGTERM)
         web.wait(timeout=60)
@@ -233,6 +248,19 @@ def main() -> None:
     figures["failure_reasons"] = failed = failures(common.OUT / "load")
     for row in failed:
         print(f"  {row['Occurrences']:>5} × {row['Method']} {row['Name']}: {row['Error']}")
+    if args.profile:
+        print("\nCores used on average during the run, by program:")
+        for name, used in cores.items():
+            print(f"  {name:<28}{used:>6.2f}")
+        samples, functions = load_profile.summary(common.OUT)
+        print(
+            f"\nThe web workers' Python, {samples} samples holding the interpreter lock; "
+            "share of them with each function on the stack:"
+        )
+        for function, share in functions:
+            print(f"  {share:>6.1%}  {function}")
+        figures["cores"] = cores
+        figures["profile"] = {"samples": samples, "functions": functions}
     figures.update(
         users=args.users, workers=args.workers, threads=args.threads, page_cache=args.page_cache
     )

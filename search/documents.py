@@ -94,8 +94,31 @@ def cell_bounds(cell: int, level: int) -> tuple[float, float, float, float]:
     return lat_of((row + 1) / n), col / n * 360 - 180, lat_of(row / n), (col + 1) / n * 360 - 180
 
 
+# The paths last built, with the fingerprint of the codes they were built from.
+_paths: tuple[tuple[Any, ...], dict[int, list[str]]] | None = None
+
+
 def wz_paths() -> dict[int, list[str]]:
-    """WZ 2008 code id → the code with all its ancestors (section first)."""
+    """WZ 2008 code id → the code with all its ancestors (section first); kept per
+    process while the codes' fingerprint (one aggregate, 0.6 ms) is the same: building
+    them anew took 3.4 ms, on every search page (``search.partial``)."""
+    global _paths
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), sum(id), sum(coalesce(parent_id, 0) * id) "
+            "FROM classification_wzcode WHERE version = %s",
+            ["2008"],
+        )
+        fingerprint = tuple(cursor.fetchone())
+    kept = _paths
+    if kept is not None and kept[0] == fingerprint:
+        return kept[1]
+    paths = _build_wz_paths()
+    _paths = (fingerprint, paths)
+    return paths
+
+
+def _build_wz_paths() -> dict[int, list[str]]:
     rows = WzCode.objects.filter(version="2008").values_list("id", "code", "parent_id")
     by_id = {pk: (code, parent) for pk, code, parent in rows}
     paths: dict[int, list[str]] = {}

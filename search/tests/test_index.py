@@ -208,3 +208,28 @@ def test_a_large_rebuild_analyses_in_worker_processes(engine, settings, tmp_path
     assert [e for c in encoded for e in c] == [encode(d) for d in alone]
     assert services.rebuild_index(chunk=7).documents == 30
     assert len(names("Werkzeugbau")) == 30
+
+
+def test_wz_paths_are_kept_until_the_codes_change():
+    """A document's WZ codes carry every ancestor. The paths are built once per process
+    and built again when a code is added, removed or hung under another parent."""
+    from classification.models import WzCode
+    from search import documents
+
+    first = documents.wz_paths()
+    assert documents.wz_paths() is first  # kept
+    leaf = WzCode.objects.filter(version="2008", level=5).order_by("code").first()
+    assert leaf is not None and leaf.parent is not None
+    assert first[leaf.pk][-1] == leaf.code and first[leaf.pk][-2] == leaf.parent.code
+    added = WzCode.objects.create(
+        version="2008", code="99.99.9", level=5, parent=leaf.parent, section=leaf.section,
+        title="Testcode",
+    )  # fmt: skip
+    second = documents.wz_paths()
+    assert second[added.pk] == [*first[leaf.parent.pk], "99.99.9"]
+    other = WzCode.objects.filter(version="2008", level=4).exclude(pk=leaf.parent_id).first()
+    assert other is not None
+    WzCode.objects.filter(pk=added.pk).update(parent=other)
+    assert documents.wz_paths()[added.pk] == [*first[other.pk], "99.99.9"]
+    WzCode.objects.filter(pk=added.pk).delete()
+    assert added.pk not in documents.wz_paths()
