@@ -145,7 +145,7 @@ def wait_for(url: str, timeout: float = 120) -> None:
 def run_locust(
     args: argparse.Namespace, host: str, data: Path, seconds: int, prefix: Path
 ) -> list[dict[str, str]]:
-    env = {**os.environ, "LOAD_DATA": str(data)}
+    env = {**os.environ, "LOAD_DATA": str(data), "LOAD_CACHE_OUT": f"{prefix}_kept.json"}
     subprocess.run(
         [
             sys.executable, "-m", "locust", "-f", str(common.ROOT / "bench" / "locustfile.py"),
@@ -169,6 +169,26 @@ def failures(prefix: Path) -> list[dict[str, str]]:
         return []
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def kept_shares(prefix: Path) -> dict[str, tuple[int, int]]:
+    """Per kind of request (and all together): the answers from the page cache and the
+    answers that went through it (hit or miss; signed-in visitors' pages and form posts
+    do not)."""
+    path = Path(f"{prefix}_kept.json")
+    if not path.exists():
+        return {}
+    counted = json.loads(path.read_text(encoding="utf-8"))
+    shares = {}
+    for name, outcomes in sorted(counted.items()):
+        keepable = outcomes.get("hit", 0) + outcomes.get("miss", 0)
+        if keepable:
+            shares[name] = (outcomes.get("hit", 0), keepable)
+    every = sum(sum(outcomes.values()) for outcomes in counted.values())
+    hits = sum(hit for hit, _n in shares.values())
+    if every:
+        shares["all answers"] = (hits, every)
+    return shares
 
 
 def report(rows: list[dict[str, str]], args: argparse.Namespace) -> dict[str, Any]:
@@ -248,6 +268,14 @@ def main() -> None:
     figures["failure_reasons"] = failed = failures(common.OUT / "load")
     for row in failed:
         print(f"  {row['Occurrences']:>5} × {row['Method']} {row['Name']}: {row['Error']}")
+    figures["kept"] = kept = kept_shares(common.OUT / "load")
+    if kept:
+        print(
+            "\nFrom the page cache: per kind, hits of the answers that went through it;"
+            " on the last line, of all answers:"
+        )
+        for name, (hits, keepable) in kept.items():
+            print(f"  {name[:31]:<32}{hits:>6} of {keepable:<6}{hits / keepable:>7.0%}")
     if args.profile:
         print("\nCores used on average during the run, by program:")
         for name, used in cores.items():

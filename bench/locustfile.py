@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, events, task
 
 DATA: dict[str, Any] = json.loads(Path(os.environ["LOAD_DATA"]).read_text(encoding="utf-8"))
 QUERIES: list[str] = DATA["queries"]
@@ -32,6 +32,26 @@ QUERIES: list[str] = DATA["queries"]
 _CUMULATIVE = list(itertools.accumulate(1.0 / rank for rank in range(1, len(QUERIES) + 1)))
 _counter = itertools.count()
 RUN = f"{os.getpid()}{random.SystemRandom().randrange(10**6)}"
+
+
+# Answers per kind of request by the page cache's header (hit, miss, or none: not a
+# kept page), written where ``LOAD_CACHE_OUT`` says when the run ends.
+CACHE: dict[str, dict[str, int]] = {}
+
+
+@events.request.add_listener
+def count_kept(name: str, response: Any = None, **_kwargs: Any) -> None:
+    headers = getattr(response, "headers", None) or {}
+    outcome = headers.get("X-Page-Cache") or "none"
+    by_outcome = CACHE.setdefault(name, {})
+    by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
+
+
+@events.test_stop.add_listener
+def write_kept(**_kwargs: Any) -> None:
+    out = os.environ.get("LOAD_CACHE_OUT")
+    if out:
+        Path(out).write_text(json.dumps(CACHE, indent=1), encoding="utf-8")
 
 
 MESSAGES = re.compile(

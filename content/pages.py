@@ -3,8 +3,9 @@
 
 A kept page is made anew after any change of what it shows: the search index
 (``SEARCH``), and every row of the apps it reads (their generations advance on every
-save and delete, ``core.pagecache.WATCHED_APPS``): the events, registrations and the
-waiting list, news and funding programmes (``content``), the networks and organisers
+save and delete, ``core.pagecache.WATCHED_APPS``): the events, news and funding
+programmes (``content``), the registrations and the waiting list (``content.registration``,
+on the events' pages), the networks and organisers
 (``directory``), growth fields (``classification``), districts (``geo``). What changes
 with time alone each view bounds with ``pagecache.keep_until``."""
 
@@ -24,6 +25,9 @@ GENERATIONS = (
 
 # The view decorator of those pages.
 kept = pagecache.keep_page(*GENERATIONS)
+# The events' pages show the places left, so the registrations too (their generation is
+# their own: a registration leaves the news and funding pages kept).
+kept_event = pagecache.keep_page(*GENERATIONS, pagecache.of_app("content.registration"))
 
 
 def next_publication(now: datetime.datetime | None = None) -> datetime.datetime | None:

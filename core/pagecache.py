@@ -66,6 +66,14 @@ UNTIL = "_page_cache_until"
 # The apps whose rows kept pages show (beyond what the search index holds): each has a
 # generation ``of_app(label)`` advanced by every write to one of its models.
 WATCHED_APPS = ("classification", "geo", "directory", "sourcing", "networks", "content")
+# Models of those apps whose rows no kept page shows (a visitor's suggested correction
+# waits for staff): their writes advance no generation.
+UNSHOWN_MODELS = frozenset({"directory.changerequest"})
+# Models with a generation of their own (``of_app("content.registration")``) instead of
+# their app's: a registration for an event changes that event's page (the places left),
+# not the news, funding or network pages of the same app. The pages that show them name
+# that generation.
+OWN_GENERATION_MODELS = frozenset({"content.registration"})
 PREFIX = "page:"
 # Response headers kept with a page (the others are set anew by the middleware).
 KEPT_HEADERS = ("Content-Type", "Vary", "Content-Language", "Content-Disposition")
@@ -104,7 +112,8 @@ def bump(*names: str) -> None:
 
 
 def of_app(label: str) -> str:
-    """The generation of every row of the app ``label`` (one of ``WATCHED_APPS``)."""
+    """The generation of every row of the app ``label`` (one of ``WATCHED_APPS``), or of
+    a model with a generation of its own (``OWN_GENERATION_MODELS``, "app.model")."""
     return f"app:{label}"
 
 
@@ -121,7 +130,8 @@ class _Written:
 
 
 def written(*labels: str) -> None:
-    """Rows of the apps ``labels`` changed: the pages kept so far are old. Advanced at
+    """Rows of the apps ``labels`` (or of models with a generation of their own)
+    changed: the pages kept so far are old. Advanced at
     every write and once more per app when the current transaction commits (a page made
     from the database between the two must not outlive it), as ``search.pages.changed``."""
     if not enabled() or not labels:
@@ -133,8 +143,12 @@ def written(*labels: str) -> None:
 
 
 def _model_written(sender: Any, raw: bool = False, **kwargs: Any) -> None:
-    if not raw:
-        written(sender._meta.app_label)
+    if raw:
+        return
+    label = sender._meta.label_lower
+    if label in UNSHOWN_MODELS:
+        return
+    written(label if label in OWN_GENERATION_MODELS else sender._meta.app_label)
 
 
 def _relation_changed(sender: Any, action: str, **kwargs: Any) -> None:

@@ -259,7 +259,8 @@ def _registrations(event: Event, confirmed: int, waiting: int, rng: random.Rando
             )
         )
     Registration.objects.bulk_create(rows)
-    pagecache.written("content")  # places left change; bulk_create sends no signal
+    # Places left change; bulk_create sends no signal.
+    pagecache.written("content", "content.registration")
 
 
 def generate(seed: int = 13) -> int:

@@ -31,7 +31,7 @@ from directory.choices import NETWORK_KINDS, PublicationStatus
 from directory.models import Organisation
 
 from ..formatting import render_body
-from ..pages import kept
+from ..pages import kept_event
 from . import ical, permissions, registration, services
 from .choices import EventFormat, RegistrationStatus
 from .forms import EventDocumentForm, EventFilterForm, EventForm, RegistrationForm
@@ -51,7 +51,7 @@ def _filters(request: HttpRequest) -> tuple[EventFilterForm, Any]:
 UPCOMING_PAGE_SIZE = 50
 
 
-@kept
+@kept_event
 def event_list(request: HttpRequest) -> HttpResponse:
     form, events = _filters(request)
     now = timezone.now()
@@ -103,7 +103,7 @@ def calendar_today(request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?{query}" if query else url)
 
 
-@kept
+@kept_event
 def calendar_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     pagecache.keep_until(request, pagecache.end_of_day())  # today is marked
     if not (FIRST_YEAR <= year <= LAST_YEAR) or not (1 <= month <= 12):
@@ -234,7 +234,7 @@ def changes_at(event: Event, now: datetime.datetime | None = None) -> datetime.d
     return min(moments, default=None)
 
 
-@kept
+@kept_event
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     pagecache.keep_until(request, changes_at(event))

@@ -101,6 +101,37 @@ def test_a_registration_changes_the_places_left_of_the_kept_page(kept: None):
     assert "2 Plätze sind frei." in text(again)
 
 
+def test_a_registration_leaves_the_pages_that_do_not_show_it_kept(kept: None):
+    """Registrations have a generation of their own: the event's page is made anew, the
+    news, funding and network pages kept before are served on (a portal with many
+    registrations would otherwise keep none of them)."""
+    event = EventFactory.create(capacity=3)
+    article = ArticleFactory.create(title="Neue Förderrunde eröffnet")
+    programme = ProgrammeFactory.create(name="Innovationsgutschein Thüringen")
+    network = NetworkFactory.create(name="Optonet Jena e. V.")
+    others = [
+        "/aktuelles/",
+        article.get_absolute_url(),
+        "/foerderprogramme/",
+        programme.get_absolute_url(),
+        network.get_absolute_url(),
+    ]
+    for path in [event.get_absolute_url(), *others]:
+        assert visit(path)["X-Page-Cache"] == "miss", path
+        assert visit(path)["X-Page-Cache"] == "hit", path
+    assert register(Client(), event, "ada@example.org").status_code == 302
+    assert visit(event.get_absolute_url())["X-Page-Cache"] == "miss"
+    for path in others:
+        assert visit(path)["X-Page-Cache"] == "hit", path
+    # A cancellation by the event's staff, through the model, reaches the page too.
+    registration_row = event.registrations.get()
+    registration_row.status = RegistrationStatus.CANCELLED
+    registration_row.save()
+    again = visit(event.get_absolute_url())
+    assert again["X-Page-Cache"] == "miss"
+    assert "3 Plätze sind frei." in text(again)
+
+
 def test_a_kept_registration_form_carries_the_visitors_own_token_that_works(kept: None):
     event = EventFactory.create(capacity=3)
     url = event.get_absolute_url()
