@@ -716,8 +716,13 @@ class PostgresEngine(TsQueries, SearchEngine):
         # A few thousand matches at most, known from the sample: read through the text
         # index. The planner, adding up the estimates of many alternatives, would read
         # the whole table (a need of twelve words at 100,000: 207 against 52 ms).
-        few = bool(must) and source == "search_pg_document" and total is not None
-        with without(cursor, *(["seqscan"] if few and total <= RANK_EVERY_UP_TO else [])):
+        few = (
+            bool(must)
+            and source == "search_pg_document"
+            and total is not None
+            and total <= RANK_EVERY_UP_TO
+        )
+        with without(cursor, *(["seqscan"] if few else [])):
             cursor.execute(
                 f"SELECT id, {score} AS score, {distance} AS distance "
                 f"FROM {source} WHERE {source_where} ORDER BY {order} LIMIT %s OFFSET %s",

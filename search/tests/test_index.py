@@ -227,7 +227,7 @@ def test_wz_paths_are_kept_until_the_codes_change():
     )  # fmt: skip
     second = documents.wz_paths()
     assert second[added.pk] == [*first[leaf.parent.pk], "99.99.9"]
-    other = WzCode.objects.filter(version="2008", level=4).exclude(pk=leaf.parent_id).first()
+    other = WzCode.objects.filter(version="2008", level=4).exclude(pk=leaf.parent.pk).first()
     assert other is not None
     WzCode.objects.filter(pk=added.pk).update(parent=other)
     assert documents.wz_paths()[added.pk] == [*first[other.pk], "99.99.9"]
