@@ -99,18 +99,27 @@ def test_empty_result_offers_relaxations(client, laser_firms):
     assert "/suche/?q=Laser" in html
 
 
+def _reads(captured: CaptureQueriesContext) -> list[str]:
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SET LOCAL")
+    return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(control)]
+
+
 def test_query_count_does_not_grow_with_hits(client, laser_firms):
     client.get("/suche/", {"q": "Laser"})  # vocabulary loaded once per process
     with CaptureQueriesContext(connection) as few:
         client.get("/suche/", {"q": "Laser", "district": "16053"})
     with CaptureQueriesContext(connection) as many:
         client.get("/suche/", {"q": "Laser", "district": ["16053", "16051", "16052", "16070"]})
-    assert len(many) == len(few)
+    # Reading queries only: the PostgreSQL engine wraps its page in a savepoint with a
+    # planner setting where its sample shows few matches (``postgres_plans``), which
+    # depends on which sample bucket the firms' ids fall in, not on the number of hits.
+    few_reads, many_reads = _reads(few), _reads(many)
+    assert len(many_reads) == len(few_reads), (few_reads, many_reads)
     # Tantivy: the page's own queries; PostgreSQL adds count, page and one per facet of
     # the organisations, one look-up of the words for the other kinds of content and one
     # query for each of them ("Auch gefunden").
     kinds = len(content.content_types())
-    assert len(many) <= (12 if laser_firms == "tantivy" else 15 + kinds)
+    assert len(many_reads) <= (12 if laser_firms == "tantivy" else 15 + kinds)
 
 
 def test_csv_and_geojson_export_of_the_result_set(client, laser_firms):
