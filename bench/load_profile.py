@@ -3,7 +3,7 @@
 Two views over the measured run:
 
 - **CPU per program**: the processor time of every process on the machine, read from
-  ``/proc`` before and after, summed by program (the web workers, PostgreSQL, Redis,
+  ``/proc`` twice a second (``CpuWatch``), summed by program (the web workers, PostgreSQL, Redis,
   the load generator): which one holds the two cores.
 - **The web workers' Python**: py-spy samples each worker from outside, counting only
   the threads that hold the interpreter lock (``--gil``: the Python work that the

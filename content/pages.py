@@ -4,8 +4,8 @@
 A kept page is made anew after any change of what it shows: the search index
 (``SEARCH``), and every row of the apps it reads (their generations advance on every
 save and delete, ``core.pagecache.WATCHED_APPS``): the events, news and funding
-programmes (``content``), the registrations and the waiting list (``content.registration``,
-on the events' pages), the networks and organisers
+programmes (``content``), the registrations and the waiting list (a generation of their
+own, ``content.registration``, on the events' pages only), the networks and organisers
 (``directory``), growth fields (``classification``), districts (``geo``). What changes
 with time alone each view bounds with ``pagecache.keep_until``."""
 

@@ -131,9 +131,9 @@ class _Written:
 
 def written(*labels: str) -> None:
     """Rows of the apps ``labels`` (or of models with a generation of their own)
-    changed: the pages kept so far are old. Advanced at
-    every write and once more per app when the current transaction commits (a page made
-    from the database between the two must not outlive it), as ``search.pages.changed``."""
+    changed: the pages kept so far are old. Advanced at every write and once more per
+    label when the current transaction commits (a page made from the database between
+    the two must not outlive it), as ``search.pages.changed``."""
     if not enabled() or not labels:
         return
     pending = batch_of_transaction("page_cache_written", _Written)
