@@ -3,11 +3,15 @@
     .venv/bin/python bench/vectors.py --count 100000 --keep          # generate, index, vectors
     .venv/bin/python bench/vectors.py --count 100000 --reuse --unique
     .venv/bin/python bench/vectors.py --count 1000000 --keep --sample 20000 --fill shared
+    BENCH_POSTGRES_URL=... .venv/bin/python bench/vectors.py --engine postgres \
+        --count 1000000 --reuse --sample 2000 --fill shared   # the PostgreSQL engine's table
 
 Each size runs in a new Python process. Without ``--reuse`` the demo generator fills a
 new SQLite database (seed 1) and the Tantivy index is built without vectors (timed
 apart); the database and index are those of ``bench/match_latency.py`` (``match-N``),
-so that one ``--keep`` serves both scripts. Then, timed:
+so that one ``--keep`` serves both scripts. With ``--engine postgres`` the database is
+``BENCH_POSTGRES_URL``'s (as for ``bench/search.py`` and ``bench/match_latency.py``) and
+the store is the engine's table ``search_pg_vector``. Then, timed:
 
 * **first build**: ``search.vectors.build`` of every published organisation (or of a
   random ``--sample``) into an empty store, with the piece cache (``core.TextVector``)
@@ -137,6 +141,20 @@ def memory_store(keep_float32: bool) -> Any:
     return MemoryStore()
 
 
+def store_bytes(store: Any) -> int | None:
+    """The store's size on disk: its file, or the PostgreSQL table with its indexes."""
+    path = getattr(store, "path", None)
+    if path is not None:
+        return path.stat().st_size if path.exists() else None
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_total_relation_size('search_pg_vector')")
+        return int(cursor.fetchone()[0])
+
+
 def timed_build(ids: list[int], store: Any) -> dict[str, Any]:
     from search import vectors
 
@@ -204,18 +222,20 @@ def agreement(float32: dict[int, np.ndarray], k: int = 20) -> dict[str, float]:
 
 def child(args: argparse.Namespace) -> None:
     name = f"match-{args.count}"
-    os.environ["SEARCH_ENGINE"] = "tantivy"
+    os.environ["SEARCH_ENGINE"] = args.engine
     os.environ["SEARCH_INDEX_DIR"] = str(common.OUT / f"match-index-{args.count}")
     os.environ["SEARCH_AUTO_UPDATE"] = "0"
+    database = "postgres" if args.engine == "postgres" else "sqlite"
     if args.reuse:
-        sqlite_path = common.reuse("sqlite", name)
+        sqlite_path = common.reuse(database, name)
     else:
-        sqlite_path = common.configure("sqlite", name)
+        sqlite_path = common.configure(database, name)
         import shutil
 
         shutil.rmtree(os.environ["SEARCH_INDEX_DIR"], ignore_errors=True)
         common.prepare(sqlite_path)
-    common.tune_sqlite()
+    if sqlite_path is not None:
+        common.tune_sqlite()
     from core import embedding
     from core.models import TextVector
     from directory import demo
@@ -224,6 +244,7 @@ def child(args: argparse.Namespace) -> None:
     from search.documents import DocumentReader, read_in_chunks
 
     result: dict[str, Any] = {
+        "engine": args.engine,
         "count": args.count,
         "unique": args.unique,
         "sample": args.sample,
@@ -289,8 +310,7 @@ def child(args: argparse.Namespace) -> None:
         result["fill_shared"]["load"] = common.machine()["load"]
     vectors_module.PieceReader = readers(False, False)  # type: ignore[misc,assignment]
     store = eng.vector_store()
-    path = getattr(store, "path", None)
-    result["store_bytes"] = path.stat().st_size if path is not None and path.exists() else None
+    result["store_bytes"] = store_bytes(store)
     before = rss_mib()
     started = time.perf_counter()
     matrix = store.matrix(force=True)
@@ -317,7 +337,8 @@ def child(args: argparse.Namespace) -> None:
 
 def report(result: dict[str, Any]) -> None:
     print(
-        f"\n{result['count']:,} organisations ({result['published']:,} published)"
+        f"\n{result.get('engine', 'tantivy')}, {result['count']:,} organisations"
+        f" ({result['published']:,} published)"
         + (f", generated in {result['generate_s']} s" if result["generate_s"] else "")
         + (f", index without vectors {result['index_s']} s" if result["index_s"] else "")
         + (", descriptions made unique" if result["unique"] else "")
@@ -353,6 +374,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--count", type=int, action="append", help="organisations (repeatable)")
+    parser.add_argument("--engine", choices=("tantivy", "postgres"), default="tantivy")
     parser.add_argument("--sample", type=int, default=0, help="vectors of a random sample only")
     parser.add_argument("--unique", action="store_true", help="make every description unique")
     parser.add_argument(
@@ -381,6 +403,7 @@ def main() -> None:
     print("machine:", common.machine())
     for count in args.count or [10_000]:
         command = [sys.executable, __file__, "--child", "--count", str(count)]
+        command += ["--engine", args.engine]
         command += ["--sample", str(args.sample)] if args.sample else []
         command += ["--fill", args.fill] if args.fill else []
         command += [
