@@ -6,12 +6,15 @@ Redis as the shared cache) on loopback under the request mix of ``bench/locustfi
     .venv/bin/python bench/load.py --no-page-cache            # the figure before caching
     .venv/bin/python bench/load.py --users 64 --seconds 120 --workers 3 --threads 8
     .venv/bin/python bench/load.py --profile    # and where the time goes (load_profile.py)
+    .venv/bin/python bench/load.py --rate 30    # 30 requests/s offered: latency below the limit
 
 Bounded in time and count: a warm-up (not counted), then ``--seconds`` of closed-loop
-load by ``--users`` visitors; it stops by itself and prints requests per second,
-percentiles per kind of request and the errors. Rate limits of the public forms are
-lifted for the run (every visitor comes from 127.0.0.1). Figures and method:
-docs/performance.md, "Load". Needs locust (``pip install -e '.[bench]'``).
+load by ``--users`` visitors (with ``--rate``, the visitors together ask at most that
+many requests per second: the latency at a given traffic rather than at the limit); it
+stops by itself and prints requests per second, percentiles per kind of request and the
+errors. Rate limits of the public forms are lifted for the run (every visitor comes from
+127.0.0.1). Figures and method: docs/performance.md, "Load". Needs locust
+(``pip install -e '.[bench]'``).
 """
 
 from __future__ import annotations
@@ -145,7 +148,12 @@ def wait_for(url: str, timeout: float = 120) -> None:
 def run_locust(
     args: argparse.Namespace, host: str, data: Path, seconds: int, prefix: Path
 ) -> list[dict[str, str]]:
-    env = {**os.environ, "LOAD_DATA": str(data), "LOAD_CACHE_OUT": f"{prefix}_kept.json"}
+    env = {
+        **os.environ,
+        "LOAD_DATA": str(data),
+        "LOAD_CACHE_OUT": f"{prefix}_kept.json",
+        "LOAD_RATE_PER_VISITOR": str(args.rate / args.users if args.rate else 0),
+    }
     subprocess.run(
         [
             sys.executable, "-m", "locust", "-f", str(common.ROOT / "bench" / "locustfile.py"),
@@ -196,6 +204,7 @@ def report(rows: list[dict[str, str]], args: argparse.Namespace) -> dict[str, An
     print(
         f"\n{args.users} visitors, {args.workers} workers × {args.threads} threads, "
         f"page cache {'on' if args.page_cache else 'off'}, {args.seconds} s"
+        + (f", {args.rate:g} requests/s offered" if args.rate else ", closed loop")
     )
     print(f"{'request':<32}{'count':>8}{'fail':>6}{'p50':>7}{'p95':>7}{'p99':>7}{'req/s':>8}")
     for row in rows:
@@ -231,6 +240,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--page-cache", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="requests/s the visitors offer together (default: none, a closed loop)",
+    )
     parser.add_argument(
         "--profile", action="store_true", help="CPU per program and the workers' Python stacks"
     )
@@ -290,7 +305,11 @@ def main() -> None:
         figures["cores"] = cores
         figures["profile"] = {"samples": samples, "functions": functions}
     figures.update(
-        users=args.users, workers=args.workers, threads=args.threads, page_cache=args.page_cache
+        users=args.users,
+        workers=args.workers,
+        threads=args.threads,
+        page_cache=args.page_cache,
+        rate=args.rate,
     )
     (common.OUT / "load.json").write_text(json.dumps(figures, indent=1), encoding="utf-8")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser, between, constant_throughput, events, task
 
 DATA: dict[str, Any] = json.loads(Path(os.environ["LOAD_DATA"]).read_text(encoding="utf-8"))
 QUERIES: list[str] = DATA["queries"]
@@ -96,7 +96,14 @@ class Visitor(FastHttpUser):
     """geventhttpclient, not requests: the load generator shares the two cores with the
     server, and this client costs it several times less CPU per request."""
 
-    wait_time = between(0.0, 0.0)  # closed loop: load is set by the number of visitors
+    # Closed loop (load set by the number of visitors), or each visitor paced to
+    # LOAD_RATE_PER_VISITOR requests per second (bench/load.py --rate): an offered rate,
+    # as long as the portal keeps up with it.
+    wait_time = (
+        constant_throughput(float(os.environ["LOAD_RATE_PER_VISITOR"]))
+        if float(os.environ.get("LOAD_RATE_PER_VISITOR") or 0)
+        else between(0.0, 0.0)
+    )
 
     def on_start(self) -> None:
         self.rng = random.Random(next(_counter))
