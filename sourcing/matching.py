@@ -68,7 +68,9 @@ CONSENSUS_TOP = 10
 # factor: a nudge, not a reordering.
 QUALITY_EXPONENT = 0.25
 
-# Words a need is written with that say nothing about what is needed (folded).
+# Words a need is written with that say nothing about what is needed (folded): asking,
+# the asker, the kind of partner, numbers, quantities and times ("drei Monate lang pro
+# Woche"), reasons ("weil unser Lieferant ausgefallen ist").
 _FILLERS = """
     suche suchen sucht gesucht suchend brauche brauchen braucht benotige benotigen benotigt
     wir unser unsere unserer unseren unserem ich mein meine uns ihr euch man jemand jemanden
@@ -83,6 +85,19 @@ _FILLERS = """
     of and or to in on at for from with by as into about any some this that these those
     supplier suppliers provider providers company companies firm firms partner partners
     vendor vendors region regional local thuringia new small
+    eins zwei drei vier funf sechs sieben acht neun zehn elf zwolf zwanzig dreissig funfzig
+    hundert hunderte tausend tausende million millionen dutzend paar
+    tag tage tagen woche wochen monat monate monaten jahr jahre jahren stunde stunden
+    taglich wochentlich monatlich jahrlich pro je stuck stk menge mengen anzahl
+    tonne tonnen kilo kilogramm liter weil dass damit sodass obwohl falls
+    lang lange langer bald derzeit aktuell momentan zurzeit leider
+    ausgefallen ausgefallener weggefallen abgesprungen insolvent pleite ersatz
+    one two three four five six seven eight nine ten twelve twenty fifty hundred hundreds
+    thousand thousands million millions dozen couple
+    day days week weeks month months year years hour hours daily weekly monthly yearly
+    annually per each piece pieces pcs quantity quantities ton tons tonne tonnes litre
+    litres liter liters because since so soon currently unfortunately long
+    failed failing dropped bankrupt insolvent replacement
 """
 FILLER_WORDS = frozenset(_FILLERS.split())
 

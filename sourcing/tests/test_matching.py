@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from search.query import Point
 from sourcing import services
-from sourcing.matching import NEED_MAX_CHARS, MatchItem, Need
+from sourcing.matching import NEED_MAX_CHARS, MatchItem, Need, content_words
 
 from .helpers import SENTENCE, landscape
 
@@ -53,6 +53,21 @@ def test_reasons_name_the_words_that_matched(suppliers):
     assert "Entwicklung" in item.reasons.words
     # Filler words of a need are no reason.
     assert not {"suchen", "Partner", "Wir"} & set(item.reasons.words)
+
+
+def test_numbers_quantities_times_and_reasons_are_no_need_words(suppliers):
+    # What a firm writes around its need: how many, how long, why.
+    german = (
+        "Weil unser Lieferant ausgefallen ist, suchen wir drei Monate lang 500 Sensoren pro Woche"
+    )
+    english = "Our supplier failed, so we need two hundred sensors per month for a year"
+    assert [w.text for w in content_words(german)] == ["Sensoren"]
+    assert [w.text for w in content_words(english)] == ["sensors"]
+    sensors = {"Sensorik Erfurt GmbH", "Messfühlerbau Ilmenau GmbH"}
+    for text in (german, english):
+        item = services.match(Need(text)).items[0]
+        assert item.organisation.name in sensors
+        assert not {"Monate", "Woche", "drei", "pro", "month", "hundred"} & set(item.reasons.words)
 
 
 def test_reasons_name_synonyms_that_matched(suppliers):
