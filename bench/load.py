@@ -199,6 +199,14 @@ def kept_shares(prefix: Path) -> dict[str, tuple[int, int]]:
     return shares
 
 
+def _ms(value: str) -> float:
+    """A percentile of locust's summary; "N/A" (no request in the run) as not a number."""
+    try:
+        return float(value)
+    except ValueError:
+        return float("nan")
+
+
 def report(rows: list[dict[str, str]], args: argparse.Namespace) -> dict[str, Any]:
     total = next(r for r in rows if r["Name"] == "Aggregated")
     print(
@@ -214,9 +222,9 @@ def report(rows: list[dict[str, str]], args: argparse.Namespace) -> dict[str, An
         )
     figures = {
         "requests_per_second": round(float(total["Requests/s"]), 1),
-        "p50_ms": float(total["50%"]),
-        "p95_ms": float(total["95%"]),
-        "p99_ms": float(total["99%"]),
+        "p50_ms": _ms(total["50%"]),
+        "p95_ms": _ms(total["95%"]),
+        "p99_ms": _ms(total["99%"]),
         "requests": int(total["Request Count"]),
         "failures": int(total["Failure Count"]),
     }
