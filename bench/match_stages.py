@@ -73,9 +73,10 @@ def main() -> None:
     if sqlite_path is not None:
         common.tune_sqlite()
 
+    from match_latency import _querydict, mix
+
     import core.embedding
     import search.semantic
-    from match_latency import _querydict, mix
     from search import services, wzsuggest
     from sourcing import evaluation, matching
     from sourcing import reasons as why
@@ -125,9 +126,7 @@ def main() -> None:
         values = values + [0.0] * (count - len(values))
         ordered = sorted(values)
         p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-        print(
-            f"  {stage:<28}{sum(values) / count:>8.1f}{p95:>8.1f}{sum(values) / grand:>8.1%}"
-        )
+        print(f"  {stage:<28}{sum(values) / count:>8.1f}{p95:>8.1f}{sum(values) / grand:>8.1%}")
     print(f"  {'all':<28}{grand / count:>8.1f}")
     print(f"\nThe {args.slowest} slowest needs:")
     for total, label, text, stages in sorted(needs, key=lambda n: -n[0])[: args.slowest]:
