@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from core.management.commands.migrate import MIGRATE_LOCK_KEY
+from core.testing.processes import database_url
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -35,23 +35,7 @@ def test_database(db: None) -> dict[str, Any]:
 
 
 def connect(database: dict[str, Any]) -> psycopg.Connection[Any]:
-    return psycopg.connect(
-        dbname=database["NAME"],
-        user=database["USER"] or None,
-        password=database["PASSWORD"] or None,
-        host=database["HOST"] or None,
-        port=database["PORT"] or None,
-        autocommit=True,
-    )
-
-
-def url_of(database: dict[str, Any]) -> str:
-    user = urllib.parse.quote(database["USER"] or "")
-    password = database["PASSWORD"]
-    auth = f"{user}:{urllib.parse.quote(password)}" if password else user
-    host = database["HOST"] or "127.0.0.1"
-    port = database["PORT"] or 5432
-    return f"postgres://{auth}@{host}:{port}/{database['NAME']}"
+    return psycopg.connect(database_url(database), autocommit=True)
 
 
 def test_a_second_migrate_waits_for_the_first_then_finds_nothing_left(
@@ -65,7 +49,11 @@ def test_a_second_migrate_waits_for_the_first_then_finds_nothing_left(
         process = subprocess.Popen(
             [sys.executable, "manage.py", "migrate", "--noinput"],
             cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": url_of(test_database), "PYTHONUNBUFFERED": "1"},
+            env={
+                **os.environ,
+                "DATABASE_URL": database_url(test_database),
+                "PYTHONUNBUFFERED": "1",
+            },
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
